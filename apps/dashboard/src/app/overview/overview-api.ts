@@ -1,0 +1,26 @@
+import { HttpClient } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import type { AccountView, AccountsResponse, StatsFilters, TraceStatsResponse, UsageStatsResponse } from '@mcp/contracts';
+import { type Observable, map } from 'rxjs';
+import { toHttpParams } from '../core/query';
+
+export interface TraceStatsQuery extends StatsFilters {
+  bucketMs?: number;
+}
+
+@Injectable({ providedIn: 'root' })
+export class OverviewApi {
+  private readonly http = inject(HttpClient);
+
+  accounts(): Observable<AccountView[]> {
+    return this.http.get<AccountsResponse>('/admin/accounts').pipe(map((body) => body.accounts));
+  }
+
+  traceStats(query: TraceStatsQuery): Observable<TraceStatsResponse> {
+    return this.http.get<TraceStatsResponse>('/admin/stats/traces', { params: toHttpParams({ ...query }) });
+  }
+
+  usageStats(query: StatsFilters): Observable<UsageStatsResponse> {
+    return this.http.get<UsageStatsResponse>('/admin/stats/usage', { params: toHttpParams({ ...query }) });
+  }
+}

@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AccountsModule } from '@mcp/accounts';
+import { AppConfig, ConfigModule } from '@mcp/config';
+import { OAuthModule } from '@mcp/oauth';
+import { ProxyModule } from '@mcp/proxy';
+import { RoutingModule } from '@mcp/routing';
+import { TracingModule } from '@mcp/tracing';
+import { HealthController } from './health/health.controller';
+import { HealthService } from './health/health.service';
+
+/** Composes the feature modules; the schedule registry is created here, once. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        ScheduleModule.forRoot(),
+        AccountsModule,
+        OAuthModule,
+        RoutingModule,
+        TracingModule,
+        ProxyModule,
+      ],
+      controllers: [HealthController],
+      providers: [HealthService],
+    };
+  }
+}

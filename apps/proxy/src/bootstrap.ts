@@ -1,0 +1,37 @@
+import { Logger, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
+import { AppConfig } from '@mcp/config';
+import { createV1BodyMiddleware } from '@mcp/proxy';
+import { AppModule } from './app.module';
+import { dashboardDirectory, dashboardMiddleware, missingDashboardPage } from './dashboard/dashboard-static';
+import { PinoLogger } from './logging/pino-logger';
+
+export interface CreateAppOptions {
+  logger?: PinoLogger;
+}
+
+/** Builds the whole gateway (used by main.ts, the e2e specs and the benchmark alike). */
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const logger = options.logger ?? new PinoLogger(config.logLevel);
+  // Our own body handling: /v1 needs a large limit, zstd and the OpenAI error envelope.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger,
+  });
+  app.disable('x-powered-by');
+  const v1Body = createV1BodyMiddleware(config);
+  app.use(['/v1', '/responses', '/chat/completions'], v1Body);
+  app.use(['/admin'], express.json({ limit: '1mb' }));
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  if (config.serveDashboard) {
+    const dir = dashboardDirectory(config.dashboardDir);
+    if (dir) app.use(dashboardMiddleware(dir));
+    else {
+      new Logger('Dashboard').warn('Dashboard build not found: run `npm run build` (serving the API only)');
+      app.use(missingDashboardPage);
+    }
+  }
+  return app;
+}

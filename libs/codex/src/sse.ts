@@ -1,0 +1,91 @@
+import { createParser, type EventSourceParser } from 'eventsource-parser';
+import { DONE_SENTINEL } from './constants';
+import { isRecord, tryParseJson, type JsonObject } from './json';
+
+/** One parsed upstream event. `type` comes from `data.type` (PROTOCOL.md §3.1), `raw` is the data text as received. */
+export interface SseEvent {
+  type: string;
+  data: JsonObject;
+  raw: string;
+}
+
+export interface SseParserCallbacks {
+  onEvent(event: SseEvent): void;
+  /** A data payload that is not a JSON object with a type: counted in the trace and skipped. */
+  onInvalid?(raw: string): void;
+  onComment?(text: string): void;
+}
+
+/**
+ * Incremental SSE parser for upstream streams. Accepts bytes split anywhere (multi-byte characters included),
+ * `\n` or `\r\n` line endings, multi-line data and comments; ignores `data: [DONE]`.
+ */
+export class SseParser {
+  private readonly parser: EventSourceParser;
+  private readonly decoder = new TextDecoder('utf-8');
+  private invalid = 0;
+  private ended = false;
+
+  constructor(private readonly callbacks: SseParserCallbacks) {
+    this.parser = createParser({
+      onEvent: (message) => this.dispatch(message.data, message.event),
+      onComment: (comment) => callbacks.onComment?.(comment.trim()),
+    });
+  }
+
+  /** Payloads skipped because they were not usable JSON events. */
+  get invalidCount(): number {
+    return this.invalid;
+  }
+
+  feed(chunk: string | Uint8Array): void {
+    if (this.ended) return;
+    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    if (text !== '') this.parser.feed(text);
+  }
+
+  /**
+   * End of input. An event whose data arrived in full but lacked the final blank line is still delivered
+   * (a half-received JSON payload cannot parse, so truncation is still detected by the missing terminal event).
+   */
+  end(): void {
+    if (this.ended) return;
+    const rest = this.decoder.decode();
+    if (rest !== '') this.parser.feed(rest);
+    this.parser.feed('\n\n');
+    this.ended = true;
+  }
+
+  private dispatch(rawData: string, eventName: string | undefined): void {
+    if (rawData.trim() === DONE_SENTINEL) return;
+    const data = tryParseJson(rawData);
+    const type = isRecord(data) ? (typeof data['type'] === 'string' ? data['type'] : eventName) : undefined;
+    if (!isRecord(data) || type === undefined || type === '') {
+      this.invalid += 1;
+      this.callbacks.onInvalid?.(rawData);
+      return;
+    }
+    this.callbacks.onEvent({ type, data, raw: rawData });
+  }
+}
+
+/** One event as upstream frames it: `event: <type>`, `data: <json>`, blank line. */
+export function serializeSse(event: { type: string; [key: string]: unknown }): string {
+  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+/** Relays a parsed event without re-serialising its JSON (a multi-line payload keeps one `data:` line per line). */
+export function serializeSseRaw(type: string, rawData: string): string {
+  const data = rawData.split('\n').map((line) => `data: ${line}`).join('\n');
+  return `event: ${type}\n${data}\n\n`;
+}
+
+/** A data-only frame (`data: <json>\n\n`), the Chat Completions framing. */
+export function sseData(payload: unknown): string {
+  return `data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`;
+}
+
+/** An SSE comment, e.g. a keepalive; clients ignore it. */
+export function sseComment(text: string): string {
+  return `: ${text.replace(/[\r\n]+/g, ' ')}\n\n`;
+}

@@ -1,0 +1,196 @@
+import type { Credits, UsageSnapshot, UsageWindow } from '@mcp/contracts';
+import { CODEX_HEADER_PREFIX, EVENTS, FIVE_HOUR_SECONDS, HEADERS, WEEKLY_SECONDS } from './constants';
+import { headerGetter, type HeaderGetter, type HeaderSource } from './headers';
+import { epochToMs, finiteNumber, isRecord, looseBoolean, nonEmptyString } from './json';
+
+/** Builds one window; `resetAt` from an absolute epoch first, else relative to `now`. */
+export function makeWindow(usedPercent: number, windowSeconds: number, resetAt: unknown, resetAfter: unknown, now: number): UsageWindow {
+  const absolute = epochToMs(resetAt);
+  const after = finiteNumber(resetAfter);
+  const reset = absolute ?? (after !== undefined && after >= 0 ? now + Math.round(after * 1000) : null);
+  return { usedPercent: Math.min(100, Math.max(0, usedPercent)), resetAt: reset, windowSeconds };
+}
+
+type WindowSlots = Pick<UsageSnapshot, 'fiveHour' | 'weekly' | 'otherWindows'>;
+
+/** Places windows by their length, never by position (§4.3, §6); a second window of one length goes to otherWindows. */
+export function slotWindows(windows: UsageWindow[]): WindowSlots {
+  const slots: WindowSlots = {};
+  for (const w of windows) {
+    if (w.windowSeconds === FIVE_HOUR_SECONDS && !slots.fiveHour) slots.fiveHour = w;
+    else if (w.windowSeconds === WEEKLY_SECONDS && !slots.weekly) slots.weekly = w;
+    else (slots.otherWindows ??= []).push(w);
+  }
+  return slots;
+}
+
+function parseCredits(value: unknown): Credits | undefined {
+  if (!isRecord(value)) return undefined;
+  const balance = value['balance'];
+  return {
+    hasCredits: looseBoolean(value['has_credits']) ?? false,
+    unlimited: looseBoolean(value['unlimited']) ?? false,
+    balance: typeof balance === 'string' || typeof balance === 'number' ? String(balance) : null,
+  };
+}
+
+function whamWindow(value: unknown, now: number): UsageWindow | undefined {
+  if (!isRecord(value)) return undefined;
+  const used = finiteNumber(value['used_percent']);
+  if (used === undefined) return undefined;
+  const seconds = finiteNumber(value['limit_window_seconds']) ?? 0;
+  return makeWindow(used, seconds, value['reset_at'], value['reset_after_seconds'], now);
+}
+
+function assignDefined<T extends object>(target: T, values: Partial<T>): T {
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined) (target as Record<string, unknown>)[key] = value;
+  }
+  return target;
+}
+
+/** `GET /backend-api/wham/usage` → snapshot (§6). Undefined when the body carries no quota information. */
+export function parseWhamUsage(body: unknown, now: number): UsageSnapshot | undefined {
+  if (!isRecord(body)) return undefined;
+  const rateLimit = isRecord(body['rate_limit']) ? body['rate_limit'] : undefined;
+  const windows = [rateLimit?.['primary_window'], rateLimit?.['secondary_window']]
+    .map((w) => whamWindow(w, now))
+    .filter((w): w is UsageWindow => w !== undefined);
+  const snapshot: UsageSnapshot = assignDefined<UsageSnapshot>(
+    { fetchedAt: now, source: 'probe' },
+    {
+      ...slotWindows(windows),
+      planType: nonEmptyString(body['plan_type']),
+      allowed: looseBoolean(rateLimit?.['allowed']),
+      limitReached: looseBoolean(rateLimit?.['limit_reached']),
+      credits: parseCredits(body['credits']),
+    },
+  );
+  if (Object.keys(snapshot).length === 2 && !('rate_limit' in body)) return undefined;
+  snapshot.raw = body;
+  return snapshot;
+}
+
+/** The windows a header family (`x-codex-` or `x-<family>-`) announces, identified by minutes (§4.3). */
+export function readHeaderWindows(get: HeaderGetter, prefix: string, now: number): UsageWindow[] {
+  const windows: UsageWindow[] = [];
+  for (const position of ['primary', 'secondary']) {
+    const base = `${prefix}${position}-`;
+    const minutes = finiteNumber(get(`${base}window-minutes`));
+    const used = finiteNumber(get(`${base}used-percent`));
+    if (minutes === undefined || minutes <= 0 || used === undefined) continue;
+    windows.push(makeWindow(used, minutes * 60, get(`${base}reset-at`), get(`${base}reset-after-seconds`), now));
+  }
+  return windows;
+}
+
+const CODEX_HEADER_SUFFIXES = [
+  'primary-used-percent',
+  'secondary-used-percent',
+  'primary-window-minutes',
+  'secondary-window-minutes',
+  'plan-type',
+  'active-limit',
+  'credits-has-credits',
+  'credits-unlimited',
+  'credits-balance',
+];
+
+function headerCredits(get: HeaderGetter): Credits | undefined {
+  const has = looseBoolean(get(`${CODEX_HEADER_PREFIX}credits-has-credits`));
+  const unlimited = looseBoolean(get(`${CODEX_HEADER_PREFIX}credits-unlimited`));
+  const balance = get(`${CODEX_HEADER_PREFIX}credits-balance`);
+  if (has === undefined && unlimited === undefined && balance === undefined) return undefined;
+  return { hasCredits: has ?? false, unlimited: unlimited ?? false, balance: balance ?? null };
+}
+
+/** Passive quota update from the `x-codex-*` headers of any upstream response (§4.3). Undefined when none. */
+export function parseCodexHeaders(headers: HeaderSource | undefined, now: number): UsageSnapshot | undefined {
+  const get = headerGetter(headers);
+  if (!CODEX_HEADER_SUFFIXES.some((s) => get(`${CODEX_HEADER_PREFIX}${s}`) !== undefined)) return undefined;
+  return assignDefined<UsageSnapshot>(
+    { fetchedAt: now, source: 'headers' },
+    {
+      ...slotWindows(readHeaderWindows(get, CODEX_HEADER_PREFIX, now)),
+      planType: get(HEADERS.planType),
+      activeLimit: get(HEADERS.activeLimit),
+      credits: headerCredits(get),
+    },
+  );
+}
+
+function streamWindow(value: unknown, now: number): UsageWindow | undefined {
+  if (!isRecord(value)) return undefined;
+  const used = finiteNumber(value['used_percent']);
+  const minutes = finiteNumber(value['window_minutes']);
+  if (used === undefined || minutes === undefined || minutes <= 0) return undefined;
+  const resetAt = value['reset_at'] ?? value['resets_at'];
+  const resetAfter = value['reset_after_seconds'] ?? value['resets_in_seconds'];
+  return makeWindow(used, minutes * 60, resetAt, resetAfter, now);
+}
+
+/** A `codex.rate_limits` stream event (the event JSON, or a parsed `{type, data}`) → snapshot (§3.2, §4.3). */
+export function parseRateLimitsEvent(event: unknown, now: number): UsageSnapshot | undefined {
+  const data = isRecord(event) && isRecord(event['data']) && event['type'] === EVENTS.rateLimits ? event['data'] : event;
+  if (!isRecord(data)) return undefined;
+  const limits = isRecord(data['rate_limits']) ? data['rate_limits'] : undefined;
+  const windows = [limits?.['primary'], limits?.['secondary']]
+    .map((w) => streamWindow(w, now))
+    .filter((w): w is UsageWindow => w !== undefined);
+  const snapshot = assignDefined<UsageSnapshot>(
+    { fetchedAt: now, source: 'stream' },
+    { ...slotWindows(windows), planType: nonEmptyString(data['plan_type']), credits: parseCredits(data['credits']) },
+  );
+  return Object.keys(snapshot).length > 2 ? snapshot : undefined;
+}
+
+function keepFresh(window: UsageWindow | undefined, now: number): UsageWindow | undefined {
+  return window && (window.resetAt === null || window.resetAt > now) ? window : undefined;
+}
+
+function hasWindows(s: UsageSnapshot): boolean {
+  return Boolean(s.fiveHour || s.weekly || s.otherWindows?.length);
+}
+
+/**
+ * Folds a newer (possibly partial) snapshot into the previous one. Decision:
+ * - a window the newer snapshot carries replaces the old one; a window it does not mention is kept, unless its
+ *   reset time has passed (then we no longer know it and drop it);
+ * - planType, credits, activeLimit and raw: the newer value when present, else the previous one;
+ * - allowed / limitReached only come from the probe: a header or stream snapshot keeps them, except that it clears
+ *   a stale limitReached when every window it reports is below 100 % (allowed:false is a plan fact only a probe
+ *   may clear).
+ * `fetchedAt` and `source` are the newer snapshot's.
+ */
+export function mergeUsage(previous: UsageSnapshot | undefined, next: UsageSnapshot): UsageSnapshot {
+  if (!previous) return next;
+  const now = next.fetchedAt;
+  const merged: UsageSnapshot = { fetchedAt: now, source: next.source };
+  assignDefined(merged, {
+    fiveHour: next.fiveHour ?? keepFresh(previous.fiveHour, now),
+    weekly: next.weekly ?? keepFresh(previous.weekly, now),
+    otherWindows: next.otherWindows ?? previous.otherWindows?.filter((w) => keepFresh(w, now)),
+    planType: next.planType ?? previous.planType,
+    credits: next.credits ?? previous.credits,
+    activeLimit: next.activeLimit ?? previous.activeLimit,
+    raw: next.raw ?? previous.raw,
+    allowed: next.allowed ?? previous.allowed,
+    limitReached: next.limitReached ?? previous.limitReached,
+  });
+  if (merged.otherWindows?.length === 0) delete merged.otherWindows;
+  const reportsHeadroom =
+    next.limitReached === undefined && hasWindows(next) && windowsOf(next).every((w) => w.usedPercent < 100);
+  if (reportsHeadroom) {
+    if (merged.limitReached) merged.limitReached = false;
+  }
+  return merged;
+}
+
+/** Every window of a snapshot, in no particular order. */
+export function windowsOf(snapshot: Pick<UsageSnapshot, 'fiveHour' | 'weekly' | 'otherWindows'>): UsageWindow[] {
+  const all: UsageWindow[] = [];
+  if (snapshot.fiveHour) all.push(snapshot.fiveHour);
+  if (snapshot.weekly) all.push(snapshot.weekly);
+  if (snapshot.otherWindows) all.push(...snapshot.otherWindows);
+  return all;
+}

@@ -1,0 +1,10 @@
+export * from './app-config';
+export * from './clock';
+export * from './config.module';
+export { EnvReader } from './env-parsers';
+export type { Env } from './env-parsers';
+export { AdminAuthModule } from './admin-auth/admin-auth.module';
+export { AdminGuard } from './admin-auth/admin.guard';
+export { AdminTokenService, constantTimeEqual } from './admin-auth/admin-token.service';
+export { AuthThrottle } from './admin-auth/auth-throttle';
+export { bearerToken, headerValue, cookieValue } from './admin-auth/request-credentials';

@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+
+/** What the gateway attaches to an incoming /v1 request as it passes the middleware and guard. */
+export interface ProxyRequest extends Request {
+  /** The trace id, also sent back as `x-request-id`. */
+  requestId?: string;
+  /** Set by ClientKeyGuard: which client key was used (never the key itself). */
+  clientKeyId?: string;
+}
+
+/** The request's trace id, created on first use and echoed in `x-request-id` while headers can still be set. */
+export function ensureRequestId(req: Request, res: Response): string {
+  const proxyReq = req as ProxyRequest;
+  proxyReq.requestId ??= randomUUID();
+  if (!res.headersSent) res.setHeader('x-request-id', proxyReq.requestId);
+  return proxyReq.requestId;
+}
+
+/** One header value: the first when repeated, trimmed; undefined when absent or blank. */
+export function headerText(req: Request, name: string): string | undefined {
+  const raw = req.headers[name.toLowerCase()];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}

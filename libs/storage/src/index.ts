@@ -1,0 +1,7 @@
+// The only door of @mcp/storage: durable files that survive crashes (PROTOCOL.md §10.1).
+export { CorruptFileError } from './errors';
+export { ensureDir } from './fs-utils';
+export { JsonDocumentStore } from './json-document-store';
+export type { JsonDocumentStoreOptions } from './json-document-store';
+export { JsonlLog } from './jsonl-log';
+export type { JsonlLogOptions, ReadAllResult } from './jsonl-log';
