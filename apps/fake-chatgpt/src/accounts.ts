@@ -25,8 +25,9 @@ export function addAccount(state: EmulatorState, opts: AddAccountOptions): Accou
     accessTokenTtlSec: opts.accessTokenTtlSec ?? state.options.accessTokenTtlSec,
     windows: {},
   };
-  if (fiveCfg) account.windows.fiveHour = newWindow(FIVE_HOUR_SECONDS, fiveCfg, now);
-  if (weekCfg) account.windows.weekly = newWindow(WEEKLY_SECONDS, weekCfg, now);
+  const pct = state.options.defaultPercentPerRequest;
+  if (fiveCfg) account.windows.fiveHour = newWindow(FIVE_HOUR_SECONDS, fiveCfg, now, pct);
+  if (weekCfg) account.windows.weekly = newWindow(WEEKLY_SECONDS, weekCfg, now, pct);
   state.accounts.set(account.id, account);
   return account;
 }

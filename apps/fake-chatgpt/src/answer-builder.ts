@@ -69,7 +69,11 @@ function searchItems(query: string): PlannedItem[] {
   const start = text.indexOf('example.com');
   return [
     { kind: 'web_search', query },
-    { kind: 'message', chunks: splitChunks(text), annotation: { url, title: `Results for ${query}`, start, end: start + 11 } },
+    {
+      kind: 'message',
+      chunks: splitChunks(text),
+      annotation: { url, title: `Results for ${query}`, start, end: start + 11 },
+    },
   ];
 }
 
@@ -119,7 +123,8 @@ function messageText(content: unknown): string {
 }
 
 function imageLabel(part: Item): string {
-  const url = typeof part.image_url === 'string' ? part.image_url : typeof part.file_id === 'string' ? part.file_id : '';
+  const url =
+    typeof part.image_url === 'string' ? part.image_url : typeof part.file_id === 'string' ? part.file_id : '';
   if (url.startsWith('data:')) {
     const comma = url.indexOf(',');
     const payload = comma >= 0 ? url.slice(comma + 1) : '';

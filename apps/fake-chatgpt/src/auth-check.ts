@@ -31,7 +31,12 @@ export function authenticate(state: EmulatorState, req: IncomingMessage, route: 
   if (!match) {
     state.counters.unauthenticated += 1;
     throw new HttpError(401, {
-      error: { message: 'Missing bearer authentication in header', type: 'invalid_request_error', code: null, param: null },
+      error: {
+        message: 'Missing bearer authentication in header',
+        type: 'invalid_request_error',
+        code: null,
+        param: null,
+      },
     });
   }
   const entry = state.accessTokens.get(match[1]!);
@@ -46,7 +51,12 @@ export function authenticate(state: EmulatorState, req: IncomingMessage, route: 
   const header = headerValue(req, 'chatgpt-account-id');
   if (header === undefined || header.trim() === '') {
     throw new HttpError(403, {
-      error: { message: 'Missing chatgpt-account-id header', type: 'invalid_request_error', code: 'missing_account_id', param: null },
+      error: {
+        message: 'Missing chatgpt-account-id header',
+        type: 'invalid_request_error',
+        code: 'missing_account_id',
+        param: null,
+      },
     });
   }
   if (header.trim() !== account.chatgptAccountId) {

@@ -1,21 +1,41 @@
+import { revokeAccessTokens } from './accounts';
+import { revokedError } from './auth-check';
 import { HttpError } from './http-util';
 import { codexHeaders, usageLimitBody } from './quota';
 import { modelNotSupported } from './request-validation';
 import type { EmulatorState } from './state';
+import type { Timers } from './timers';
 import type { AccountRecord, Fault, FaultRoute } from './types';
 
 const STREAM_KINDS = new Set(['stream_failed', 'drop', 'empty', 'truncate']);
 const KINDS = new Set([
-  'quota', 'http', 'stream_failed', 'drop', 'delay', 'revoke', 'model_not_supported', 'rate_limit', 'empty', 'truncate',
+  'quota',
+  'http',
+  'stream_failed',
+  'drop',
+  'delay',
+  'revoke',
+  'model_not_supported',
+  'rate_limit',
+  'empty',
+  'truncate',
 ]);
 
 /** Queues `fault` for the account's next `count` requests on `route`. */
-export function injectFault(state: EmulatorState, accountId: string, fault: Fault, count = 1, route: FaultRoute = 'responses'): void {
-  if (!fault || !KINDS.has(fault.kind)) throw new Error(`unknown fault kind: ${String((fault as { kind?: unknown })?.kind)}`);
+export function injectFault(
+  state: EmulatorState,
+  accountId: string,
+  fault: Fault,
+  count = 1,
+  route: FaultRoute = 'responses',
+): void {
+  if (!fault || !KINDS.has(fault.kind))
+    throw new Error(`unknown fault kind: ${String((fault as { kind?: unknown })?.kind)}`);
   if (STREAM_KINDS.has(fault.kind) && route !== 'responses') {
     throw new Error(`fault ${fault.kind} only applies to the responses stream`);
   }
-  if (fault.kind === 'http' && !(fault.status >= 400 && fault.status <= 599)) throw new Error('http fault needs a 4xx/5xx status');
+  if (fault.kind === 'http' && !(fault.status >= 400 && fault.status <= 599))
+    throw new Error('http fault needs a 4xx/5xx status');
   if (!Number.isInteger(count) || count < 1) throw new Error('count must be a positive integer');
   const list = state.faults.get(accountId) ?? [];
   list.push({ fault, route, remaining: count });
@@ -37,10 +57,24 @@ export function takeFault(state: EmulatorState, accountId: string, route: FaultR
 
 function httpBody(status: number): unknown {
   if (status === 503) {
-    return { error: { message: 'Our servers are currently overloaded. Please try again later.', type: 'server_error', code: 'server_is_overloaded', param: null } };
+    return {
+      error: {
+        message: 'Our servers are currently overloaded. Please try again later.',
+        type: 'server_error',
+        code: 'server_is_overloaded',
+        param: null,
+      },
+    };
   }
   if (status >= 500) {
-    return { error: { message: 'An error occurred while processing your request.', type: 'server_error', code: 'server_error', param: null } };
+    return {
+      error: {
+        message: 'An error occurred while processing your request.',
+        type: 'server_error',
+        code: 'server_error',
+        param: null,
+      },
+    };
   }
   return { error: { message: `Emulated HTTP ${status}`, type: 'invalid_request_error', code: null, param: null } };
 }
@@ -53,16 +87,22 @@ export function faultError(fault: Fault, account: AccountRecord, model: string, 
   switch (fault.kind) {
     case 'quota': {
       const name = fault.window ?? (account.windows.fiveHour ? 'fiveHour' : 'weekly');
-      const err = new HttpError(429, usageLimitBody(account, account.windows[name], now));
-      return withHeaders(err, codexHeaders(account, now, name));
+      return new HttpError(429, usageLimitBody(account, account.windows[name], now), codexHeaders(account, now, name));
     }
     case 'http':
-      return withHeaders(new HttpError(fault.status, fault.body ?? httpBody(fault.status)), codexHeaders(account, now));
+      return new HttpError(fault.status, fault.body ?? httpBody(fault.status), codexHeaders(account, now));
     case 'rate_limit': {
       const after = fault.retryAfterSec;
       const message = `Rate limit reached. Please try again in ${after ?? 1.5}s.`;
-      const err = new HttpError(429, { error: { message, type: 'requests', code: 'rate_limit_exceeded', param: null } });
-      return withHeaders(err, { ...codexHeaders(account, now), ...(after !== undefined ? { 'retry-after': String(after) } : {}) });
+      const headers = {
+        ...codexHeaders(account, now),
+        ...(after !== undefined ? { 'retry-after': String(after) } : {}),
+      };
+      return new HttpError(
+        429,
+        { error: { message, type: 'requests', code: 'rate_limit_exceeded', param: null } },
+        headers,
+      );
     }
     case 'model_not_supported':
       return modelNotSupported(model);
@@ -71,11 +111,25 @@ export function faultError(fault: Fault, account: AccountRecord, model: string, 
   }
 }
 
-export interface HeaderedError extends HttpError {
-  headers?: Record<string, string>;
-}
-
-function withHeaders(err: HttpError, headers: Record<string, string>): HttpError {
-  (err as HeaderedError).headers = headers;
-  return err;
+/** Consumes the route's next fault: HTTP kinds throw, `delay` waits, stream kinds are returned. */
+export async function applyFault(
+  state: EmulatorState,
+  timers: Timers,
+  account: AccountRecord,
+  route: FaultRoute,
+  model: string,
+): Promise<Fault | undefined> {
+  const fault = takeFault(state, account.id, route);
+  if (!fault) return undefined;
+  if (fault.kind === 'delay') {
+    await timers.sleep(fault.ms);
+    return undefined;
+  }
+  if (fault.kind === 'revoke') {
+    revokeAccessTokens(state, account.id);
+    throw revokedError();
+  }
+  const err = faultError(fault, account, model, state.now());
+  if (err) throw err;
+  return fault;
 }

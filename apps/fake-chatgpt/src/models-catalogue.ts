@@ -101,14 +101,7 @@ export function findModel(slug: string): ModelInfo | undefined {
 /** Models this plan may use that the given client version is new enough for. */
 export function catalogueFor(planModels: readonly string[], clientVersion: string): ModelInfo[] {
   const allowed = new Set(planModels);
-  return CATALOGUE.filter(
-    (m) => allowed.has(m.slug) && compareVersions(clientVersion, m.minimal_client_version) >= 0,
-  );
-}
-
-export function catalogueEtag(models: readonly ModelInfo[]): string {
-  const digest = createHash('sha1').update(models.map((m) => m.slug).join(',')).digest('hex');
-  return `W/"${digest.slice(0, 16)}"`;
+  return CATALOGUE.filter((m) => allowed.has(m.slug) && compareVersions(clientVersion, m.minimal_client_version) >= 0);
 }
 
 /** Numeric dotted-version comparison; non-numeric parts count as 0. */
@@ -120,4 +113,17 @@ export function compareVersions(a: string, b: string): number {
     if (d !== 0) return d;
   }
   return 0;
+}
+
+const planEtags = new Map<string, string>();
+
+/** Catalogue version for a plan's model list (sent as `ETag` and `x-models-etag`). */
+export function planEtag(planModels: readonly string[]): string {
+  const key = planModels.join(',');
+  let etag = planEtags.get(key);
+  if (!etag) {
+    etag = `W/"${createHash('sha1').update(key).digest('hex').slice(0, 16)}"`;
+    planEtags.set(key, etag);
+  }
+  return etag;
 }

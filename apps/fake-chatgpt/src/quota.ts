@@ -3,10 +3,10 @@ import type { AccountRecord, QuotaWindow, WindowConfig, WindowName } from './typ
 export const FIVE_HOUR_SECONDS = 18000;
 export const WEEKLY_SECONDS = 604800;
 
-export function newWindow(windowSeconds: number, cfg: WindowConfig, now: number): QuotaWindow {
+export function newWindow(windowSeconds: number, cfg: WindowConfig, now: number, defaultPercent: number): QuotaWindow {
   return {
     usedPercent: clampPercent(cfg.usedPercent ?? 0),
-    limitPercentPerRequest: cfg.limitPercentPerRequest ?? 1,
+    limitPercentPerRequest: cfg.limitPercentPerRequest ?? defaultPercent,
     windowSeconds,
     resetAt: now + windowSeconds * 1000,
   };
@@ -69,11 +69,7 @@ function primaryAndSecondary(account: AccountRecord): [QuotaWindow | undefined, 
 }
 
 /** `x-codex-*` headers (PROTOCOL §4.3). `forceFull` reports that window at 100 % (quota fault). */
-export function codexHeaders(
-  account: AccountRecord,
-  now: number,
-  forceFull?: WindowName,
-): Record<string, string> {
+export function codexHeaders(account: AccountRecord, now: number, forceFull?: WindowName): Record<string, string> {
   const [primary, secondary] = primaryAndSecondary(account);
   const full = forceFull ? account.windows[forceFull] : undefined;
   const headers: Record<string, string> = {
@@ -98,7 +94,9 @@ export function codexHeaders(
   put('primary', primary);
   put('secondary', secondary);
   if (primary && secondary) {
-    headers['x-codex-primary-over-secondary-limit-percent'] = String(round2(primary.usedPercent - secondary.usedPercent));
+    headers['x-codex-primary-over-secondary-limit-percent'] = String(
+      round2(primary.usedPercent - secondary.usedPercent),
+    );
   }
   return headers;
 }
@@ -142,7 +140,11 @@ export function rateLimitsEvent(account: AccountRecord): Record<string, unknown>
   const [primary, secondary] = primaryAndSecondary(account);
   const slot = (w: QuotaWindow | undefined): Record<string, number> | null =>
     w
-      ? { used_percent: round2(w.usedPercent), window_minutes: w.windowSeconds / 60, reset_at: Math.floor(w.resetAt / 1000) }
+      ? {
+          used_percent: round2(w.usedPercent),
+          window_minutes: w.windowSeconds / 60,
+          reset_at: Math.floor(w.resetAt / 1000),
+        }
       : null;
   return {
     plan_type: account.plan,

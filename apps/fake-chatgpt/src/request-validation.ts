@@ -4,9 +4,25 @@ import type { AccountRecord } from './types';
 
 /** Parameters the Codex backend refuses (PROTOCOL §2.2 #13, plus continuation fields). */
 const REJECTED_PARAMS = [
-  'max_output_tokens', 'max_tool_calls', 'temperature', 'top_p', 'presence_penalty', 'frequency_penalty',
-  'seed', 'logprobs', 'top_logprobs', 'metadata', 'user', 'safety_identifier', 'service_tier', 'truncation',
-  'background', 'stream_options', 'prompt', 'previous_response_id', 'conversation',
+  'max_output_tokens',
+  'max_tool_calls',
+  'temperature',
+  'top_p',
+  'presence_penalty',
+  'frequency_penalty',
+  'seed',
+  'logprobs',
+  'top_logprobs',
+  'metadata',
+  'user',
+  'safety_identifier',
+  'service_tier',
+  'truncation',
+  'background',
+  'stream_options',
+  'prompt',
+  'previous_response_id',
+  'conversation',
 ];
 const COMPACT_REJECTED = ['store', 'stream', 'include', 'tool_choice', 'parallel_tool_calls'];
 const EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
@@ -72,11 +88,20 @@ function validateItems(raw: unknown[]): Item[] {
     }
     const it = item as Item;
     const type = typeof it.type === 'string' ? it.type : it.role !== undefined ? 'message' : undefined;
-    if (!type) throw invalid(`Missing required parameter: 'input[${i}].type'.`, `input[${i}].type`, 'missing_required_parameter');
+    if (!type)
+      throw invalid(
+        `Missing required parameter: 'input[${i}].type'.`,
+        `input[${i}].type`,
+        'missing_required_parameter',
+      );
     if (type === 'message') validateMessage(it, i);
     else if (type === 'function_call' || type === 'custom_tool_call') {
       if (typeof it.call_id !== 'string') {
-        throw invalid(`Missing required parameter: 'input[${i}].call_id'.`, `input[${i}].call_id`, 'missing_required_parameter');
+        throw invalid(
+          `Missing required parameter: 'input[${i}].call_id'.`,
+          `input[${i}].call_id`,
+          'missing_required_parameter',
+        );
       }
       calls[type].add(it.call_id);
     } else if (type === 'function_call_output' || type === 'custom_tool_call_output') {
@@ -103,17 +128,27 @@ function nonEmpty(v: unknown): boolean {
 function validateMessage(it: Item, i: number): void {
   const roles = ['user', 'assistant', 'system', 'developer'];
   if (typeof it.role !== 'string' || !roles.includes(it.role)) {
-    throw invalid(`Invalid value: '${String(it.role)}'. Supported values are: ${quoteList(roles)}.`, `input[${i}].role`);
+    throw invalid(
+      `Invalid value: '${String(it.role)}'. Supported values are: ${quoteList(roles)}.`,
+      `input[${i}].role`,
+    );
   }
   if (typeof it.content === 'string') return;
   if (!Array.isArray(it.content)) {
-    throw invalid(`Invalid type for 'input[${i}].content': expected a string or an array.`, `input[${i}].content`, 'invalid_type');
+    throw invalid(
+      `Invalid type for 'input[${i}].content': expected a string or an array.`,
+      `input[${i}].content`,
+      'invalid_type',
+    );
   }
   const allowed = it.role === 'assistant' ? ASSISTANT_PARTS : USER_PARTS;
   it.content.forEach((part: unknown, j) => {
     const type = part && typeof part === 'object' ? (part as Item).type : undefined;
     if (typeof type !== 'string' || !allowed.includes(type)) {
-      throw invalid(`Invalid value: '${String(type)}'. Supported values are: ${quoteList(allowed)}.`, `input[${i}].content[${j}]`);
+      throw invalid(
+        `Invalid value: '${String(type)}'. Supported values are: ${quoteList(allowed)}.`,
+        `input[${i}].content[${j}]`,
+      );
     }
   });
 }
@@ -127,7 +162,10 @@ function validateReasoning(reasoning: unknown, model: ModelInfo): void {
   if (effort !== undefined && effort !== null) {
     const supported = model.supported_reasoning_levels.map((l) => l.effort);
     if (typeof effort !== 'string' || !EFFORTS.includes(effort)) {
-      throw invalid(`Invalid value: '${String(effort)}'. Supported values are: ${quoteList(EFFORTS)}.`, 'reasoning.effort');
+      throw invalid(
+        `Invalid value: '${String(effort)}'. Supported values are: ${quoteList(EFFORTS)}.`,
+        'reasoning.effort',
+      );
     }
     if (!supported.includes(effort)) {
       throw invalid(
@@ -138,7 +176,10 @@ function validateReasoning(reasoning: unknown, model: ModelInfo): void {
     }
   }
   if (summary !== undefined && summary !== null && (typeof summary !== 'string' || !SUMMARIES.includes(summary))) {
-    throw invalid(`Invalid value: '${String(summary)}'. Supported values are: ${quoteList(SUMMARIES)}.`, 'reasoning.summary');
+    throw invalid(
+      `Invalid value: '${String(summary)}'. Supported values are: ${quoteList(SUMMARIES)}.`,
+      'reasoning.summary',
+    );
   }
 }
 
@@ -159,10 +200,17 @@ function validateText(text: unknown, model: ModelInfo): void {
     const type = typeof format === 'object' ? (format as Item).type : undefined;
     const formats = ['text', 'json_object', 'json_schema'];
     if (typeof type !== 'string' || !formats.includes(type)) {
-      throw invalid(`Invalid value: '${String(type)}'. Supported values are: ${quoteList(formats)}.`, 'text.format.type');
+      throw invalid(
+        `Invalid value: '${String(type)}'. Supported values are: ${quoteList(formats)}.`,
+        'text.format.type',
+      );
     }
     if (type === 'json_schema' && typeof (format as Item).name !== 'string') {
-      throw invalid("Missing required parameter: 'text.format.name'.", 'text.format.name', 'missing_required_parameter');
+      throw invalid(
+        "Missing required parameter: 'text.format.name'.",
+        'text.format.name',
+        'missing_required_parameter',
+      );
     }
   }
 }
@@ -173,10 +221,18 @@ function validateTools(tools: unknown): Item[] {
   tools.forEach((tool: unknown, i) => {
     const t = tool && typeof tool === 'object' ? (tool as Item) : undefined;
     if (!t || typeof t.type !== 'string') {
-      throw invalid(`Missing required parameter: 'tools[${i}].type'.`, `tools[${i}].type`, 'missing_required_parameter');
+      throw invalid(
+        `Missing required parameter: 'tools[${i}].type'.`,
+        `tools[${i}].type`,
+        'missing_required_parameter',
+      );
     }
     if ((t.type === 'function' || t.type === 'custom') && typeof t.name !== 'string') {
-      throw invalid(`Missing required parameter: 'tools[${i}].name'.`, `tools[${i}].name`, 'missing_required_parameter');
+      throw invalid(
+        `Missing required parameter: 'tools[${i}].name'.`,
+        `tools[${i}].name`,
+        'missing_required_parameter',
+      );
     }
   });
   return tools as Item[];

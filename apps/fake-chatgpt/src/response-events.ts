@@ -41,7 +41,10 @@ export function envelope(ctx: StreamContext, status: string, output: Item[], usa
     parallel_tool_calls: b.parallel_tool_calls ?? true,
     previous_response_id: null,
     prompt_cache_key: b.prompt_cache_key ?? null,
-    reasoning: { effort: (b.reasoning as Item | undefined)?.effort ?? null, summary: (b.reasoning as Item | undefined)?.summary ?? null },
+    reasoning: {
+      effort: (b.reasoning as Item | undefined)?.effort ?? null,
+      summary: (b.reasoning as Item | undefined)?.summary ?? null,
+    },
     store: false,
     text: b.text ?? { format: { type: 'text' }, verbosity: 'medium' },
     tool_choice: b.tool_choice ?? 'auto',
@@ -114,15 +117,32 @@ function messageItem(
   const text = chunks.join('');
   const at = { item_id: id, output_index: index, content_index: 0 };
   const annotations = annotation
-    ? [{ type: 'url_citation', url: annotation.url, title: annotation.title, start_index: annotation.start, end_index: annotation.end }]
+    ? [
+        {
+          type: 'url_citation',
+          url: annotation.url,
+          title: annotation.title,
+          start_index: annotation.start,
+          end_index: annotation.end,
+        },
+      ]
     : [];
   const part = { type: 'output_text', text, annotations, logprobs: [] };
   const item = { id, type: 'message', status: 'completed', role: 'assistant', content: [part] };
   const events: StreamEvent[] = [
     added(index, { id, type: 'message', status: 'in_progress', role: 'assistant', content: [] }),
-    { type: 'response.content_part.added', ...at, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } },
+    {
+      type: 'response.content_part.added',
+      ...at,
+      part: { type: 'output_text', text: '', annotations: [], logprobs: [] },
+    },
     ...chunks.map((delta) => ({ type: 'response.output_text.delta', ...at, delta, logprobs: [] })),
-    ...annotations.map((a, i) => ({ type: 'response.output_text.annotation.added', ...at, annotation_index: i, annotation: a })),
+    ...annotations.map((a, i) => ({
+      type: 'response.output_text.annotation.added',
+      ...at,
+      annotation_index: i,
+      annotation: a,
+    })),
     { type: 'response.output_text.done', ...at, text, logprobs: [] },
     { type: 'response.content_part.done', ...at, part },
     done(index, item),
@@ -146,7 +166,12 @@ function refusalItem(ctx: StreamContext, refusal: string, index: number): { even
   return { events, item };
 }
 
-function functionCallItem(ctx: StreamContext, name: string, args: string, index: number): { events: StreamEvent[]; item: Item } {
+function functionCallItem(
+  ctx: StreamContext,
+  name: string,
+  args: string,
+  index: number,
+): { events: StreamEvent[]; item: Item } {
   const id = ctx.newId('fc_');
   const callId = ctx.newId('call_');
   const item = { id, type: 'function_call', status: 'completed', arguments: args, call_id: callId, name };
@@ -160,7 +185,12 @@ function functionCallItem(ctx: StreamContext, name: string, args: string, index:
   return { events, item };
 }
 
-function customToolItem(ctx: StreamContext, name: string, input: string, index: number): { events: StreamEvent[]; item: Item } {
+function customToolItem(
+  ctx: StreamContext,
+  name: string,
+  input: string,
+  index: number,
+): { events: StreamEvent[]; item: Item } {
   const id = ctx.newId('ctc_');
   const callId = ctx.newId('call_');
   const item = { id, type: 'custom_tool_call', status: 'completed', call_id: callId, name, input };

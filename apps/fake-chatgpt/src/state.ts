@@ -23,6 +23,7 @@ export function defaultOptions(): EmulatorOptions {
     accessTokenTtlSec: 3600,
     identityRequiredModels: [],
     refreshErrorStyle: 'codes',
+    defaultPercentPerRequest: 1,
     deviceIntervalSec: 5,
     deviceExpiresInSec: 900,
   };

@@ -3,7 +3,7 @@
 export type WindowName = 'fiveHour' | 'weekly';
 
 export interface WindowConfig {
-  /** Share of the window each inference request consumes, in percent (default 1). */
+  /** Share of the window each inference request consumes, in percent (default `options.defaultPercentPerRequest`). */
   limitPercentPerRequest?: number;
   /** Starting used percent (default 0). */
   usedPercent?: number;
@@ -93,6 +93,8 @@ export interface EmulatorOptions {
   identityRequiredModels: string[];
   /** `codes` (401 `{error:{code:"refresh_token_reused"}}`) or `invalid_grant` (400). */
   refreshErrorStyle: 'codes' | 'invalid_grant';
+  /** Share of each window a request consumes when the account's window config does not say (default 1). */
+  defaultPercentPerRequest: number;
   /** Device-flow poll interval announced to clients, seconds. */
   deviceIntervalSec: number;
   /** Device code lifetime, seconds. */
@@ -106,13 +108,7 @@ export interface StartOptions extends Partial<EmulatorOptions> {
   clock?: () => number;
 }
 
-export type RouteName =
-  | 'responses'
-  | 'compact'
-  | 'usage'
-  | 'models'
-  | 'token'
-  | 'authorize';
+export type RouteName = 'responses' | 'compact' | 'usage' | 'models' | 'token' | 'authorize';
 
 export interface LastRequest {
   route: RouteName;

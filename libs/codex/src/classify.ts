@@ -61,7 +61,8 @@ interface ErrorFields {
 
 const BODY_EXCERPT = 500;
 const DEFAULT_CONFIG: ClassifyConfig = { blockFallbackMs: 1_800_000, rateLimitCooldownMs: 60_000 };
-const MODEL_UNSUPPORTED = /\bmodel\b[^.]*\b(is not supported|not supported|does not exist|not found|is not available)\b/i;
+const MODEL_UNSUPPORTED = /\bmodel\b[^\n]{0,160}?\b(not supported|does not exist|not found|is not available)\b/i;
+const NO_HEADERS: HeaderGetter = () => undefined;
 
 function errorFields(body: unknown): ErrorFields {
   if (typeof body === 'string') return { message: nonEmptyString(body) };
@@ -203,10 +204,9 @@ export function classifyStreamError(
   const code = f.code ?? f.type ?? null;
   const base = { status: null, code, message };
   const byMessage = f.code === undefined ? kindFromStreamMessage(message) : undefined;
-  const none = (): HeaderGetter => () => undefined;
   if (hasSignal(f, C.usageNotIncluded)) return { ...base, kind: 'plan' };
   if (hasSignal(f, C.usageLimitReached, C.insufficientQuota) || byMessage === 'quota') {
-    return { ...base, kind: 'quota', resetAt: quotaResetAt(f, none(), now, lastUsage, cfg) };
+    return { ...base, kind: 'quota', resetAt: quotaResetAt(f, NO_HEADERS, now, lastUsage, cfg) };
   }
   if (hasSignal(f, C.rateLimitExceeded) || byMessage === 'rate_limit') {
     const delay = parseTryAgainIn(message) ?? cfg.rateLimitCooldownMs;

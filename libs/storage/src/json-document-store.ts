@@ -1,14 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { dirname } from 'node:path';
 import { CorruptFileError } from './errors';
-import {
-  DEFAULT_FILE_MODE,
-  ensureDir,
-  isNotFound,
-  removeStaleTemps,
-  tightenMode,
-  writeFileAtomic,
-} from './fs-utils';
+import { DEFAULT_FILE_MODE, ensureDir, isNotFound, removeStaleTemps, tightenMode, writeFileAtomic } from './fs-utils';
 
 export interface JsonDocumentStoreOptions {
   /** File permissions; default 0600 because stored documents hold secrets. */

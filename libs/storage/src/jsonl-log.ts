@@ -130,11 +130,14 @@ export class JsonlLog<T> {
     });
   }
 
-  /** Atomically rewrites the file keeping only the newest `n` records (dropping torn lines too). */
+  /**
+   * Atomically rewrites the file keeping only the newest `n` records (dropping torn lines too).
+   * Records appended until the rewrite starts count among them; later ones are appended after it.
+   */
   retain(n: number): Promise<void> {
     if (!Number.isInteger(n) || n < 0) return Promise.reject(new RangeError(`retain(n) needs n >= 0 (got ${n})`));
     return this.enqueue(async () => {
-      // Records appended before retain() count as existing; later ones wait and land in the new file.
+      // Buffered records go in first; appends made during the rewrite wait in the buffer for the new file.
       await this.writeBuffered();
       const snapshot = await this.openSnapshot();
       if (!snapshot) return;

@@ -1,5 +1,6 @@
 // Child process for crash.spec.ts: writes in a loop and prints `ack <seq>` once a write is durable,
-// until the parent kills it with SIGKILL. Run: node -r ts-node/register/transpile-only crash-writer.ts <dir> <retain>
+// until the parent kills it with SIGKILL. The spec transpiles it; by hand:
+// node -r ts-node/register/transpile-only libs/storage/test-fixtures/crash-writer.ts <dir> <retain>
 import { join } from 'node:path';
 import { JsonDocumentStore, JsonlLog } from '../src';
 

@@ -39,11 +39,28 @@ export function toOpenAiHttpError(error: unknown): OpenAiHttpError {
 function fromHttpException(error: HttpException): OpenAiHttpError {
   const status = error.getStatus();
   if (status >= 500) return internalError();
+  const envelope = envelopeOf(error.getResponse());
+  if (envelope) return new OpenAiHttpError(status, envelope.message, envelope.type, envelope);
   const headers: Record<string, string> = status === 401 ? { 'www-authenticate': 'Bearer' } : {};
   return new OpenAiHttpError(status, httpExceptionMessage(error), TYPE_BY_STATUS[status] ?? 'invalid_request_error', {
     code: CODE_BY_STATUS[status] ?? 'invalid_request_error',
     headers,
   });
+}
+
+/** An HttpException whose body is already the OpenAI envelope (e.g. from ClientKeyGuard) keeps its fields. */
+function envelopeOf(response: unknown): { message: string; type: string; code: string | null; param: string | null } | undefined {
+  if (typeof response !== 'object' || response === null) return undefined;
+  const inner = (response as { error?: unknown }).error;
+  if (typeof inner !== 'object' || inner === null) return undefined;
+  const { message, type, code, param } = inner as Record<string, unknown>;
+  if (typeof message !== 'string' || typeof type !== 'string') return undefined;
+  return {
+    message,
+    type,
+    code: typeof code === 'string' ? code : null,
+    param: typeof param === 'string' ? param : null,
+  };
 }
 
 function httpExceptionMessage(error: HttpException): string {

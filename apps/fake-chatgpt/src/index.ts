@@ -1,0 +1,18 @@
+export { FakeChatgpt } from './emulator';
+export { DEFAULT_CLIENT_ID } from './state';
+export { CATALOGUE, type ModelInfo } from './models-catalogue';
+export type {
+  AccountRecord,
+  AddAccountOptions,
+  CountersSnapshot,
+  EmulatorOptions,
+  Fault,
+  FaultRoute,
+  IssuedTokens,
+  LastRequest,
+  QuotaWindow,
+  RouteName,
+  StartOptions,
+  WindowConfig,
+  WindowName,
+} from './types';

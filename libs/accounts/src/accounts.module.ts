@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { AccountRepository } from './account.repository';
+import { AccountsAdminService } from './accounts-admin.service';
+import { AccountsService } from './accounts.service';
+import { ChatgptHttp } from './chatgpt-http';
+import { FileAccountRepository } from './file-account.repository';
+import { AccountsController } from './http/accounts.controller';
+import { ModelsController } from './http/models.controller';
+import { UsageController } from './http/usage.controller';
+import { ModelCatalogService } from './model-catalog.service';
+import { ModelDiscoveryJob } from './model-discovery.job';
+import { TokenRefreshJob } from './token-refresh.job';
+import { TokenService } from './token.service';
+import { UsageProbeJob } from './usage-probe.job';
+import { UsageProbeService } from './usage-probe.service';
+
+/**
+ * Accounts, tokens, quota probes and the model catalogue, with their admin routes.
+ * Needs ConfigModule.forRoot() (AppConfig, Clock, AdminGuard). The jobs only run when the app
+ * registers ScheduleModule.forRoot(). Specs swap the store with overrideProvider(AccountRepository).
+ */
+@Module({
+  controllers: [AccountsController, UsageController, ModelsController],
+  providers: [
+    { provide: AccountRepository, useClass: FileAccountRepository },
+    AccountsService,
+    ChatgptHttp,
+    TokenService,
+    UsageProbeService,
+    ModelCatalogService,
+    AccountsAdminService,
+    TokenRefreshJob,
+    UsageProbeJob,
+    ModelDiscoveryJob,
+  ],
+  exports: [AccountsService, ChatgptHttp, TokenService, UsageProbeService, ModelCatalogService, AccountRepository],
+})
+export class AccountsModule {}

@@ -1,0 +1,23 @@
+import { Controller, Get, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { AdminGuard } from '@mcp/config';
+import type { ModelsAdminResponse } from '@mcp/contracts';
+import { AccountsAdminService } from '../accounts-admin.service';
+import { AccountsErrorFilter } from './accounts-error.filter';
+
+@Controller('admin/models')
+@UseGuards(AdminGuard)
+@UseFilters(AccountsErrorFilter)
+export class ModelsController {
+  constructor(private readonly admin: AccountsAdminService) {}
+
+  @Get()
+  list(): ModelsAdminResponse {
+    return this.admin.models();
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  refresh(): Promise<ModelsAdminResponse> {
+    return this.admin.refreshModels();
+  }
+}

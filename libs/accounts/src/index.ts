@@ -1,0 +1,26 @@
+// The only door of @mcp/accounts.
+export { type Account, accountStatus, emptyState, toAccountView } from './account';
+export { AccountRepository } from './account.repository';
+export { type AccountsDocument, FileAccountRepository } from './file-account.repository';
+export { InMemoryAccountRepository } from './in-memory-account.repository';
+export { type AccountPatch, AccountsService } from './accounts.service';
+export type { RefreshedTokens, TokenInput, UpsertResult } from './account-tokens';
+export { nextUsage, reconcileBlocks } from './account-usage';
+export { AccountsAdminService } from './accounts-admin.service';
+export { AccountsModule } from './accounts.module';
+export { type AccountAuth, type CallOptions, ChatgptHttp, type UpstreamJsonResponse } from './chatgpt-http';
+export {
+  AccountNotFoundError,
+  EncryptionKeyError,
+  NeedsReauthError,
+  TokenRefreshError,
+  UpstreamCallError,
+} from './errors';
+export { AccountsErrorFilter } from './http/accounts-error.filter';
+export { type CatalogModel, toModelView } from './model-catalog';
+export { ModelCatalogService } from './model-catalog.service';
+export { describeTokenFailure, oauthError, type OAuthErrorInfo, parseTokenResponse } from './oauth-tokens';
+export { finiteNumber, nonEmptyString } from './lenient-json';
+export { ENCRYPTED_PREFIX, TokenCipher } from './token-cipher';
+export { TokenService } from './token.service';
+export { type ProbeAllResult, UsageProbeService } from './usage-probe.service';

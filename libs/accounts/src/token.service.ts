@@ -1,0 +1,130 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig, Clock } from '@mcp/config';
+import type { Account } from './account';
+import { AccountsService } from './accounts.service';
+import { ChatgptHttp } from './chatgpt-http';
+import { NeedsReauthError, TokenRefreshError } from './errors';
+import { describeTokenFailure, isTerminalRefreshFailure, parseTokenResponse } from './oauth-tokens';
+
+const REFRESH_TIMEOUT_MS = 20_000;
+const REFRESH_SCOPE = 'openid profile email';
+
+/**
+ * Fresh access tokens. Refresh tokens rotate and are single-use, so there is at most one refresh
+ * per account in flight and every concurrent caller awaits it (PROTOCOL §8.5).
+ */
+@Injectable()
+export class TokenService {
+  private readonly logger = new Logger('Tokens');
+  private readonly inFlight = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly http: ChatgptHttp,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A usable access token, refreshed first when it expires within TOKEN_REFRESH_MARGIN_MS. */
+  async accessToken(id: string): Promise<string> {
+    const account = this.signedIn(id);
+    const running = this.inFlight.get(id);
+    if (running) return running;
+    if (!this.isDue(account)) return account.accessToken;
+    return this.singleFlight(id, false);
+  }
+
+  /**
+   * Forces a refresh (after an upstream 401). With `rejectedToken`, a token that was already
+   * replaced by another caller's refresh is not refreshed again: the current one is returned.
+   */
+  async refresh(id: string, rejectedToken?: string): Promise<string> {
+    const account = this.signedIn(id);
+    const running = this.inFlight.get(id);
+    if (running) return running;
+    if (rejectedToken !== undefined && account.accessToken !== rejectedToken) return account.accessToken;
+    return this.singleFlight(id, true);
+  }
+
+  /** Scheduled: refreshes every signed-in account whose token is inside the margin. */
+  async refreshDue(): Promise<void> {
+    for (const account of this.accounts.usable()) {
+      if (!account.refreshToken || !this.isDue(account)) continue;
+      try {
+        await this.singleFlight(account.id, false);
+      } catch (error) {
+        this.logger.warn(`Scheduled refresh of ${account.id} failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  isDue(account: Account): boolean {
+    return account.expiresAt !== undefined && account.expiresAt - this.clock.now() < this.config.tokenRefreshMarginMs;
+  }
+
+  private signedIn(id: string): Account {
+    const account = this.accounts.require(id);
+    if (account.state.needsReauth) throw new NeedsReauthError(id, account.state.lastError);
+    return account;
+  }
+
+  private singleFlight(id: string, forced: boolean): Promise<string> {
+    let running = this.inFlight.get(id);
+    if (!running) {
+      running = this.runRefresh(id, forced).finally(() => this.inFlight.delete(id));
+      this.inFlight.set(id, running);
+    }
+    return running;
+  }
+
+  private async runRefresh(id: string, forced: boolean): Promise<string> {
+    const account = this.accounts.require(id);
+    if (!account.refreshToken) {
+      if (!forced && this.stillValid(account)) return account.accessToken;
+      return this.terminal(id, 'the access token expired and there is no refresh token');
+    }
+    let response;
+    try {
+      response = await this.http.postJson(
+        this.config.oauthTokenUrl,
+        {
+          client_id: this.config.oauthClientId,
+          grant_type: 'refresh_token',
+          refresh_token: account.refreshToken,
+          scope: REFRESH_SCOPE,
+        },
+        { timeoutMs: REFRESH_TIMEOUT_MS },
+      );
+    } catch (error) {
+      return this.transient(account, (error as Error).message, forced);
+    }
+    if (response.status >= 200 && response.status < 300) {
+      const tokens = parseTokenResponse(response.body, this.clock.now());
+      if (!tokens) return this.transient(account, 'the token endpoint answered without an access token', forced);
+      // Durable before anyone uses the new access token: the old refresh token is already spent.
+      const updated = await this.accounts.applyRefresh(id, tokens);
+      this.logger.log(`Refreshed the access token of ${id}`);
+      return updated.accessToken;
+    }
+    const reason = describeTokenFailure(response);
+    if (isTerminalRefreshFailure(response)) return this.terminal(id, `refresh rejected (${reason})`);
+    return this.transient(account, reason, forced);
+  }
+
+  private async terminal(id: string, reason: string): Promise<never> {
+    this.logger.warn(`Account ${id} needs a new login: ${reason}`);
+    await this.accounts.markNeedsReauth(id, `Needs re-login: ${reason}`);
+    throw new NeedsReauthError(id, reason);
+  }
+
+  /** 5xx, network or malformed replies: keep the current token while it is valid, retry on the next tick. */
+  private transient(account: Account, reason: string, forced: boolean): string {
+    this.accounts.recordError(account.id, `Token refresh failed: ${reason}`);
+    if (!forced && this.stillValid(account)) return account.accessToken;
+    throw new TokenRefreshError(account.id, reason);
+  }
+
+  private stillValid(account: Account): boolean {
+    return account.expiresAt === undefined || account.expiresAt > this.clock.now();
+  }
+}

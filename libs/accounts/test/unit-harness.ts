@@ -1,0 +1,66 @@
+import { Test } from '@nestjs/testing';
+import { AppConfig, Clock } from '@mcp/config';
+import {
+  type Account,
+  AccountRepository,
+  AccountsService,
+  ChatgptHttp,
+  InMemoryAccountRepository,
+  ModelCatalogService,
+  TokenService,
+  UsageProbeService,
+} from '@mcp/accounts';
+import { FakeClock, disposeTestConfig, testConfig } from '@mcp/testing';
+import { ScriptedHttp } from './scripted-http';
+
+export interface UnitHarness {
+  clock: FakeClock;
+  http: ScriptedHttp;
+  repository: InMemoryAccountRepository;
+  config: AppConfig;
+  accounts: AccountsService;
+  tokens: TokenService;
+  probes: UsageProbeService;
+  catalog: ModelCatalogService;
+  close(): Promise<void>;
+}
+
+/** The accounts services on a FakeClock, an in-memory repository and scripted upstream answers. */
+export async function unitHarness(stored: Account[] = [], env: Record<string, string> = {}): Promise<UnitHarness> {
+  const config = testConfig(env);
+  const clock = new FakeClock();
+  const http = new ScriptedHttp();
+  const repository = new InMemoryAccountRepository(stored);
+  const moduleRef = await Test.createTestingModule({
+    providers: [
+      AccountsService,
+      TokenService,
+      UsageProbeService,
+      ModelCatalogService,
+      { provide: AccountRepository, useValue: repository },
+      { provide: ChatgptHttp, useValue: http.asChatgptHttp() },
+      { provide: AppConfig, useValue: config },
+      { provide: Clock, useValue: clock },
+    ],
+  }).compile();
+  await moduleRef.init();
+  return {
+    clock,
+    http,
+    repository,
+    config,
+    accounts: moduleRef.get(AccountsService),
+    tokens: moduleRef.get(TokenService),
+    probes: moduleRef.get(UsageProbeService),
+    catalog: moduleRef.get(ModelCatalogService),
+    close: async () => {
+      await moduleRef.close();
+      disposeTestConfig(config);
+    },
+  };
+}
+
+/** Lets pending promise callbacks and I/O callbacks run. */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

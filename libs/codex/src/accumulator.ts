@@ -1,0 +1,299 @@
+import type { FinishReason } from '@mcp/contracts';
+import { buildChatCompletion, isToolCall, itemHasContent } from './chat-completion';
+import { EVENTS } from './constants';
+import { eventData, indexOf, responseOf, stringField, withSuffix } from './events';
+import { isRecord, type JsonObject } from './json';
+import { normalizeUsage, responsesUsage, ZERO_USAGE, type TokenUsage } from './tokens';
+
+export type TerminalKind = 'completed' | 'incomplete' | 'failed' | 'error';
+
+export interface StreamError {
+  code: string | null;
+  message: string;
+}
+
+interface PartState {
+  kind: 'output_text' | 'refusal';
+  text: string;
+  annotations: JsonObject[];
+}
+
+/** One output item as streamed: its announcement, its final form, and the deltas in between. */
+interface ItemState {
+  index: number;
+  id?: string;
+  added?: JsonObject;
+  done?: JsonObject;
+  parts: Map<number, PartState>;
+  /** Function-call arguments or custom tool input, from deltas. */
+  args: string;
+}
+
+const TERMINALS: Record<string, TerminalKind> = {
+  [EVENTS.completed]: 'completed',
+  [EVENTS.incomplete]: 'incomplete',
+  [EVENTS.failed]: 'failed',
+  [EVENTS.error]: 'error',
+};
+
+/**
+ * Folds an upstream Responses event stream into what a whole answer needs (PROTOCOL.md §3.5, §5.3, §5.7):
+ * the commit point, the terminal event, the rebuilt output, usage and finish reason.
+ */
+export class ResponseAccumulator {
+  /** The commit point (§7.5): the first output_item.added or a terminal event. */
+  committed = false;
+  /** The first output_item.added was seen (a terminal error before it still allows failover). */
+  outputStarted = false;
+  terminal: TerminalKind | undefined;
+  responseId: string | undefined;
+  /** `created_at` of the response, epoch seconds. */
+  createdAt: number | undefined;
+  model: string | undefined;
+  error: StreamError | undefined;
+  /** The last `codex.rate_limits` event, as received. */
+  rateLimits: JsonObject | undefined;
+  /** Events pushed, terminal included. */
+  eventCount = 0;
+
+  private envelope: JsonObject | undefined;
+  private readonly items = new Map<number, ItemState>();
+  private readonly byId = new Map<string, ItemState>();
+
+  push(event: unknown): void {
+    const data = eventData(event);
+    const type = stringField(data, 'type');
+    if (data === undefined || type === undefined || this.terminal !== undefined) return;
+    this.eventCount += 1;
+    const response = responseOf(data);
+    if (response) this.readEnvelope(response);
+    const terminal = TERMINALS[type];
+    if (terminal) return this.finish(terminal, data, response);
+    this.apply(type, data);
+  }
+
+  private apply(type: string, data: JsonObject): void {
+    switch (type) {
+      case EVENTS.itemAdded:
+      case EVENTS.itemDone:
+        return this.onItem(type, data);
+      case 'response.content_part.added':
+        return this.onPartAdded(data);
+      case EVENTS.textDelta:
+      case EVENTS.refusalDelta:
+        return this.onTextDelta(type === EVENTS.textDelta ? 'output_text' : 'refusal', data);
+      case EVENTS.textDone:
+      case EVENTS.refusalDone:
+        return this.onTextDone(type === EVENTS.textDone ? 'output_text' : 'refusal', data);
+      case EVENTS.annotationAdded:
+        return this.onAnnotation(data);
+      case EVENTS.argsDelta:
+      case EVENTS.customInputDelta:
+        return this.onArgs(data, stringField(data, 'delta') ?? '', false);
+      case EVENTS.argsDone:
+      case EVENTS.customInputDone:
+        return this.onArgs(data, stringField(data, 'arguments') ?? stringField(data, 'input'), true);
+      case EVENTS.rateLimits:
+        this.rateLimits = data;
+        return;
+      default:
+        return;
+    }
+  }
+
+  private readEnvelope(response: JsonObject): void {
+    this.responseId ??= stringField(response, 'id');
+    this.model ??= stringField(response, 'model');
+    const created = response['created_at'];
+    if (this.createdAt === undefined && typeof created === 'number') this.createdAt = created;
+    this.envelope = response;
+  }
+
+  private finish(kind: TerminalKind, data: JsonObject, response: JsonObject | undefined): void {
+    this.terminal = kind;
+    this.committed = true;
+    if (kind === 'failed') this.error = errorOf(response?.['error']) ?? { code: null, message: 'Upstream response failed' };
+    if (kind === 'error') this.error = errorOf(data) ?? { code: null, message: 'Upstream stream error' };
+  }
+
+  private state(data: JsonObject): ItemState {
+    const index = indexOf(data, 'output_index');
+    const itemId = stringField(data, 'item_id') ?? stringField(isRecord(data['item']) ? data['item'] : undefined, 'id');
+    const known = (index !== undefined ? this.items.get(index) : undefined) ?? (itemId ? this.byId.get(itemId) : undefined);
+    if (known) return known;
+    const fresh: ItemState = { index: index ?? this.nextIndex(), parts: new Map(), args: '' };
+    this.items.set(fresh.index, fresh);
+    if (itemId) this.remember(fresh, itemId);
+    return fresh;
+  }
+
+  private remember(state: ItemState, id: string): void {
+    state.id = id;
+    this.byId.set(id, state);
+  }
+
+  private nextIndex(): number {
+    return this.items.size === 0 ? 0 : Math.max(...this.items.keys()) + 1;
+  }
+
+  private onItem(type: string, data: JsonObject): void {
+    const item = data['item'];
+    if (!isRecord(item)) return;
+    const state = this.state(data);
+    const id = stringField(item, 'id');
+    if (id && !state.id) this.remember(state, id);
+    if (type === EVENTS.itemAdded) {
+      state.added = item;
+      this.outputStarted = this.committed = true;
+    } else {
+      state.done = item;
+    }
+  }
+
+  private part(data: JsonObject, kind: PartState['kind']): PartState {
+    const state = this.state(data);
+    const index = indexOf(data, 'content_index') ?? 0;
+    let part = state.parts.get(index);
+    if (!part) state.parts.set(index, (part = { kind, text: '', annotations: [] }));
+    return part;
+  }
+
+  private onPartAdded(data: JsonObject): void {
+    const given = isRecord(data['part']) ? data['part'] : {};
+    const kind = given['type'] === 'refusal' ? 'refusal' : 'output_text';
+    this.part(data, kind);
+  }
+
+  private onTextDelta(kind: PartState['kind'], data: JsonObject): void {
+    const part = this.part(data, kind);
+    part.kind = kind;
+    part.text += stringField(data, 'delta') ?? '';
+  }
+
+  private onTextDone(kind: PartState['kind'], data: JsonObject): void {
+    const part = this.part(data, kind);
+    part.text = withSuffix(part.text, stringField(data, kind === 'refusal' ? 'refusal' : 'text'));
+  }
+
+  private onAnnotation(data: JsonObject): void {
+    const annotation = data['annotation'];
+    if (isRecord(annotation)) this.part(data, 'output_text').annotations.push(annotation);
+  }
+
+  private onArgs(data: JsonObject, text: string | undefined, full: boolean): void {
+    const state = this.state(data);
+    state.args = full ? withSuffix(state.args, text) : state.args + (text ?? '');
+  }
+
+  /** Final output (§3.5): streamed items by output_index, response.output only for items never streamed. */
+  output(): JsonObject[] {
+    const given = this.envelope?.['output'];
+    const fromResponse = Array.isArray(given) ? given.filter(isRecord) : [];
+    const finals = new Map<number, JsonObject>();
+    const usedFromResponse = new Set<JsonObject>();
+    for (const state of this.items.values()) {
+      const match = fromResponse.find((item) => state.id !== undefined && item['id'] === state.id);
+      if (match) usedFromResponse.add(match);
+      const built = rebuildItem(state, state.done ?? match);
+      if (built) finals.set(state.index, built);
+    }
+    fromResponse.forEach((item, position) => {
+      if (usedFromResponse.has(item)) return;
+      const index = finals.has(position) ? Math.max(...finals.keys()) + 1 : position;
+      finals.set(index, item);
+    });
+    return [...finals.entries()].sort(([a], [b]) => a - b).map(([, item]) => item);
+  }
+
+  /** Normalised token counts (§3.4); undefined when upstream sent no usage. */
+  get usage(): TokenUsage | undefined {
+    return normalizeUsage(this.envelope?.['usage']);
+  }
+
+  get incompleteReason(): string | undefined {
+    const details = this.envelope?.['incomplete_details'];
+    return isRecord(details) ? stringField(details, 'reason') : undefined;
+  }
+
+  /** §5.4; null unless the stream ended with completed / incomplete. */
+  get finishReason(): FinishReason {
+    if (this.terminal === 'completed') return this.output().some(isToolCall) ? 'tool_calls' : 'stop';
+    if (this.terminal !== 'incomplete') return null;
+    return this.incompleteReason === 'content_filter' ? 'content_filter' : 'length';
+  }
+
+  /** A text, a tool call or a refusal: a completed response without any is `empty_output` (§3.5). */
+  get hasContent(): boolean {
+    return this.output().some(itemHasContent);
+  }
+
+  /** The terminal `response` object with the rebuilt output and usage (native non-streaming reply, §5.7). */
+  toResponse(): JsonObject {
+    const base: JsonObject = this.envelope
+      ? { ...this.envelope }
+      : { id: this.responseId ?? null, object: 'response', created_at: this.createdAt ?? null, model: this.model ?? null };
+    if (this.terminal === 'error') {
+      base['status'] = 'failed';
+      base['error'] = this.error ?? null;
+    } else if (this.terminal === undefined) {
+      base['status'] = 'in_progress';
+    }
+    base['output'] = this.output();
+    base['usage'] = isRecord(base['usage']) ? base['usage'] : responsesUsage(this.usage ?? ZERO_USAGE);
+    return base;
+  }
+
+  /** A `chat.completion` for the client's `model` string (§5.3, §5.5). */
+  toChatCompletion(model: string, id?: string): JsonObject {
+    return buildChatCompletion({
+      id,
+      model,
+      created: this.createdAt,
+      items: this.output(),
+      finishReason: this.finishReason,
+      usage: this.usage ?? ZERO_USAGE,
+    });
+  }
+}
+
+function errorOf(value: unknown): StreamError | undefined {
+  if (!isRecord(value)) return undefined;
+  const message = stringField(value, 'message');
+  const code = stringField(value, 'code') ?? stringField(value, 'type') ?? null;
+  if (message === undefined && code === null) return undefined;
+  return { code, message: message ?? code ?? 'Upstream error' };
+}
+
+function streamedParts(state: ItemState): JsonObject[] {
+  return [...state.parts.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, p]) =>
+      p.kind === 'refusal' ? { type: 'refusal', refusal: p.text } : { type: 'output_text', text: p.text, annotations: p.annotations },
+    );
+}
+
+function mergePart(part: unknown, streamed: PartState | undefined): unknown {
+  if (!isRecord(part) || !streamed) return part;
+  if (part['type'] === 'output_text') {
+    const annotations = Array.isArray(part['annotations']) && part['annotations'].length > 0 ? part['annotations'] : streamed.annotations;
+    return { ...part, text: withSuffix(streamed.text, stringField(part, 'text')), annotations };
+  }
+  if (part['type'] === 'refusal') return { ...part, refusal: withSuffix(streamed.text, stringField(part, 'refusal')) };
+  return part;
+}
+
+/** One item's final form: the authoritative item when known, with streamed text kept as the prefix it was. */
+function rebuildItem(state: ItemState, final: JsonObject | undefined): JsonObject | undefined {
+  const base = final ?? state.added;
+  if (!base) return undefined;
+  const item: JsonObject = { ...base };
+  if (item['type'] === 'message') {
+    const content = Array.isArray(item['content']) ? item['content'] : [];
+    item['content'] = content.length > 0 ? content.map((part, j) => mergePart(part, state.parts.get(j))) : streamedParts(state);
+  } else if (item['type'] === 'function_call') {
+    item['arguments'] = withSuffix(state.args, stringField(base, 'arguments'));
+  } else if (item['type'] === 'custom_tool_call') {
+    item['input'] = withSuffix(state.args, stringField(base, 'input'));
+  }
+  return item;
+}

@@ -1,0 +1,20 @@
+// The only door of @mcp/codex: framework-free protocol code (no Nest imports).
+export * from './constants';
+export * from './errors';
+export { isRecord, type JsonObject } from './json';
+export { headerGetter, parseRetryAfter, type HeaderSource, type HeaderGetter } from './headers';
+export * from './sse';
+export * from './jwt';
+export * from './usage';
+export * from './classify';
+export * from './effort';
+export * from './normalize';
+export { translateMessages, type TranslatedMessages } from './chat-messages';
+export * from './chat-request';
+export * from './tokens';
+export { chatCompletionId, chatMessage, buildChatCompletion, type ChatCompletionInput } from './chat-completion';
+export * from './accumulator';
+export * from './chat-stream';
+export * from './models';
+export * from './pricing';
+export * from './redact';

@@ -1,0 +1,30 @@
+import { redactBody, redactDataUrl } from './redact';
+
+describe('redactBody', () => {
+  it('replaces data URLs with their type and size (§10.4)', () => {
+    const payload = Buffer.alloc(123456, 7).toString('base64');
+    const body = {
+      input: [{ type: 'message', role: 'user', content: [{ type: 'input_image', image_url: `data:image/png;base64,${payload}` }, { type: 'input_text', text: 'data is fine' }] }],
+    };
+    expect(redactBody(body)).toEqual({
+      input: [{ type: 'message', role: 'user', content: [{ type: 'input_image', image_url: '<data:image/png;base64, 123456 bytes>' }, { type: 'input_text', text: 'data is fine' }] }],
+    });
+  });
+
+  it('drops fields that look like credentials, at any depth', () => {
+    const body = { model: 'm', api_key: 'sk-1', nested: { Authorization: 'Bearer x', refresh_token: 'r', accessToken: 'a', keep: 1 } };
+    expect(redactBody(body)).toEqual({ model: 'm', nested: { keep: 1 } });
+  });
+
+  it('does not modify the original and passes primitives through', () => {
+    const body = { a: 'data:text/plain,hello' };
+    expect(redactBody(body)).toEqual({ a: '<data:text/plain, 5 bytes>' });
+    expect(body.a).toBe('data:text/plain,hello');
+    expect(redactBody(null)).toBeNull();
+    expect(redactBody(5)).toBe(5);
+  });
+
+  it('leaves strings that merely start with "data:" but are not data URLs', () => {
+    expect(redactDataUrl('data: not a url')).toBe('data: not a url');
+  });
+});

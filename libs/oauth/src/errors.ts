@@ -1,0 +1,39 @@
+// Domain errors of the OAuth feature, each a message a person can act on; OAuthErrorFilter maps them to HTTP.
+
+export class FlowNotFoundError extends Error {
+  constructor(flowId: string) {
+    super(`Unknown login attempt ${flowId}: start a new login`);
+    this.name = 'FlowNotFoundError';
+  }
+}
+
+export class FlowExpiredError extends Error {
+  constructor() {
+    super('This login attempt has expired: start a new login');
+    this.name = 'FlowExpiredError';
+  }
+}
+
+/** The flow already finished (success or failure) and cannot be completed again. */
+export class FlowClosedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FlowClosedError';
+  }
+}
+
+/** The pasted input or the request does not fit the flow (400). */
+export class OAuthInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OAuthInputError';
+  }
+}
+
+/** The auth server refused or failed (502): status and reason, never a secret. */
+export class OAuthUpstreamError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OAuthUpstreamError';
+  }
+}

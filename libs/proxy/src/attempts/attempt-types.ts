@@ -1,0 +1,63 @@
+import type { Dispatcher } from 'undici';
+import type { ResponseAccumulator, SseEvent, UpstreamFailure } from '@mcp/codex';
+import type { JsonObject } from '@mcp/codex';
+import type { AttemptClass } from '@mcp/contracts';
+import type { TraceBuilder } from '../trace/trace-builder';
+
+/** What one request sends upstream, whichever account serves it. */
+export interface UpstreamPlan {
+  /** The model string the client sent (chat replies echo it). */
+  clientModel: string;
+  upstreamModel: string;
+  body: JsonObject;
+  sessionKey: string | undefined;
+  compact: boolean;
+  /** Streaming clients commit at the first output item; the others only at the end of the stream (§7.5). */
+  commitAt: 'first_output' | 'terminal';
+}
+
+/** The per-request context the loop needs: where to note attempts, and the client's disconnect signal. */
+export interface AttemptContext {
+  trace: TraceBuilder;
+  signal: AbortSignal;
+}
+
+/** When the serving attempt began, so the relay can record it once the stream ends. */
+export interface ServingAttempt {
+  accountId: string;
+  status: number;
+  startedAt: number;
+}
+
+/** An upstream stream past its commit point: the events held so far, and the rest still to read. */
+export interface StreamSuccess {
+  kind: 'stream';
+  serving: ServingAttempt;
+  accumulator: ResponseAccumulator;
+  held: SseEvent[];
+  events: AsyncGenerator<SseEvent, void, undefined>;
+  body: Dispatcher.ResponseData['body'];
+}
+
+/** A compact reply (§2.5): opaque JSON passed through with its status. */
+export interface JsonSuccess {
+  kind: 'json';
+  serving: ServingAttempt;
+  status: number;
+  body: Buffer;
+  contentType: string;
+}
+
+export type AttemptSuccess = StreamSuccess | JsonSuccess;
+
+export type AttemptOutcome =
+  | { ok: true; success: AttemptSuccess }
+  | { ok: false; failure: UpstreamFailure; cls: AttemptClass };
+
+/** The client went away: nothing more is written, and the trace records 499. */
+export class ClientGoneError extends Error {
+  constructor() {
+    super('The client closed the connection');
+    this.name = 'ClientGoneError';
+  }
+}

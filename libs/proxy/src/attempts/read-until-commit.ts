@@ -1,0 +1,76 @@
+import { classifyStreamError, networkFailure, type ClassifyConfig, type ResponseAccumulator, type SseEvent, type UpstreamFailure } from '@mcp/codex';
+import type { AttemptClass, UsageSnapshot } from '@mcp/contracts';
+import { ClientGoneError } from './attempt-types';
+
+export interface CommitReadOptions {
+  commitAt: 'first_output' | 'terminal';
+  signal: AbortSignal;
+  /** Side effects of an event we never relay (codex.rate_limits); true means drop it. */
+  absorb(event: SseEvent): boolean;
+  /** Wraps each wait on upstream, so its duration is not counted as gateway overhead. */
+  wait<T>(promise: Promise<T>): Promise<T>;
+  now(): number;
+  classify: ClassifyConfig;
+  lastUsage?: UsageSnapshot;
+}
+
+export type CommitReadResult = { ok: true } | { ok: false; failure: UpstreamFailure; cls: AttemptClass };
+
+/**
+ * Reads a 200 upstream stream up to its commit point (PROTOCOL.md §7.5), holding every event so nothing reaches the
+ * client yet. Any failure seen before that point is returned for failover: an error event, a truncated stream,
+ * an empty completed answer, a timeout or a dropped connection.
+ */
+export async function readUntilCommit(
+  events: AsyncGenerator<SseEvent, void, undefined>,
+  accumulator: ResponseAccumulator,
+  held: SseEvent[],
+  options: CommitReadOptions,
+): Promise<CommitReadResult> {
+  for (;;) {
+    let next: IteratorResult<SseEvent, void>;
+    try {
+      next = await options.wait(events.next());
+    } catch (error) {
+      if (options.signal.aborted) throw new ClientGoneError();
+      return { ok: false, ...streamReadFailure(error) };
+    }
+    if (next.done) {
+      return { ok: false, cls: 'truncated', failure: networkFailure('The upstream stream ended before a terminal event', 'truncated') };
+    }
+    const event = next.value;
+    if (options.absorb(event)) continue;
+    accumulator.push(event);
+    held.push(event);
+    if (accumulator.terminal !== undefined) return judgeTerminal(accumulator, options);
+    if (options.commitAt === 'first_output' && accumulator.outputStarted) return { ok: true };
+  }
+}
+
+function judgeTerminal(accumulator: ResponseAccumulator, options: CommitReadOptions): CommitReadResult {
+  if (accumulator.terminal === 'failed' || accumulator.terminal === 'error') {
+    const failure = classifyStreamError(accumulator.error, options.now(), options.classify, options.lastUsage);
+    return { ok: false, failure, cls: failure.kind };
+  }
+  if (accumulator.terminal === 'completed' && !accumulator.hasContent) {
+    return { ok: false, cls: 'empty_output', failure: networkFailure('The upstream completed without any output', 'empty_output') };
+  }
+  return { ok: true };
+}
+
+/** A body error: an idle timeout (undici's bodyTimeout) or a dropped connection, both transient (§4.2). */
+export function streamReadFailure(error: unknown): { failure: UpstreamFailure; cls: AttemptClass } {
+  const code = (error as { code?: string } | undefined)?.code;
+  if (code === 'UND_ERR_BODY_TIMEOUT') {
+    return { cls: 'transient', failure: networkFailure('The upstream stream went silent past UPSTREAM_IDLE_TIMEOUT_MS', 'timeout') };
+  }
+  return { cls: 'transient', failure: networkFailure(`The upstream connection failed: ${describeError(error)}`) };
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: string }).code;
+    return code ? `${error.message} (${code})` : error.message;
+  }
+  return String(error);
+}

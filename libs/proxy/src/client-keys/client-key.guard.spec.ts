@@ -1,0 +1,143 @@
+import { ExecutionContext, HttpException, Logger } from '@nestjs/common';
+import { ApiKeysService } from './api-keys.service';
+import { AppConfig } from '@mcp/config';
+import { FakeClock, disposeTestConfig, testConfig } from '@mcp/testing';
+import { MemoryApiKeyRepository } from './api-keys.spec-helpers';
+import { ClientKeyGuard, ClientKeyRequest } from './client-key.guard';
+import { RpmLimiter } from './rpm-limiter';
+
+Logger.overrideLogger(false);
+
+interface FakeExchange {
+  request: ClientKeyRequest;
+  headers: Record<string, string>;
+  context: ExecutionContext;
+}
+
+function exchange(requestHeaders: Record<string, string>, body?: unknown): FakeExchange {
+  const headers: Record<string, string> = {};
+  const request = { headers: requestHeaders, body } as unknown as ClientKeyRequest;
+  const response = { setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = value) };
+  const http = { getRequest: () => request, getResponse: () => response };
+  return { request, headers, context: { switchToHttp: () => http } as unknown as ExecutionContext };
+}
+
+function rejection(guard: ClientKeyGuard, ex: FakeExchange): { status: number; body: unknown } {
+  try {
+    guard.canActivate(ex.context);
+  } catch (error) {
+    if (error instanceof HttpException) return { status: error.getStatus(), body: error.getResponse() };
+    throw error;
+  }
+  throw new Error('the guard let the request through');
+}
+
+describe('ClientKeyGuard', () => {
+  let config: AppConfig;
+  let clock: FakeClock;
+  let keys: ApiKeysService;
+  let guard: ClientKeyGuard;
+
+  async function build(env: Record<string, string> = {}): Promise<void> {
+    config = testConfig(env);
+    clock = new FakeClock();
+    keys = new ApiKeysService(config, new MemoryApiKeyRepository(), clock);
+    await keys.onModuleInit();
+    guard = new ClientKeyGuard(keys, new RpmLimiter(clock));
+  }
+
+  afterEach(async () => {
+    await keys.onModuleDestroy();
+    disposeTestConfig(config);
+  });
+
+  it('lets every request through while no key exists', async () => {
+    await build();
+    const ex = exchange({});
+    expect(guard.canActivate(ex.context)).toBe(true);
+    expect(ex.request.clientKeyId).toBeUndefined();
+  });
+
+  it('answers a missing key with 401 invalid_api_key and www-authenticate', async () => {
+    await build({ PROXY_API_KEYS: 'env-secret-for-guard' });
+    const ex = exchange({});
+    const { status, body } = rejection(guard, ex);
+    expect(status).toBe(401);
+    expect(body).toEqual({
+      error: {
+        message: expect.stringContaining('Missing API key'),
+        type: 'invalid_request_error',
+        code: 'invalid_api_key',
+        param: null,
+      },
+    });
+    expect(ex.headers['www-authenticate']).toBe('Bearer');
+  });
+
+  it('refuses a wrong key without echoing it', async () => {
+    await build({ PROXY_API_KEYS: 'env-secret-for-guard' });
+    const { status, body } = rejection(guard, exchange({ authorization: 'Bearer guessed-key-123' }));
+    expect(status).toBe(401);
+    expect(JSON.stringify(body)).toContain('Incorrect API key');
+    expect(JSON.stringify(body)).not.toContain('guessed-key-123');
+  });
+
+  it('accepts a key as a Bearer token or in x-api-key and tags the request with its id', async () => {
+    await build({ PROXY_API_KEYS: 'env-secret-for-guard' });
+    const { key, secret } = await keys.create({ name: 'sdk' });
+
+    const bearer = exchange({ authorization: `Bearer ${secret}` });
+    expect(guard.canActivate(bearer.context)).toBe(true);
+    expect(bearer.request.clientKeyId).toBe(key.id);
+
+    const apiKey = exchange({ 'x-api-key': 'env-secret-for-guard' });
+    expect(guard.canActivate(apiKey.context)).toBe(true);
+    expect(apiKey.request.clientKeyId).toBe('env-1');
+    expect(keys.list().find((view) => view.id === key.id)?.lastUsedAt).toBe(clock.now());
+  });
+
+  it('refuses a disabled key', async () => {
+    await build();
+    const { key, secret } = await keys.create({ name: 'revoked' });
+    await keys.update(key.id, { enabled: false });
+    expect(rejection(guard, exchange({ authorization: `Bearer ${secret}` })).status).toBe(401);
+  });
+
+  it('keeps a key to its allowed models', async () => {
+    await build();
+    const { secret } = await keys.create({ name: 'narrow', allowedModels: ['gpt-5-codex'] });
+    const headers = { authorization: `Bearer ${secret}` };
+
+    expect(guard.canActivate(exchange(headers, { model: 'gpt-5-codex' }).context)).toBe(true);
+    expect(guard.canActivate(exchange(headers).context)).toBe(true);
+    const { status, body } = rejection(guard, exchange(headers, { model: 'gpt-5.3-codex' }));
+    expect(status).toBe(403);
+    expect(body).toEqual({
+      error: {
+        message: expect.stringContaining("'gpt-5.3-codex'"),
+        type: 'invalid_request_error',
+        code: 'model_not_allowed',
+        param: 'model',
+      },
+    });
+  });
+
+  it('limits a key to its requests per minute over a sliding window', async () => {
+    await build();
+    const { secret } = await keys.create({ name: 'slow', rpmLimit: 2 });
+    const headers = { authorization: `Bearer ${secret}` };
+
+    expect(guard.canActivate(exchange(headers).context)).toBe(true);
+    clock.advance(20_000);
+    expect(guard.canActivate(exchange(headers).context)).toBe(true);
+    clock.advance(10_000);
+    const limited = exchange(headers);
+    const { status, body } = rejection(guard, limited);
+    expect(status).toBe(429);
+    expect(body).toMatchObject({ error: { type: 'requests', code: 'rate_limit_exceeded' } });
+    expect(limited.headers['retry-after']).toBe('30');
+
+    clock.advance(30_000);
+    expect(guard.canActivate(exchange(headers).context)).toBe(true);
+  });
+});

@@ -1,0 +1,69 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { bearerToken, headerValue } from '@mcp/config';
+import { ApiKeysService } from './api-keys.service';
+import type { KeyMatch } from './api-key.types';
+import { invalidApiKey, modelNotAllowed, rateLimited } from './client-key-errors';
+import { RpmLimiter } from './rpm-limiter';
+
+/** A /v1 request after the guard: which client key sent it (its id, never the key). */
+export interface ClientKeyRequest extends Request {
+  clientKeyId?: string;
+}
+
+/**
+ * Guards /v1/*: open while no client key exists (the seed's behaviour), otherwise a valid key in
+ * `Authorization: Bearer` or `x-api-key`, then the key's model list and requests-per-minute limit.
+ */
+@Injectable()
+export class ClientKeyGuard implements CanActivate {
+  constructor(
+    private readonly keys: ApiKeysService,
+    private readonly limiter: RpmLimiter,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (!this.keys.required) return true;
+    const http = context.switchToHttp();
+    const request = http.getRequest<ClientKeyRequest>();
+    const response = http.getResponse<Response>();
+    const presented = [bearerToken(request.headers), headerValue(request.headers, 'x-api-key')].filter(
+      (value): value is string => typeof value === 'string' && value.length > 0,
+    );
+    const match = this.firstMatch(presented);
+    if (!match) {
+      response.setHeader('www-authenticate', 'Bearer');
+      throw invalidApiKey(presented.length > 0);
+    }
+    request.clientKeyId = match.id;
+    this.keys.recordUse(match.id);
+    this.checkModel(match, request);
+    this.checkRate(match, response);
+    return true;
+  }
+
+  private firstMatch(presented: string[]): KeyMatch | undefined {
+    for (const candidate of presented) {
+      const match = this.keys.verify(candidate);
+      if (match) return match;
+    }
+    return undefined;
+  }
+
+  private checkModel(match: KeyMatch, request: Request): void {
+    if (!match.allowedModels) return;
+    const body: unknown = request.body;
+    const model = typeof body === 'object' && body !== null ? (body as { model?: unknown }).model : undefined;
+    // A missing or non-string model is the route's 400 to give, not ours.
+    if (typeof model === 'string' && !match.allowedModels.includes(model)) throw modelNotAllowed(model);
+  }
+
+  private checkRate(match: KeyMatch, response: Response): void {
+    if (match.rpmLimit === undefined) return;
+    const waitMs = this.limiter.take(match.id, match.rpmLimit);
+    if (waitMs === 0) return;
+    const seconds = Math.ceil(waitMs / 1000);
+    response.setHeader('retry-after', String(seconds));
+    throw rateLimited(match.rpmLimit, seconds);
+  }
+}

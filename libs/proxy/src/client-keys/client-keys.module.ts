@@ -1,0 +1,46 @@
+import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '@mcp/config';
+import { ApiKeyRepository, FileApiKeyRepository } from './api-key.repository';
+import { ApiKeysController } from './api-keys.controller';
+import { ApiKeysService } from './api-keys.service';
+import { ClientKeyGuard } from './client-key.guard';
+import { RpmLimiter } from './rpm-limiter';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
+
+export function isLoopbackHost(host: string): boolean {
+  const normalised = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  return LOOPBACK_HOSTS.has(normalised) || /^127(\.\d{1,3}){3}$/.test(normalised);
+}
+
+/** Client keys for /v1: the store, the guard the /v1 controllers use, and the admin routes. */
+@Module({
+  controllers: [ApiKeysController],
+  providers: [
+    { provide: ApiKeyRepository, useClass: FileApiKeyRepository },
+    ApiKeysService,
+    RpmLimiter,
+    ClientKeyGuard,
+  ],
+  exports: [ApiKeysService, ClientKeyGuard, RpmLimiter],
+})
+export class ClientKeysModule implements OnApplicationBootstrap {
+  private readonly logger = new Logger('ClientKeys');
+
+  constructor(
+    private readonly keys: ApiKeysService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.keys.required || isLoopbackHost(this.config.host)) return;
+    this.logger.warn(
+      `/v1 is OPEN: no client key exists and the server listens on ${this.config.host}, so anyone who can reach ` +
+        `port ${this.config.port} can spend your accounts' quota. Create a key in the dashboard (or POST /admin/api-keys) ` +
+        'or set PROXY_API_KEYS.',
+    );
+  }
+}

@@ -1,0 +1,19 @@
+import { Controller, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { ClientKeyGuard } from '../client-keys';
+import { V1ExceptionFilter } from '../errors/v1-exception.filter';
+import { ProxyService } from '../proxy/proxy.service';
+import type { ProxyRequest } from '../request-context';
+
+/** Chat Completions, translated to and from the Responses backend (§5). */
+@Controller()
+@UseGuards(ClientKeyGuard)
+@UseFilters(V1ExceptionFilter)
+export class ChatController {
+  constructor(private readonly proxy: ProxyService) {}
+
+  @Post(['v1/chat/completions', 'chat/completions'])
+  create(@Req() req: ProxyRequest, @Res() res: Response): Promise<void> {
+    return this.proxy.chat(req, res);
+  }
+}

@@ -1,0 +1,22 @@
+import { Controller, Get, Param, UseFilters, UseGuards } from '@nestjs/common';
+import type { ModelList, OpenAiModel } from '@mcp/codex';
+import { ClientKeyGuard } from '../client-keys';
+import { V1ExceptionFilter } from '../errors/v1-exception.filter';
+import { ModelsService } from './models.service';
+
+@Controller()
+@UseGuards(ClientKeyGuard)
+@UseFilters(V1ExceptionFilter)
+export class ModelsController {
+  constructor(private readonly models: ModelsService) {}
+
+  @Get(['v1/models', 'models'])
+  list(): ModelList {
+    return this.models.list();
+  }
+
+  @Get(['v1/models/:id', 'models/:id'])
+  get(@Param('id') id: string): OpenAiModel {
+    return this.models.get(id);
+  }
+}

@@ -1,0 +1,37 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { AccountsModule } from '@mcp/accounts';
+import { RoutingModule } from '@mcp/routing';
+import { TracingModule } from '@mcp/tracing';
+import { AttemptLoop } from './attempts/attempt-loop';
+import { ClientKeysModule } from './client-keys';
+import { ChatController } from './http/chat.controller';
+import { ModelsController } from './http/models.controller';
+import { ModelsService } from './http/models.service';
+import { ResponsesController } from './http/responses.controller';
+import { V1FallbackController } from './http/v1-fallback.controller';
+import { InFlightRequests } from './in-flight-requests';
+import { ProxyService } from './proxy/proxy.service';
+import { StreamOutcomes } from './proxy/stream-outcomes';
+import { ensureRequestId } from './request-context';
+import { UpstreamClient } from './upstream/upstream-client';
+
+/** Every /v1 answer (root aliases included) carries x-request-id, errors and models listings too. */
+function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
+  ensureRequestId(req, res);
+  next();
+}
+
+/** The OpenAI-compatible API: /v1 routes and root aliases, the attempt loop, the relays (PROTOCOL.md §2–5, §7.5, §12). */
+@Module({
+  imports: [AccountsModule, RoutingModule, TracingModule, ClientKeysModule],
+  // The fallback controller comes last so its catch-all /v1 route never shadows a real one.
+  controllers: [ModelsController, ResponsesController, ChatController, V1FallbackController],
+  providers: [UpstreamClient, AttemptLoop, StreamOutcomes, ProxyService, ModelsService, InFlightRequests],
+  exports: [InFlightRequests, ClientKeysModule],
+})
+export class ProxyModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(requestIdMiddleware).forRoutes(ModelsController, ResponsesController, ChatController, V1FallbackController);
+  }
+}

@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import type { Response } from 'express';
+import { ModelCatalogService } from '@mcp/accounts';
+import { AppConfig, Clock } from '@mcp/config';
+import { costUsd, parsePricingOverrides, redactBody, type NativeModelInfo, type PricingTable } from '@mcp/codex';
+import { MetricsService, TracingService } from '@mcp/tracing';
+import { AttemptLoop } from '../attempts/attempt-loop';
+import { ClientGoneError, type AttemptSuccess, type StreamSuccess } from '../attempts/attempt-types';
+import { modelNotFound, renderOpenAiError } from '../errors/openai-error';
+import { toOpenAiHttpError } from '../errors/v1-exception.filter';
+import { InFlightRequests } from '../in-flight-requests';
+import { chatSink, nativeSink, relayStream, type StreamSink } from '../relay/stream-relay';
+import { ensureRequestId, type ProxyRequest } from '../request-context';
+import { hashSessionKey } from '../session/session-key';
+import { TraceBuilder } from '../trace/trace-builder';
+import { ProxyExchange } from './exchange';
+import { clientModelOf, prepareChat, prepareResponses, wantsStream, type PreparedRequest } from './request-prep';
+import { StreamOutcomes } from './stream-outcomes';
+
+type Route = 'responses' | 'compact' | 'chat';
+
+/**
+ * The three proxied routes end to end: prepare the upstream body, run the attempt loop, answer the client
+ * (relay or aggregate), and hand exactly one trace to TracingModule when the request ends.
+ */
+@Injectable()
+export class ProxyService {
+  private readonly pricing: PricingTable;
+
+  constructor(
+    private readonly loop: AttemptLoop,
+    private readonly outcomes: StreamOutcomes,
+    private readonly catalog: ModelCatalogService,
+    private readonly tracing: TracingService,
+    private readonly metrics: MetricsService,
+    private readonly inFlight: InFlightRequests,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {
+    this.pricing = parsePricingOverrides(config.pricingOverrides);
+  }
+
+  responses(req: ProxyRequest, res: Response): Promise<void> {
+    return this.handle('responses', req, res);
+  }
+
+  compact(req: ProxyRequest, res: Response): Promise<void> {
+    return this.handle('compact', req, res);
+  }
+
+  chat(req: ProxyRequest, res: Response): Promise<void> {
+    return this.handle('chat', req, res);
+  }
+
+  private async handle(route: Route, req: ProxyRequest, res: Response): Promise<void> {
+    const exchange = this.open(route, req, res);
+    try {
+      const prepared = this.prepare(route, exchange);
+      const success = await this.loop.run(prepared.plan, exchange.ctx);
+      await this.deliver(route, exchange, prepared, success);
+    } catch (error) {
+      this.fail(exchange, error);
+    } finally {
+      this.close(exchange);
+    }
+  }
+
+  private open(route: Route, req: ProxyRequest, res: Response): ProxyExchange {
+    const id = ensureRequestId(req, res);
+    const trace = new TraceBuilder({
+      id,
+      at: this.clock.now(),
+      route: req.originalUrl ?? req.url,
+      method: req.method,
+      stream: route !== 'compact' && wantsStream(req.body),
+      clientKeyId: req.clientKeyId ?? null,
+    });
+    trace.model = clientModelOf(req.body);
+    if (this.config.traceIncludeBody && req.body !== undefined) trace.requestBody = redactBody(req.body);
+    return new ProxyExchange(req, res, trace, this.inFlight.begin());
+  }
+
+  private prepare(route: Route, exchange: ProxyExchange): PreparedRequest {
+    const options = {
+      headers: exchange.req.headers,
+      modelInfo: (model: string) => this.catalog.find(model)?.info as NativeModelInfo | undefined,
+      clientKeyId: exchange.req.clientKeyId ?? null,
+    };
+    const body: unknown = exchange.req.body;
+    const prepared = route === 'chat' ? prepareChat(body, options) : prepareResponses(body, route === 'compact', options);
+    const trace = exchange.trace;
+    trace.upstreamModel = prepared.plan.upstreamModel;
+    trace.droppedParams = prepared.droppedParams;
+    trace.sessionKeyHash = hashSessionKey(prepared.plan.sessionKey);
+    // A model missing from a discovered catalogue is refused before any account is tried (§9.2).
+    if (!this.catalog.allows(prepared.plan.upstreamModel)) throw modelNotFound(prepared.plan.clientModel);
+    return prepared;
+  }
+
+  private async deliver(route: Route, exchange: ProxyExchange, prepared: PreparedRequest, success: AttemptSuccess): Promise<void> {
+    if (success.kind === 'json') {
+      exchange.trace.markCommitted();
+      this.outcomes.succeeded(exchange, prepared, success.serving.accountId);
+      exchange.sendJson(success.status, success.body, success.contentType);
+      return;
+    }
+    if (prepared.stream) {
+      const sink = route === 'chat' ? chatSink(prepared.plan.clientModel, prepared.includeUsage) : nativeSink();
+      await this.relay(exchange, prepared, success, sink);
+      return;
+    }
+    exchange.trace.markCommitted();
+    this.outcomes.aggregated(exchange, prepared, success);
+    const accumulator = success.accumulator;
+    const body = route === 'chat' ? accumulator.toChatCompletion(prepared.plan.clientModel) : accumulator.toResponse();
+    exchange.sendJson(200, JSON.stringify(body));
+  }
+
+  private async relay(exchange: ProxyExchange, prepared: PreparedRequest, success: StreamSuccess, sink: StreamSink): Promise<void> {
+    const end = await relayStream(success, exchange.writer, sink, {
+      signal: exchange.signal,
+      headers: () => {
+        exchange.trace.markCommitted();
+        return exchange.commonHeaders();
+      },
+      absorb: (event) => this.loop.absorbRateLimits(success.serving.accountId, event),
+      onTerminalWritten: () => (exchange.terminalRelayed = true),
+    });
+    this.outcomes.relayed(exchange, prepared, success, end);
+  }
+
+  private fail(exchange: ProxyExchange, error: unknown): void {
+    const trace = exchange.trace;
+    if (error instanceof ClientGoneError || exchange.clientGone) {
+      trace.error ??= 'The client closed the connection';
+      exchange.writer.end();
+      return;
+    }
+    const httpError = toOpenAiHttpError(error);
+    trace.status = httpError.status;
+    trace.error = httpError.message;
+    if (!exchange.res.headersSent) {
+      exchange.res.setHeader('x-proxy-overhead-ms', String(trace.overheadMs()));
+    }
+    renderOpenAiError(exchange.res, httpError, trace.id);
+    exchange.writer.stopKeepalive();
+  }
+
+  /** Exactly one trace per request, whichever path ended it. */
+  private close(exchange: ProxyExchange): void {
+    const trace = exchange.trace;
+    if (exchange.clientGone && !exchange.terminalRelayed) trace.status = 499;
+    else if (trace.status === 0) trace.status = exchange.res.statusCode;
+    if (trace.tokens) trace.costUsd = costUsd(trace.upstreamModel, trace.tokens, this.pricing);
+    const record = trace.build();
+    exchange.release();
+    if (!record) return;
+    this.tracing.record(record);
+    this.metrics.observeRequest(record);
+  }
+}
+

@@ -1,0 +1,93 @@
+import {
+  catalogueHints,
+  chatToResponsesRequest,
+  isRecord,
+  normalizeResponsesRequest,
+  type CatalogueHints,
+  type HeaderSource,
+  type NativeModelInfo,
+} from '@mcp/codex';
+import type { UpstreamPlan } from '../attempts/attempt-types';
+
+export interface PrepareOptions {
+  headers: HeaderSource;
+  /** The catalogue entry of a model, for effort clamping and verbosity (§2.2 #10, #11). */
+  modelInfo: (model: string) => NativeModelInfo | undefined;
+  clientKeyId?: string | null;
+}
+
+/** A client request turned into what every attempt sends, plus how to answer the client. */
+export interface PreparedRequest {
+  plan: UpstreamPlan;
+  stream: boolean;
+  /** Chat `stream_options.include_usage` (§5.6). */
+  includeUsage: boolean;
+  droppedParams: string[];
+}
+
+/** The client's `stream` flag as far as it can be read from any body (for the trace, even of a rejected request). */
+export function wantsStream(body: unknown): boolean {
+  return isRecord(body) && body['stream'] === true;
+}
+
+/** The model string as the client sent it, or null. */
+export function clientModelOf(body: unknown): string | null {
+  return isRecord(body) && typeof body['model'] === 'string' ? body['model'] : null;
+}
+
+function hintsFor(options: PrepareOptions): (model: string) => CatalogueHints | undefined {
+  return (model) => catalogueHints(options.modelInfo(model));
+}
+
+/** `POST /v1/responses` and `/v1/responses/compact` (§2.2, §2.5, §5.7). Throws ClientRequestError. */
+export function prepareResponses(body: unknown, compact: boolean, options: PrepareOptions): PreparedRequest {
+  const normalized = normalizeResponsesRequest(body, {
+    headers: options.headers,
+    catalogue: hintsFor(options),
+    compact,
+    native: true,
+  });
+  const stream = !compact && wantsStream(body);
+  return {
+    plan: {
+      clientModel: clientModelOf(body) ?? normalized.upstreamModel,
+      upstreamModel: normalized.upstreamModel,
+      body: normalized.body,
+      sessionKey: normalized.sessionKey,
+      compact,
+      commitAt: stream ? 'first_output' : 'terminal',
+    },
+    stream,
+    includeUsage: false,
+    droppedParams: normalized.droppedParams,
+  };
+}
+
+/**
+ * `POST /v1/chat/completions` (§5.1, §5.2, then §2.2). A conversation without a session key gets one derived from
+ * (client key, model, instructions, first input item), so repeated prefixes stay on one account's prompt cache.
+ */
+export function prepareChat(body: unknown, options: PrepareOptions): PreparedRequest {
+  const translation = chatToResponsesRequest(body);
+  const normalized = normalizeResponsesRequest(translation.body, {
+    headers: options.headers,
+    catalogue: hintsFor(options),
+    native: false,
+    deriveSessionKey: true,
+    clientKeyId: options.clientKeyId ?? null,
+  });
+  const dropped = [...new Set([...translation.droppedParams, ...normalized.droppedParams])];
+  return {
+    plan: {
+      clientModel: clientModelOf(body) ?? normalized.upstreamModel,
+      upstreamModel: normalized.upstreamModel,
+      body: normalized.body,
+      sessionKey: normalized.sessionKey,
+      compact: false,
+      commitAt: translation.stream ? 'first_output' : 'terminal',
+    },
+    stream: translation.stream,
+    includeUsage: translation.includeUsage,
+    droppedParams: dropped,
+  };
+}

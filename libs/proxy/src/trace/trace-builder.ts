@@ -1,0 +1,131 @@
+import { performance } from 'node:perf_hooks';
+import type { FinishReason, TraceAttempt, TraceRecord, TraceRouting } from '@mcp/contracts';
+
+/** Token counts as the trace stores them (PROTOCOL.md §3.4: cached ⊂ input, reasoning ⊂ output). */
+export interface TraceTokens {
+  input: number;
+  cached: number;
+  output: number;
+  reasoning: number;
+  total: number;
+}
+
+export interface TraceStart {
+  id: string;
+  at: number;
+  route: string;
+  method: string;
+  stream: boolean;
+  clientKeyId?: string | null;
+}
+
+const UPSTREAM_ERROR_MAX = 500;
+
+/** `/responses` and `/v1/responses/` are both recorded as `/v1/responses`, so stats group one route once. */
+export function normalizeRoute(path: string): string {
+  const bare = path.split('?')[0] ?? '';
+  const trimmed = bare.length > 1 ? bare.replace(/\/+$/, '') : bare;
+  if (trimmed === '/v1' || trimmed.startsWith('/v1/')) return trimmed;
+  return `/v1${trimmed.startsWith('/') ? '' : '/'}${trimmed}`;
+}
+
+/**
+ * Collects one request's trace as it runs (attempts, commit, upstream wait) and builds the record once it ends.
+ * Durations use performance.now(); `at` is wall-clock ms from the injected clock.
+ */
+export class TraceBuilder {
+  readonly attempts: TraceAttempt[] = [];
+  model: string | null = null;
+  upstreamModel: string | null = null;
+  accountId: string | null = null;
+  accountEmail: string | null = null;
+  routing: TraceRouting | undefined;
+  droppedParams: string[] = [];
+  sessionKeyHash: string | null = null;
+  requestBody: unknown = undefined;
+  status = 0;
+  finishReason: FinishReason = null;
+  tokens: TraceTokens | undefined;
+  costUsd: number | null = null;
+  error: string | null = null;
+  upstreamError: string | null = null;
+  upstreamRequestId: string | null = null;
+  private readonly startedAt = performance.now();
+  private committedAt: number | undefined;
+  private upstreamWait = 0;
+  private built = false;
+
+  constructor(private readonly start: TraceStart) {}
+
+  get id(): string {
+    return this.start.id;
+  }
+
+  /** Times a wait on the upstream, so the overhead header can exclude it. */
+  async waitUpstream<T>(promise: Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await promise;
+    } finally {
+      this.upstreamWait += performance.now() - t0;
+    }
+  }
+
+  /** The commit point (PROTOCOL.md §7.5): ttfbMs is measured up to here. */
+  markCommitted(): void {
+    this.committedAt ??= performance.now();
+  }
+
+  /** Gateway time so far, excluding the time spent waiting on upstream. */
+  overheadMs(): number {
+    return Math.max(0, Math.round(performance.now() - this.startedAt - this.upstreamWait));
+  }
+
+  addAttempt(attempt: TraceAttempt): void {
+    this.attempts.push(attempt);
+  }
+
+  noteUpstreamError(text: string | undefined): void {
+    if (text) this.upstreamError = text.slice(0, UPSTREAM_ERROR_MAX);
+  }
+
+  /** Builds the record once; later calls return undefined, so a request is never traced twice. */
+  build(): TraceRecord | undefined {
+    if (this.built) return undefined;
+    this.built = true;
+    const now = performance.now();
+    const t = this.tokens ?? { input: 0, cached: 0, output: 0, reasoning: 0, total: 0 };
+    const record: TraceRecord = {
+      id: this.start.id,
+      at: this.start.at,
+      route: normalizeRoute(this.start.route),
+      method: this.start.method,
+      stream: this.start.stream,
+      latencyMs: Math.round(now - this.startedAt),
+      ttfbMs: this.committedAt === undefined ? null : Math.round(this.committedAt - this.startedAt),
+      accountId: this.accountId,
+      accountEmail: this.accountEmail,
+      clientKeyId: this.start.clientKeyId ?? null,
+      model: this.model,
+      upstreamModel: this.upstreamModel,
+      status: this.status,
+      isError: this.status >= 400,
+      finishReason: this.finishReason,
+      tokensInput: t.input,
+      tokensInputCached: t.cached,
+      tokensOutput: t.output,
+      tokensReasoning: t.reasoning,
+      tokensTotal: t.total,
+      costUsd: this.costUsd,
+      attempts: this.attempts,
+      droppedParams: this.droppedParams,
+      sessionKeyHash: this.sessionKeyHash,
+      error: this.error,
+      upstreamError: this.upstreamError,
+      upstreamRequestId: this.upstreamRequestId,
+    };
+    if (this.routing) record.routing = this.routing;
+    if (this.requestBody !== undefined) record.requestBody = this.requestBody;
+    return record;
+  }
+}

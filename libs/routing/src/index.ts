@@ -1,0 +1,15 @@
+// The only door of @mcp/routing: which account serves a request, and what a failure does to it.
+export { RoutingModule } from './routing.module';
+export { RoutingService } from './routing.service';
+export type { ChooseOptions, RoutingDecision } from './routing.service';
+export { NoAccountAvailableError, accountReadyAt, explainNoAccount, formatDuration, noAccountMessage, soonestReset } from './no-account';
+export type { NoAccountDetails, NoAccountReason } from './no-account';
+export { eligibility } from './eligibility';
+export type { Eligibility, Skip, SkipCode } from './eligibility';
+export { rankCandidates } from './ranking';
+export type { RankedCandidate, Tier } from './ranking';
+export { blockForFailure, describeFailure } from './block-policy';
+export type { BlockDecision, BlockDurations, FailureKind, RoutingFailure } from './block-policy';
+export { SessionAffinity, DEFAULT_AFFINITY_ENTRIES } from './session-affinity';
+export { exhaustion, currentWindow } from './routing-account';
+export type { RoutingAccount, Exhaustion } from './routing-account';

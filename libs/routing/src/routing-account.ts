@@ -1,0 +1,94 @@
+import type { AccountState, Block, UsageSnapshot, UsageWindow } from '@mcp/contracts';
+
+/** The part of an account that routing reads. `Account` from @mcp/accounts satisfies it. */
+export interface RoutingAccount {
+  id: string;
+  enabled: boolean;
+  priority: number;
+  usage?: UsageSnapshot;
+  state: AccountState;
+}
+
+export type WindowName = '5h' | 'weekly';
+
+export interface NamedWindow {
+  name: WindowName;
+  window: UsageWindow;
+}
+
+/** The windows routing looks at (§6: other lengths are kept but not routed on). */
+export function routingWindows(usage: UsageSnapshot | undefined): NamedWindow[] {
+  const windows: NamedWindow[] = [];
+  if (usage?.fiveHour) windows.push({ name: '5h', window: usage.fiveHour });
+  if (usage?.weekly) windows.push({ name: 'weekly', window: usage.weekly });
+  return windows;
+}
+
+/**
+ * A window whose reset time has passed has refilled, whatever the (older) snapshot says: treat it
+ * as untouched and project its next reset forward by whole window lengths.
+ */
+export function currentWindow(window: UsageWindow, now: number): UsageWindow {
+  if (window.resetAt === null || window.resetAt > now) return window;
+  const lengthMs = window.windowSeconds * 1000;
+  if (lengthMs <= 0) return { ...window, usedPercent: 0, resetAt: null };
+  const periods = Math.floor((now - window.resetAt) / lengthMs) + 1;
+  return { ...window, usedPercent: 0, resetAt: window.resetAt + periods * lengthMs };
+}
+
+export function activeAccountBlock(account: RoutingAccount, now: number): Block | undefined {
+  const until = account.state.blockedUntil;
+  if (until === undefined || until <= now) return undefined;
+  return { until, kind: account.state.blockKind ?? 'quota', reason: account.state.blockReason ?? '' };
+}
+
+export function activeModelBlock(account: RoutingAccount, model: string, now: number): Block | undefined {
+  const block = account.state.modelBlocks?.[model];
+  return block && block.until > now ? block : undefined;
+}
+
+export interface Exhaustion {
+  /** When every spent window has refilled; null when the snapshot gives no usable reset time. */
+  until: number | null;
+  windows: WindowName[];
+}
+
+/**
+ * §7.1 #3: a window at 100 % (or `limitReached` with no window at 100 %, using the latest known
+ * reset) makes the account unusable until that reset. Windows whose reset has passed do not count.
+ */
+export function exhaustion(usage: UsageSnapshot | undefined, now: number): Exhaustion | undefined {
+  const windows = routingWindows(usage);
+  const spent = windows.filter(({ window }) => window.usedPercent >= 100 && !hasReset(window, now));
+  if (spent.length > 0) {
+    const resets = spent.map(({ window }) => window.resetAt);
+    const until = resets.every((r): r is number => r !== null) ? Math.max(...resets) : null;
+    return { until, windows: spent.map((w) => w.name) };
+  }
+  if (!usage?.limitReached) return undefined;
+  const future = windows.map(({ window }) => window.resetAt).filter((r): r is number => r !== null && r > now);
+  // A limitReached flag whose every window has already reset is stale, not a reason to skip.
+  if (future.length === 0 && windows.length > 0) return undefined;
+  return { until: future.length > 0 ? Math.max(...future) : null, windows: [] };
+}
+
+function hasReset(window: UsageWindow, now: number): boolean {
+  return window.resetAt !== null && window.resetAt <= now;
+}
+
+/** `5h 12%, weekly 40%` — or `no usage snapshot`. */
+export function describeUsage(usage: UsageSnapshot | undefined, now: number): string {
+  if (!usage) return 'no usage snapshot';
+  const windows = routingWindows(usage);
+  if (windows.length === 0) return 'no quota windows known';
+  return windows.map(({ name, window }) => `${name} ${formatPercent(currentWindow(window, now).usedPercent)}%`).join(', ');
+}
+
+function formatPercent(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
+/** ISO-8601 to the second, as the 429 message shows it (§12.2). */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

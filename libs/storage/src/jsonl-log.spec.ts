@@ -1,0 +1,209 @@
+import { appendFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TempDir, tempDir } from '@mcp/testing';
+import { JsonlLog, ReadAllResult } from './jsonl-log';
+
+interface Rec {
+  n: number;
+  text?: string;
+}
+
+const HOUR = 3_600_000;
+
+/** Polls until `check` holds; the deadline only turns a hang into a readable failure. */
+async function eventually(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!check()) throw new Error(`never happened: ${what}`);
+}
+
+describe('JsonlLog', () => {
+  let dir: TempDir;
+  let path: string;
+  const logs: Array<JsonlLog<Rec>> = [];
+
+  const open = (opts: ConstructorParameters<typeof JsonlLog>[1] = {}): JsonlLog<Rec> => {
+    const log = new JsonlLog<Rec>(path, { flushIntervalMs: HOUR, ...opts });
+    logs.push(log);
+    return log;
+  };
+  const readBack = async (log = open()): Promise<{ ns: number[] } & ReadAllResult> => {
+    const ns: number[] = [];
+    const result = await log.readAll((r) => ns.push(r.n));
+    return { ns, ...result };
+  };
+  const appendRange = (log: JsonlLog<Rec>, from: number, to: number): void => {
+    for (let n = from; n <= to; n += 1) log.append({ n });
+  };
+  const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+  beforeEach(() => {
+    dir = tempDir('mcp-jsonl-');
+    path = join(dir.path, 'log.jsonl');
+  });
+
+  afterEach(async () => {
+    await Promise.all(logs.splice(0).map((log) => log.close().catch(() => undefined)));
+    dir.cleanup();
+  });
+
+  it('buffers appends off the caller and writes one line per record on flush, mode 0600', async () => {
+    const log = open();
+    log.append({ n: 1, text: 'multi\nline é😀' });
+    log.append({ n: 2 });
+    expect(existsSync(path)).toBe(false);
+    await log.flush();
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines).toEqual(['{"n":1,"text":"multi\\nline é😀"}', '{"n":2}', '']);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  it('flushes on its own after the interval', async () => {
+    const log = open({ flushIntervalMs: 5 });
+    log.append({ n: 1 });
+    await eventually(() => existsSync(path) && readFileSync(path, 'utf8') === '{"n":1}\n', 'timer flush');
+  });
+
+  it('flushes early once maxBuffered records are waiting', async () => {
+    const log = open({ maxBuffered: 3 });
+    appendRange(log, 1, 3);
+    await eventually(() => existsSync(path) && readFileSync(path, 'utf8').split('\n').length === 4, 'early flush');
+  });
+
+  it('reads back every record in order across chunk boundaries, with multi-byte text', async () => {
+    const log = open();
+    const text = 'é😀漢'.repeat(200);
+    for (let n = 1; n <= 1500; n += 1) log.append({ n, text });
+    await log.flush();
+    expect(statSync(path).size).toBeGreaterThan(1024 * 1024);
+    const texts = new Set<string>();
+    const ns: number[] = [];
+    const result = await open().readAll((r) => {
+      ns.push(r.n);
+      texts.add(r.text ?? '');
+    });
+    expect(result).toEqual({ records: 1500, skipped: 0 });
+    expect(ns).toEqual(range(1, 1500));
+    expect([...texts]).toEqual([text]);
+  });
+
+  it('includes records appended but not yet flushed when reading', async () => {
+    const log = open();
+    appendRange(log, 1, 3);
+    expect((await readBack(log)).ns).toEqual([1, 2, 3]);
+  });
+
+  it('reads a missing file as empty', async () => {
+    expect(await readBack()).toEqual({ ns: [], records: 0, skipped: 0 });
+  });
+
+  it('skips and counts torn or invalid lines, ignoring blank ones', async () => {
+    writeFileSync(path, '{"n":1}\nnot json\n\n{"n":2}\n{"n":3,"te');
+    expect(await readBack()).toEqual({ ns: [1, 2], records: 2, skipped: 2 });
+  });
+
+  it('starts a new line when appending after a torn last line', async () => {
+    writeFileSync(path, '{"n":1}\n{"n":2,"te');
+    const log = open();
+    log.append({ n: 3 });
+    await log.flush();
+    log.append({ n: 4 });
+    await log.flush();
+    expect(readFileSync(path, 'utf8')).toBe('{"n":1}\n{"n":2,"te\n{"n":3}\n{"n":4}\n');
+    expect(await readBack()).toEqual({ ns: [1, 3, 4], records: 3, skipped: 1 });
+  });
+
+  it('retain(n) keeps only the newest n records and drops torn lines', async () => {
+    writeFileSync(path, 'garbage\n');
+    const log = open();
+    appendRange(log, 1, 10);
+    await log.retain(3);
+    expect(readFileSync(path, 'utf8')).toBe('{"n":8}\n{"n":9}\n{"n":10}\n');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir.path)).toEqual(['log.jsonl']);
+    expect(await log.count()).toBe(3);
+    await log.retain(0);
+    expect(readFileSync(path, 'utf8')).toBe('');
+  });
+
+  it('leaves a file that is already small enough untouched', async () => {
+    writeFileSync(path, '{"n":1}\n{"n":2}\n');
+    const before = statSync(path).ino;
+    await open().retain(5);
+    expect(statSync(path).ino).toBe(before);
+  });
+
+  it('neither loses nor duplicates records appended while retain() runs', async () => {
+    const log = open();
+    appendRange(log, 1, 100);
+    const retained = log.retain(10);
+    for (let n = 101; n <= 110; n += 1) {
+      // Spread over several event-loop turns so some land before and some during the rewrite.
+      await new Promise((resolve) => setImmediate(resolve));
+      log.append({ n });
+    }
+    await retained;
+    await log.flush();
+    const { ns } = await readBack();
+    expect(ns[0]).toBeGreaterThanOrEqual(91);
+    expect(ns).toEqual(range(ns[0] ?? 0, 110));
+  });
+
+  it('keeps a gap-free sequence under interleaved appends, flushes and retains', async () => {
+    const log = open({ maxBuffered: 7 });
+    const work: Array<Promise<void>> = [];
+    let n = 0;
+    for (let round = 0; round < 40; round += 1) {
+      for (let i = 0; i < round % 5; i += 1) log.append({ n: ++n });
+      if (round % 3 === 0) work.push(log.flush());
+      if (round % 4 === 0) work.push(log.retain(25));
+    }
+    await Promise.all(work);
+    await log.flush();
+    const { ns, skipped } = await readBack();
+    expect(skipped).toBe(0);
+    expect(ns[ns.length - 1]).toBe(n);
+    expect(ns).toEqual(range(n - ns.length + 1, n));
+    expect(ns.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it('counts records in the file plus those still buffered', async () => {
+    writeFileSync(path, '{"n":1}\ntorn');
+    const log = open();
+    expect(await log.count()).toBe(1);
+    appendRange(log, 2, 4);
+    expect(await log.count()).toBe(4);
+  });
+
+  it('removes temp files a crashed rewrite left behind', async () => {
+    writeFileSync(`${path}.tmp-99-1-abcd`, '{"n":');
+    const log = open();
+    log.append({ n: 1 });
+    await log.flush();
+    expect(readdirSync(dir.path)).toEqual(['log.jsonl']);
+  });
+
+  it('close() flushes what is buffered, and later appends throw', async () => {
+    const log = open();
+    log.append({ n: 1 });
+    await log.close();
+    expect(readFileSync(path, 'utf8')).toBe('{"n":1}\n');
+    expect(() => log.append({ n: 2 })).toThrow(/closed/);
+    await expect(log.close()).resolves.toBeUndefined();
+  });
+
+  it('rejects flush() when the file cannot be written and reports background failures', async () => {
+    appendFileSync(join(dir.path, 'blocker'), 'a file, not a directory');
+    path = join(dir.path, 'blocker', 'log.jsonl');
+    const errors: unknown[] = [];
+    const log = open({ flushIntervalMs: 1, onError: (e) => errors.push(e) });
+    log.append({ n: 1 });
+    await eventually(() => errors.length > 0, 'background flush error reported');
+    await expect(log.flush()).rejects.toThrow();
+    await expect(log.close()).rejects.toThrow();
+  });
+
+  it('rejects a negative or fractional retention', async () => {
+    await expect(open().retain(-1)).rejects.toThrow(RangeError);
+    await expect(open().retain(1.5)).rejects.toThrow(RangeError);
+  });
+});

@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { accountStatus, type Account } from '@mcp/accounts';
+import { Clock } from '@mcp/config';
+import type { TraceRecord } from '@mcp/contracts';
+import { AccountsLookup } from '../accounts-lookup';
+
+const SECONDS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+const NONE = 'none';
+
+/**
+ * Prometheus metrics on a registry of our own (never prom-client's global one, so two apps in one
+ * process — the e2e specs — do not collide). Request metrics come from finished traces; account
+ * quota gauges are read from the accounts at scrape time.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'route' | 'status' | 'model' | 'account'>;
+  private readonly latency: Histogram<'route'>;
+  private readonly ttfb: Histogram<'route'>;
+  private readonly tokens: Counter<'kind' | 'model' | 'account'>;
+  private readonly cost: Counter<'model'>;
+  private readonly failovers: Counter<'reason'>;
+  private readonly refreshes: Counter<'outcome'>;
+  private readonly upstreamErrors: Counter<'class'>;
+
+  constructor(
+    private readonly accounts: AccountsLookup,
+    private readonly clock: Clock,
+  ) {
+    const registers = [this.registry];
+    this.requests = new Counter({ name: 'mcp_http_requests_total', help: 'Proxied requests by route, HTTP status, model and serving account', labelNames: ['route', 'status', 'model', 'account'], registers });
+    this.latency = new Histogram({ name: 'mcp_http_request_duration_seconds', help: 'Total duration of proxied requests', labelNames: ['route'], buckets: SECONDS_BUCKETS, registers });
+    this.ttfb = new Histogram({ name: 'mcp_http_time_to_first_byte_seconds', help: 'Time until the first byte went to the client (the commit point)', labelNames: ['route'], buckets: SECONDS_BUCKETS, registers });
+    this.tokens = new Counter({ name: 'mcp_tokens_total', help: 'Tokens by kind (input, cached_input, output, reasoning)', labelNames: ['kind', 'model', 'account'], registers });
+    this.cost = new Counter({ name: 'mcp_estimated_cost_usd_total', help: 'Estimated cost at API list prices', labelNames: ['model'], registers });
+    this.failovers = new Counter({ name: 'mcp_failovers_total', help: 'Attempts abandoned for another account, by reason', labelNames: ['reason'], registers });
+    this.refreshes = new Counter({ name: 'mcp_token_refreshes_total', help: 'OAuth token refreshes by outcome', labelNames: ['outcome'], registers });
+    this.upstreamErrors = new Counter({ name: 'mcp_upstream_errors_total', help: 'Failed upstream attempts by failure class', labelNames: ['class'], registers });
+    this.registerAccountGauges();
+    collectDefaultMetrics({ register: this.registry, prefix: 'mcp_' });
+  }
+
+  /** Counts a finished request (called by TracingService.record for every trace). */
+  observeRequest(trace: TraceRecord): void {
+    const model = trace.model ?? NONE;
+    const account = trace.accountId ?? NONE;
+    this.requests.inc({ route: trace.route, status: String(trace.status), model, account });
+    this.latency.observe({ route: trace.route }, trace.latencyMs / 1000);
+    if (trace.ttfbMs !== null && trace.ttfbMs !== undefined) this.ttfb.observe({ route: trace.route }, trace.ttfbMs / 1000);
+    const kinds = { input: trace.tokensInput, cached_input: trace.tokensInputCached, output: trace.tokensOutput, reasoning: trace.tokensReasoning };
+    for (const [kind, n] of Object.entries(kinds)) if (n > 0) this.tokens.inc({ kind, model, account }, n);
+    if (trace.costUsd) this.cost.inc({ model }, trace.costUsd);
+    for (const attempt of trace.attempts ?? []) if (attempt.class !== 'ok') this.upstreamErrors.inc({ class: attempt.class });
+  }
+
+  /** An attempt given up for the next candidate (`reason`: the failure class, e.g. quota, transient). */
+  failover(reason: string): void {
+    this.failovers.inc({ reason });
+  }
+
+  /** A token refresh finished (`outcome`: e.g. success, failure, needs_reauth). */
+  refresh(outcome: string): void {
+    this.refreshes.inc({ outcome });
+  }
+
+  /** The exposition text for GET /metrics. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  private registerAccountGauges(): void {
+    const registers = [this.registry];
+    const read = () => ({ list: this.accounts.list(), now: this.clock.now() });
+    new Gauge({
+      name: 'mcp_account_quota_used_percent',
+      help: 'Used share of each quota window (five_hour, weekly) per account',
+      labelNames: ['account', 'window'],
+      registers,
+      collect() {
+        this.reset();
+        for (const { account, window, usedPercent } of windowsOf(read().list)) this.set({ account, window }, usedPercent);
+      },
+    });
+    new Gauge({
+      name: 'mcp_account_quota_reset_seconds',
+      help: 'Seconds until each quota window resets, per account',
+      labelNames: ['account', 'window'],
+      registers,
+      collect() {
+        this.reset();
+        const { list, now } = read();
+        for (const { account, window, resetAt } of windowsOf(list)) {
+          if (resetAt !== null) this.set({ account, window }, Math.max(0, (resetAt - now) / 1000));
+        }
+      },
+    });
+    new Gauge({
+      name: 'mcp_account_blocked',
+      help: '1 while the account is blocked or cooling down (kind: quota, plan, rate_limit, account)',
+      labelNames: ['account', 'kind'],
+      registers,
+      collect() {
+        this.reset();
+        const { list, now } = read();
+        for (const a of list) {
+          const blocked = a.state.blockedUntil !== undefined && a.state.blockedUntil > now;
+          this.set({ account: a.id, kind: blocked ? (a.state.blockKind ?? 'quota') : NONE }, blocked ? 1 : 0);
+        }
+      },
+    });
+    new Gauge({
+      name: 'mcp_accounts',
+      help: 'Accounts by status (available, blocked, needs_reauth, disabled)',
+      labelNames: ['status'],
+      registers,
+      collect() {
+        this.reset();
+        const { list, now } = read();
+        const counts = { available: 0, blocked: 0, needs_reauth: 0, disabled: 0 };
+        for (const a of list) counts[accountStatus(a, now)] += 1;
+        for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
+      },
+    });
+  }
+}
+
+function windowsOf(accounts: Account[]): { account: string; window: string; usedPercent: number; resetAt: number | null }[] {
+  const rows: { account: string; window: string; usedPercent: number; resetAt: number | null }[] = [];
+  for (const a of accounts) {
+    if (a.usage?.fiveHour) rows.push({ account: a.id, window: 'five_hour', ...a.usage.fiveHour });
+    if (a.usage?.weekly) rows.push({ account: a.id, window: 'weekly', ...a.usage.weekly });
+  }
+  return rows;
+}

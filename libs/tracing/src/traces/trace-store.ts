@@ -1,0 +1,111 @@
+import type { TraceRecord } from '@mcp/contracts';
+import { JsonlLog, type ReadAllResult } from '@mcp/storage';
+
+export interface TraceStoreOptions {
+  /** Longest a finished request waits in memory before reaching the file (the crash-loss window). */
+  flushIntervalMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * requests-trace.jsonl (PROTOCOL.md §10.4): the newest `cap` traces, in memory (a ring) for
+ * queries and on disk for restarts. The file grows by appends and is rewritten atomically to the
+ * newest `cap` once it holds more than twice that, so it stays between cap and 2 × cap (plus what
+ * arrives while a rewrite runs).
+ */
+export class TraceStore {
+  private readonly ring: (TraceRecord | undefined)[];
+  private readonly byId = new Map<string, TraceRecord>();
+  /** Slot the next trace goes to; once full, also the oldest trace. */
+  private next = 0;
+  private count = 0;
+  private fileRecords = 0;
+  private compaction: Promise<void> | undefined;
+  /** After a failed rewrite, wait for another `cap` appends before trying again. */
+  private retryAt = 0;
+  private readonly log: JsonlLog<TraceRecord>;
+  private readonly onError: (error: unknown) => void;
+
+  constructor(
+    path: string,
+    readonly cap: number,
+    options: TraceStoreOptions = {},
+  ) {
+    this.ring = new Array<TraceRecord | undefined>(cap);
+    this.onError = options.onError ?? (() => undefined);
+    this.log = new JsonlLog<TraceRecord>(path, {
+      ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
+      onError: this.onError,
+    });
+  }
+
+  /** Reads the file, keeping the newest `cap` traces; compacts it if it is over the limit. */
+  async load(): Promise<ReadAllResult> {
+    const result = await this.log.readAll((trace) => this.remember(trace));
+    this.fileRecords = result.records;
+    this.compactIfNeeded();
+    return result;
+  }
+
+  add(trace: TraceRecord): void {
+    this.remember(trace);
+    this.log.append(trace);
+    this.fileRecords += 1;
+    this.compactIfNeeded();
+  }
+
+  get(id: string): TraceRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The retained traces, newest first. */
+  newestFirst(): TraceRecord[] {
+    const out: TraceRecord[] = [];
+    for (let k = 1; k <= this.count; k++) {
+      const trace = this.ring[(this.next - k + this.cap) % this.cap];
+      if (trace) out.push(trace);
+    }
+    return out;
+  }
+
+  /** Resolves once every trace added so far is on disk, including a rewrite in progress. */
+  async flush(): Promise<void> {
+    await this.compaction;
+    await this.log.flush();
+  }
+
+  async close(): Promise<void> {
+    await this.compaction;
+    await this.log.close();
+  }
+
+  private remember(trace: TraceRecord): void {
+    const evicted = this.ring[this.next];
+    if (evicted && this.byId.get(evicted.id) === evicted) this.byId.delete(evicted.id);
+    this.ring[this.next] = trace;
+    this.byId.set(trace.id, trace);
+    this.next = (this.next + 1) % this.cap;
+    if (this.count < this.cap) this.count += 1;
+  }
+
+  private compactIfNeeded(): void {
+    if (this.compaction || this.fileRecords <= Math.max(2 * this.cap, this.retryAt)) return;
+    const before = this.fileRecords;
+    this.compaction = this.log
+      .retain(this.cap)
+      .then(() => {
+        this.fileRecords -= before - Math.min(before, this.cap);
+      })
+      .catch((error: unknown) => {
+        this.retryAt = this.fileRecords + this.cap;
+        this.onError(error);
+      })
+      .finally(() => {
+        this.compaction = undefined;
+      });
+  }
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { AccountsLookup } from './accounts-lookup';
+import { StatsController } from './http/stats.controller';
+import { TracesController } from './http/traces.controller';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsGuard } from './metrics/metrics.guard';
+import { MetricsService } from './metrics/metrics.service';
+import { TracingService } from './tracing.service';
+
+/**
+ * Traces, the stats history and Prometheus metrics. Needs ConfigModule.forRoot() and
+ * AdminAuthModule (AppConfig, Clock, AdminGuard). Reads accounts lazily (AccountsLookup), so it
+ * does not import AccountsModule and AccountsModule may import it.
+ */
+@Module({
+  controllers: [TracesController, StatsController, MetricsController],
+  providers: [TracingService, MetricsService, MetricsGuard, AccountsLookup],
+  exports: [TracingService, MetricsService],
+})
+export class TracingModule {}

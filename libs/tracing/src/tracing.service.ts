@@ -1,0 +1,160 @@
+import { BeforeApplicationShutdown, Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { costUsd, parsePricingOverrides, redactBody, type PricingTable } from '@mcp/codex';
+import { AppConfig } from '@mcp/config';
+import type {
+  StatsFilters,
+  TraceRecord,
+  TraceResponse,
+  TracesLegacyResponse,
+  TracesPageResponse,
+  TraceStatsResponse,
+  UsageStatsResponse,
+} from '@mcp/contracts';
+import { AccountsLookup } from './accounts-lookup';
+import { MetricsService } from './metrics/metrics.service';
+import { StatsHistory } from './stats/stats-history';
+import { matchesTrace, normalizeRoute, paginate, toStatsRecord, toSummary, type TraceFilter } from './traces/trace-query';
+import { TraceStore } from './traces/trace-store';
+
+/**
+ * How long a finished request may sit in memory before its trace and history lines are written
+ * and fsynced: a crash loses at most this much (plus the fsync in progress). Shutdown flushes all.
+ */
+export const TRACE_FLUSH_INTERVAL_MS = 100;
+export const DEFAULT_BUCKET_MS = 3_600_000;
+const DEFAULT_PAGE_SIZE = 100;
+const LEGACY_MAX = 1000;
+
+export interface TraceListQuery extends TraceFilter {
+  page?: number;
+  pageSize?: number;
+  limit?: number;
+}
+
+/**
+ * Request traces and the lifetime stats history (PROTOCOL.md §10.4–10.6, §11.4–11.5).
+ * `record` is the only call on the request path: it updates memory and buffers the file writes.
+ */
+@Injectable()
+export class TracingService implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Tracing');
+  private readonly traces: TraceStore;
+  private readonly history: StatsHistory;
+  private readonly pricing: PricingTable;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+    private readonly accounts: AccountsLookup,
+  ) {
+    const onError = (error: unknown) => this.logger.error(`Writing traces failed: ${(error as Error).message}`);
+    this.traces = new TraceStore(config.traceFilePath, config.traceRetentionMax, { flushIntervalMs: TRACE_FLUSH_INTERVAL_MS, onError });
+    this.history = new StatsHistory(config.traceStatsHistoryPath, { flushIntervalMs: TRACE_FLUSH_INTERVAL_MS, onError });
+    this.pricing = this.readPricing(config.pricingOverrides);
+  }
+
+  async onModuleInit(): Promise<void> {
+    const started = Date.now();
+    const [traces, history] = await Promise.all([this.traces.load(), this.history.load()]);
+    const skipped = traces.skipped + history.skipped;
+    this.logger.log(
+      `Loaded ${this.traces.size} traces and ${history.records} history records in ${Date.now() - started} ms` +
+        (skipped > 0 ? ` (${skipped} unreadable lines skipped)` : ''),
+    );
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([this.traces.close(), this.history.close()]);
+  }
+
+  /** Records one finished request. Never throws and never waits: the request path calls it. */
+  record(trace: TraceRecord): void {
+    try {
+      const stored = this.prepare(trace);
+      this.traces.add(stored);
+      this.history.append(toStatsRecord(stored));
+      this.metrics.observeRequest(stored);
+    } catch (error) {
+      this.logger.error(`Could not record trace ${String(trace?.id)}: ${(error as Error).message}`);
+    }
+  }
+
+  /** Resolves once everything recorded so far is on disk. */
+  async flush(): Promise<void> {
+    await Promise.all([this.traces.flush(), this.history.flush()]);
+  }
+
+  listTraces(query: TraceListQuery): TracesPageResponse | TracesLegacyResponse {
+    const matching = this.filtered(query);
+    if (query.limit !== undefined && query.page === undefined && query.pageSize === undefined) {
+      const limit = Math.min(LEGACY_MAX, Math.max(1, query.limit));
+      return { traces: matching.slice(0, limit).reverse() };
+    }
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
+    const slice = matching.slice((page - 1) * pageSize, page * pageSize);
+    const { stats } = StatsHistory.of(matching.map(toStatsRecord)).traceStatsOnly({}, DEFAULT_BUCKET_MS);
+    return { traces: slice.map(toSummary), pagination: paginate(matching.length, page, pageSize), stats };
+  }
+
+  getTrace(id: string): TraceResponse {
+    const trace = this.traces.get(id);
+    if (!trace) throw new NotFoundException(`Trace ${id} not found (only the latest ${this.traces.cap} are kept)`);
+    return { trace };
+  }
+
+  /** The filtered traces as JSON Lines, oldest first, full records. */
+  exportTraces(filter: TraceFilter): string {
+    return this.filtered(filter)
+      .reverse()
+      .map((trace) => `${JSON.stringify(trace)}\n`)
+      .join('');
+  }
+
+  usageStats(filters: StatsFilters): UsageStatsResponse {
+    return this.history.usage(normalizeFilters(filters), (id) => this.accounts.info(id));
+  }
+
+  traceStats(filters: StatsFilters & { bucketMs?: number }): TraceStatsResponse {
+    const { bucketMs, ...rest } = filters;
+    return this.history.traceStats(normalizeFilters(rest), bucketMs ?? DEFAULT_BUCKET_MS);
+  }
+
+  /** Newest first. */
+  private filtered(filter: TraceFilter): TraceRecord[] {
+    const normalized = filter.route === undefined ? filter : { ...filter, route: normalizeRoute(filter.route) };
+    return this.traces.newestFirst().filter((trace) => matchesTrace(trace, normalized));
+  }
+
+  private prepare(trace: TraceRecord): TraceRecord {
+    const stored: TraceRecord = { ...trace };
+    if (stored.costUsd === undefined || stored.costUsd === null) {
+      const usage = { input: stored.tokensInput, cached: stored.tokensInputCached, output: stored.tokensOutput };
+      stored.costUsd = costUsd(stored.upstreamModel ?? stored.model, usage, this.pricing);
+    }
+    if (!this.config.traceIncludeBody) delete stored.requestBody;
+    else if (stored.requestBody !== undefined) stored.requestBody = redactBody(stored.requestBody);
+    return stored;
+  }
+
+  private readPricing(json: string | undefined): PricingTable {
+    try {
+      return parsePricingOverrides(json);
+    } catch (error) {
+      this.logger.error(`PRICING_JSON ignored: ${(error as Error).message}`);
+      return {};
+    }
+  }
+}
+
+/** Only the filters given, with the route in its stored form; echoed back in responses. */
+function normalizeFilters(filters: StatsFilters): StatsFilters {
+  const out: StatsFilters = {};
+  if (filters.sinceMs !== undefined) out.sinceMs = filters.sinceMs;
+  if (filters.untilMs !== undefined) out.untilMs = filters.untilMs;
+  if (filters.accountId !== undefined) out.accountId = filters.accountId;
+  if (filters.route !== undefined) out.route = normalizeRoute(filters.route);
+  if (filters.model !== undefined) out.model = filters.model;
+  if (filters.clientKeyId !== undefined) out.clientKeyId = filters.clientKeyId;
+  return out;
+}
