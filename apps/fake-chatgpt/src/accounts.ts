@@ -89,6 +89,7 @@ export function issueTokens(state: EmulatorState, accountId: string): IssuedToke
   const refreshToken = randomToken('rt_', 32);
   state.accessTokens.set(accessToken, { accountId: account.id, expiresAt: nowMs + ttl * 1000, revoked: false });
   state.refreshTokens.set(refreshToken, { accountId: account.id, status: 'live' });
+  state.idTokens.add(idToken);
   return { accessToken, refreshToken, idToken, expiresIn: ttl };
 }
 

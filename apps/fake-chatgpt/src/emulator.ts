@@ -127,6 +127,13 @@ export class FakeChatgpt implements ControlTarget {
   }
 
   /** A snapshot: later requests do not change it. */
+  /** Every secret the emulator has issued (tokens, codes, device codes), for leak scans in specs. */
+  issuedSecrets(): string[] {
+    const s = this.state;
+    const device = [...s.deviceFlows.values()].flatMap((f) => [f.deviceAuthId]);
+    return [...s.accessTokens.keys(), ...s.refreshTokens.keys(), ...s.idTokens, ...s.authCodes.keys(), ...device];
+  }
+
   counters(): CountersSnapshot {
     return copyCounters(this.state.counters);
   }

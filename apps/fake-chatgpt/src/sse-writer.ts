@@ -38,28 +38,33 @@ export function cutAfterTextDeltas(events: StreamEvent[], k: number): number {
 }
 
 /**
- * Writes events with increasing `sequence_number`. Unpaced streams are corked into one write
- * (the emulator is the benchmark's upstream); paced ones sleep before each delta.
+ * Writes events with increasing `sequence_number`. Unpaced streams go out as one write (the
+ * emulator is the benchmark's upstream, so several events per chunk is the norm); paced ones
+ * write each event and sleep before each delta.
  */
 export async function writeSse(res: ServerResponse, events: StreamEvent[], opts: WriteOptions): Promise<StreamOutcome> {
-  const paced = opts.deltaIntervalMs > 0;
-  let flushed: Promise<void> = Promise.resolve();
-  if (!paced) res.cork();
-  for (let i = 0; i < events.length; i++) {
-    const ev = events[i]!;
-    if (paced && DELTA_TYPES.has(ev.type)) {
-      await opts.timers.sleep(opts.deltaIntervalMs);
-      if (res.destroyed) return 'aborted';
+  if (opts.deltaIntervalMs > 0) {
+    for (let i = 0; i < events.length; i++) {
+      const ev = events[i]!;
+      if (DELTA_TYPES.has(ev.type)) {
+        await opts.timers.sleep(opts.deltaIntervalMs);
+        if (res.destroyed) return 'aborted';
+      }
+      ev.sequence_number = i;
+      res.write(frame(ev));
     }
-    ev.sequence_number = i;
-    if (opts.drop && i === events.length - 1) flushed = new Promise((resolve) => res.write(frame(ev), () => resolve()));
-    else res.write(frame(ev));
+  } else {
+    let out = '';
+    for (let i = 0; i < events.length; i++) {
+      events[i]!.sequence_number = i;
+      out += frame(events[i]!);
+    }
+    res.write(out);
   }
-  if (!paced) res.uncork();
   if (res.destroyed) return 'aborted';
   if (opts.drop) {
-    // Destroy only once the last frame reached the socket, so the client sees exactly K deltas.
-    await flushed;
+    // Destroy only once everything written reached the socket, so the client sees exactly K deltas.
+    await new Promise<void>((resolve) => res.write('', () => resolve()));
     res.destroy();
     return 'dropped';
   }

@@ -70,6 +70,8 @@ export class EmulatorState {
   readonly refreshTokens = new Map<string, RefreshTokenEntry>();
   readonly authCodes = new Map<string, AuthCodeEntry>();
   readonly deviceFlows = new Map<string, DeviceFlowEntry>();
+  /** Every id token handed out, so leak scans can look for them too. */
+  readonly idTokens = new Set<string>();
   readonly faults = new Map<string, PendingFault[]>();
   /** prompt_cache_key → accountId → input tokens of the last request with that key. */
   readonly promptCache = new Map<string, Map<string, number>>();

@@ -67,6 +67,17 @@ describe('quota windows', () => {
     now += 604_800_000 + 1;
     expect((await postResponses(fake, l, validBody())).status).toBe(200);
   });
+
+  it('uses options.defaultPercentPerRequest for windows that do not set a share', async () => {
+    fake.options.defaultPercentPerRequest = 0;
+    try {
+      const l = login(fake, 'free-ride@example.com', { accessTokenTtlSec: LONG_TTL });
+      for (let i = 0; i < 3; i++) await (await postResponses(fake, l, validBody())).text();
+      expect(fake.account(l.account.id).windows.fiveHour!.usedPercent).toBe(0);
+    } finally {
+      fake.options.defaultPercentPerRequest = 1;
+    }
+  });
 });
 
 describe('usage probe shapes', () => {

@@ -120,7 +120,31 @@ describe('failover before the commit point, in-stream errors after it', () => {
     const trace = await traceOf(stack, response.headers.get('x-request-id'));
     expect([trace.status, trace.finishReason]).toEqual([200, null]);
     expect(trace.error).toBeTruthy();
+    // The emulator cuts the connection: a network failure, after the commit point so no failover.
+    expect(trace.attempts).toEqual([expect.objectContaining({ accountId: user1.id, class: 'transient' })]);
+  });
+
+  it('treats a stream that ends without a terminal event as truncated: in-stream for a streaming client', async () => {
+    stack.fake.inject(user1.fakeId, { kind: 'truncate' });
+    const response = await postJson(stack, '/v1/responses', { model: MODEL, input: 'cut short', stream: true });
+    const frames = parseSseText(await response.text());
+    expect(frames.filter((f) => f.event === 'response.output_text.delta').length).toBeGreaterThan(0);
+    expect(frames[frames.length - 1]?.event).toBe('error');
+    const trace = await traceOf(stack, response.headers.get('x-request-id'));
     expect(trace.attempts).toEqual([expect.objectContaining({ accountId: user1.id, class: 'truncated' })]);
+  });
+
+  it('fails over a truncated stream for a non-streaming client, whose commit point is the end', async () => {
+    stack.fake.inject(user1.fakeId, { kind: 'truncate' });
+    const { data, response } = await client.chat.completions
+      .create({ model: MODEL, messages: [{ role: 'user', content: 'whole or nothing' }] })
+      .withResponse();
+    expect(data.choices[0]?.message.content).toBe('echo: whole or nothing');
+    const trace = await traceOf(stack, response.headers.get('x-request-id'));
+    expect(servedBy(trace)).toEqual([
+      [user1.id, 'truncated'],
+      [user2.id, 'ok'],
+    ]);
   });
 
   it('ends a chat stream with an error chunk then [DONE] when the upstream drops after content', async () => {
@@ -152,6 +176,28 @@ describe('failover before the commit point, in-stream errors after it', () => {
     const trace = await traceOf(stack, requestId);
     expect(trace.status).toBe(499);
     expect(trace.attempts[trace.attempts.length - 1]?.class).toBe('aborted');
+  });
+
+  it('cancels an attempt still waiting for upstream headers when the client leaves', async () => {
+    stack.fake.inject(user1.fakeId, { kind: 'delay', ms: 10_000 });
+    const controller = new AbortController();
+    const pending = fetch(`${stack.baseUrl}/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, input: 'never mind', stream: true }),
+      signal: controller.signal,
+    }).catch(() => undefined);
+    await eventually(() => (stack.fake.counters().requests[user1.fakeId]?.responses === 1 ? true : undefined));
+    controller.abort();
+    await pending;
+    await eventually(() => (stack.fake.counters().abortedRequests[user1.fakeId] === 1 ? true : undefined));
+    const trace = await eventually(async () => {
+      const response = await fetch(`${stack.baseUrl}/admin/traces?page=1&pageSize=5`, { headers: { 'x-admin-token': stack.adminToken } });
+      const { traces } = (await response.json()) as { traces: Array<{ status: number; attempts: Array<{ class: string }> }> };
+      return traces.find((t) => t.status === 499);
+    });
+    expect(trace.attempts).toEqual([expect.objectContaining({ class: 'aborted' })]);
+    expect(stack.fake.counters().requests[user2.fakeId]?.responses ?? 0).toBe(0);
   });
 
   it('answers 429 usage_limit_reached with Retry-After and resets_at once every account is exhausted', async () => {

@@ -100,15 +100,17 @@ describe('admin token generated at first start', () => {
   });
 
   it('keeps the same token across a restart', async () => {
+    await boot();
     const token = readFileSync(join(config.dataDir, 'admin-token'), 'utf8').trim();
+    await app?.close();
     const baseUrl = await boot();
     expect(readFileSync(join(config.dataDir, 'admin-token'), 'utf8').trim()).toBe(token);
     expect((await fetch(`${baseUrl}/admin/api-keys`, { headers: { 'x-admin-token': token } })).status).toBe(200);
   });
 
-  it('signs the dashboard in with the same token (HttpOnly cookie) and out again', async () => {
-    const token = readFileSync(join(config.dataDir, 'admin-token'), 'utf8').trim();
+  it('signs the dashboard in with the same token, as an HttpOnly cookie', async () => {
     const baseUrl = await boot();
+    const token = readFileSync(join(config.dataDir, 'admin-token'), 'utf8').trim();
     const json = { 'content-type': 'application/json' };
 
     const refused = await fetch(`${baseUrl}/admin/session`, {

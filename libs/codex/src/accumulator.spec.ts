@@ -1,4 +1,5 @@
 import { ResponseAccumulator } from './accumulator';
+import { classifyStreamError } from './classify';
 import * as S from './__fixtures__/responses-streams';
 
 type Ev = Record<string, unknown>;
@@ -20,9 +21,21 @@ function commitIndex(events: Ev[]): number {
 describe('ResponseAccumulator', () => {
   it('reads a text stream: envelope, commit point, terminal, output, usage and finish reason', () => {
     const acc = run(S.TEXT);
-    expect(acc).toMatchObject({ responseId: 'resp_fixture', createdAt: 1767200000, model: 'gpt-5.3-codex', terminal: 'completed', committed: true });
+    expect(acc).toMatchObject({
+      responseId: 'resp_fixture',
+      createdAt: 1767200000,
+      model: 'gpt-5.3-codex',
+      terminal: 'completed',
+      committed: true,
+    });
     expect(acc.output()).toEqual([
-      { type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'Hello world', annotations: [] }] },
+      {
+        type: 'message',
+        id: 'msg_1',
+        role: 'assistant',
+        status: 'completed',
+        content: [{ type: 'output_text', text: 'Hello world', annotations: [] }],
+      },
     ]);
     expect(acc.usage).toEqual({ input: 1200, cached: 1024, output: 300, reasoning: 192, total: 1500 });
     expect(acc.finishReason).toBe('stop');
@@ -41,7 +54,11 @@ describe('ResponseAccumulator', () => {
 
   it('tells a failure before output apart from one after (failover is still possible)', () => {
     const before = run(S.FAILED_BEFORE_COMMIT);
-    expect(before).toMatchObject({ terminal: 'failed', outputStarted: false, error: { code: 'usage_limit_reached', message: 'The usage limit has been reached' } });
+    expect(before).toMatchObject({
+      terminal: 'failed',
+      outputStarted: false,
+      error: { code: 'usage_limit_reached', message: 'The usage limit has been reached' },
+    });
     const after = run(S.FAILED_AFTER_COMMIT);
     expect(after).toMatchObject({ terminal: 'failed', outputStarted: true, error: { code: 'server_error' } });
     expect(after.finishReason).toBeNull();
@@ -50,8 +67,29 @@ describe('ResponseAccumulator', () => {
   it('reads an error event as a terminal error', () => {
     const acc = run(S.ERROR_EVENT);
     expect(acc.terminal).toBe('error');
-    expect(acc.error).toEqual({ code: 'rate_limit_exceeded', message: 'Rate limit reached. Please try again in 1.5s.' });
+    expect(acc.error).toEqual({
+      code: 'rate_limit_exceeded',
+      message: 'Rate limit reached. Please try again in 1.5s.',
+    });
     expect(acc.toResponse()).toMatchObject({ status: 'failed', error: { code: 'rate_limit_exceeded' } });
+  });
+
+  it('keeps quota reset hints of a stream error so classification can use them', () => {
+    const error = { code: 'usage_limit_reached', message: 'limit', resets_in_seconds: 90 };
+    const acc = run([{ type: 'response.failed', response: { id: 'r', status: 'failed', error } }]);
+    expect(acc.error).toEqual(error);
+    expect(classifyStreamError(acc.error, 1000, { blockFallbackMs: 5, rateLimitCooldownMs: 5 })).toMatchObject({
+      kind: 'quota',
+      resetAt: 91_000,
+    });
+  });
+
+  it('does not mistake the error event type for an error code', () => {
+    expect(run([{ type: 'error', message: 'boom' }]).error).toEqual({ code: null, message: 'boom' });
+    expect(run([{ type: 'error', error: { type: 'server_error', message: 'nested' } }]).error).toEqual({
+      code: 'server_error',
+      message: 'nested',
+    });
   });
 
   it('leaves a truncated stream without terminal, keeping what was streamed', () => {
@@ -59,14 +97,29 @@ describe('ResponseAccumulator', () => {
     expect(acc.terminal).toBeUndefined();
     expect(acc.committed).toBe(true);
     expect(acc.finishReason).toBeNull();
-    expect(acc.output()).toEqual([{ type: 'message', id: 'msg_1', role: 'assistant', status: 'in_progress', content: [{ type: 'output_text', text: 'Half an ans', annotations: [] }] }]);
+    expect(acc.output()).toEqual([
+      {
+        type: 'message',
+        id: 'msg_1',
+        role: 'assistant',
+        status: 'in_progress',
+        content: [{ type: 'output_text', text: 'Half an ans', annotations: [] }],
+      },
+    ]);
     expect(acc.toResponse()['status']).toBe('in_progress');
   });
 
   it('rebuilds the output from output_item.done when the completed output is empty', () => {
     const acc = run(S.TOOL_CALL);
     expect(acc.output()).toEqual([
-      { type: 'function_call', id: 'fc_1', call_id: 'call_abc', name: 'get_weather', arguments: '{"city":"Paris"}', status: 'completed' },
+      {
+        type: 'function_call',
+        id: 'fc_1',
+        call_id: 'call_abc',
+        name: 'get_weather',
+        arguments: '{"city":"Paris"}',
+        status: 'completed',
+      },
     ]);
     expect(acc.finishReason).toBe('tool_calls');
   });
@@ -98,9 +151,17 @@ describe('ResponseAccumulator', () => {
 
   it('keeps streamed text when the final text disagrees with it', () => {
     const acc = run([
-      { type: 'response.output_item.added', output_index: 0, item: { type: 'message', id: 'm', role: 'assistant', content: [] } },
+      {
+        type: 'response.output_item.added',
+        output_index: 0,
+        item: { type: 'message', id: 'm', role: 'assistant', content: [] },
+      },
       { type: 'response.output_text.delta', item_id: 'm', output_index: 0, content_index: 0, delta: 'Streamed' },
-      { type: 'response.output_item.done', output_index: 0, item: { type: 'message', id: 'm', role: 'assistant', content: [{ type: 'output_text', text: 'Different' }] } },
+      {
+        type: 'response.output_item.done',
+        output_index: 0,
+        item: { type: 'message', id: 'm', role: 'assistant', content: [{ type: 'output_text', text: 'Different' }] },
+      },
       { type: 'response.completed', response: { id: 'r', output: [], usage: null } },
     ]);
     expect(acc.output()[0]).toMatchObject({ content: [{ text: 'Streamed' }] });
@@ -108,7 +169,16 @@ describe('ResponseAccumulator', () => {
 
   it('collects custom tool input', () => {
     const acc = run(S.CUSTOM_TOOL);
-    expect(acc.output()).toEqual([{ type: 'custom_tool_call', id: 'ctc_1', call_id: 'call_patch', name: 'apply_patch', input: S.PATCH_TEXT, status: 'completed' }]);
+    expect(acc.output()).toEqual([
+      {
+        type: 'custom_tool_call',
+        id: 'ctc_1',
+        call_id: 'call_patch',
+        name: 'apply_patch',
+        input: S.PATCH_TEXT,
+        status: 'completed',
+      },
+    ]);
     expect(acc.finishReason).toBe('tool_calls');
   });
 
@@ -141,7 +211,7 @@ describe('ResponseAccumulator', () => {
     expect(acc.error).toBeUndefined();
   });
 
-  it('accepts the parser\'s {type, data, raw} wrapper', () => {
+  it("accepts the parser's {type, data, raw} wrapper", () => {
     const acc = new ResponseAccumulator();
     for (const data of S.TEXT) acc.push({ type: data['type'], data, raw: JSON.stringify(data) });
     expect(acc.output()[0]).toMatchObject({ content: [{ text: 'Hello world' }] });
@@ -155,7 +225,10 @@ describe('ResponseAccumulator', () => {
     });
 
     it('attaches zero usage when upstream sent none', () => {
-      const response = run([...S.TEXT.slice(0, -1), { type: 'response.completed', response: { id: 'r', status: 'completed', output: [] } }]).toResponse();
+      const response = run([
+        ...S.TEXT.slice(0, -1),
+        { type: 'response.completed', response: { id: 'r', status: 'completed', output: [] } },
+      ]).toResponse();
       expect(response['usage']).toEqual({
         input_tokens: 0,
         input_tokens_details: { cached_tokens: 0 },
@@ -205,7 +278,9 @@ describe('ResponseAccumulator', () => {
         },
       });
       const custom = (run(S.CUSTOM_TOOL).toChatCompletion('m')['choices'] as Ev[])[0];
-      expect(custom?.['message']).toMatchObject({ tool_calls: [{ id: 'call_patch', type: 'custom', custom: { name: 'apply_patch', input: S.PATCH_TEXT } }] });
+      expect(custom?.['message']).toMatchObject({
+        tool_calls: [{ id: 'call_patch', type: 'custom', custom: { name: 'apply_patch', input: S.PATCH_TEXT } }],
+      });
     });
 
     it('renders refusals and url citations', () => {
@@ -214,12 +289,21 @@ describe('ResponseAccumulator', () => {
       const cited = (run(S.ANNOTATIONS).toChatCompletion('m')['choices'] as Ev[])[0]?.['message'];
       expect(cited).toMatchObject({
         content: 'See example.com.',
-        annotations: [{ type: 'url_citation', url_citation: { start_index: 4, end_index: 15, url: 'https://example.com/', title: 'Example' } }],
+        annotations: [
+          {
+            type: 'url_citation',
+            url_citation: { start_index: 4, end_index: 15, url: 'https://example.com/', title: 'Example' },
+          },
+        ],
       });
     });
 
     it('generates a chatcmpl- id and uses zeros when usage is missing', () => {
-      const completion = run(S.ITEMS_ONLY_IN_COMPLETED.map((e) => (e['type'] === 'response.completed' ? { ...e, response: { ...(e['response'] as Ev), usage: null } } : e))).toChatCompletion('m');
+      const completion = run(
+        S.ITEMS_ONLY_IN_COMPLETED.map((e) =>
+          e['type'] === 'response.completed' ? { ...e, response: { ...(e['response'] as Ev), usage: null } } : e,
+        ),
+      ).toChatCompletion('m');
       expect(completion['id']).toMatch(/^chatcmpl-[A-Za-z0-9_-]+$/);
       expect(completion['usage']).toMatchObject({ prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 });
     });

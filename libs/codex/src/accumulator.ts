@@ -10,6 +10,9 @@ export type TerminalKind = 'completed' | 'incomplete' | 'failed' | 'error';
 export interface StreamError {
   code: string | null;
   message: string;
+  /** Quota reset hints upstream may put in the error (epoch s / seconds); classifyStreamError reads them. */
+  resets_at?: number;
+  resets_in_seconds?: number;
 }
 
 interface PartState {
@@ -112,14 +115,21 @@ export class ResponseAccumulator {
   private finish(kind: TerminalKind, data: JsonObject, response: JsonObject | undefined): void {
     this.terminal = kind;
     this.committed = true;
-    if (kind === 'failed') this.error = errorOf(response?.['error']) ?? { code: null, message: 'Upstream response failed' };
-    if (kind === 'error') this.error = errorOf(data) ?? { code: null, message: 'Upstream stream error' };
+    if (kind === 'failed')
+      this.error = errorOf(response?.['error']) ?? { code: null, message: 'Upstream response failed' };
+    if (kind === 'error') {
+      this.error = errorOf(isRecord(data['error']) ? data['error'] : data) ?? {
+        code: null,
+        message: 'Upstream stream error',
+      };
+    }
   }
 
   private state(data: JsonObject): ItemState {
     const index = indexOf(data, 'output_index');
     const itemId = stringField(data, 'item_id') ?? stringField(isRecord(data['item']) ? data['item'] : undefined, 'id');
-    const known = (index !== undefined ? this.items.get(index) : undefined) ?? (itemId ? this.byId.get(itemId) : undefined);
+    const known =
+      (index !== undefined ? this.items.get(index) : undefined) ?? (itemId ? this.byId.get(itemId) : undefined);
     if (known) return known;
     const fresh: ItemState = { index: index ?? this.nextIndex(), parts: new Map(), args: '' };
     this.items.set(fresh.index, fresh);
@@ -231,7 +241,12 @@ export class ResponseAccumulator {
   toResponse(): JsonObject {
     const base: JsonObject = this.envelope
       ? { ...this.envelope }
-      : { id: this.responseId ?? null, object: 'response', created_at: this.createdAt ?? null, model: this.model ?? null };
+      : {
+          id: this.responseId ?? null,
+          object: 'response',
+          created_at: this.createdAt ?? null,
+          model: this.model ?? null,
+        };
     if (this.terminal === 'error') {
       base['status'] = 'failed';
       base['error'] = this.error ?? null;
@@ -259,23 +274,33 @@ export class ResponseAccumulator {
 function errorOf(value: unknown): StreamError | undefined {
   if (!isRecord(value)) return undefined;
   const message = stringField(value, 'message');
-  const code = stringField(value, 'code') ?? stringField(value, 'type') ?? null;
+  // `type` is the error's type, except on the `error` event itself where it only names the event.
+  const type = value['type'] === 'error' ? undefined : stringField(value, 'type');
+  const code = stringField(value, 'code') ?? type ?? null;
   if (message === undefined && code === null) return undefined;
-  return { code, message: message ?? code ?? 'Upstream error' };
+  const error: StreamError = { code, message: message ?? code ?? 'Upstream error' };
+  for (const key of ['resets_at', 'resets_in_seconds'] as const) {
+    const hint = value[key];
+    if (typeof hint === 'number' && Number.isFinite(hint)) error[key] = hint;
+  }
+  return error;
 }
 
 function streamedParts(state: ItemState): JsonObject[] {
   return [...state.parts.entries()]
     .sort(([a], [b]) => a - b)
     .map(([, p]) =>
-      p.kind === 'refusal' ? { type: 'refusal', refusal: p.text } : { type: 'output_text', text: p.text, annotations: p.annotations },
+      p.kind === 'refusal'
+        ? { type: 'refusal', refusal: p.text }
+        : { type: 'output_text', text: p.text, annotations: p.annotations },
     );
 }
 
 function mergePart(part: unknown, streamed: PartState | undefined): unknown {
   if (!isRecord(part) || !streamed) return part;
   if (part['type'] === 'output_text') {
-    const annotations = Array.isArray(part['annotations']) && part['annotations'].length > 0 ? part['annotations'] : streamed.annotations;
+    const annotations =
+      Array.isArray(part['annotations']) && part['annotations'].length > 0 ? part['annotations'] : streamed.annotations;
     return { ...part, text: withSuffix(streamed.text, stringField(part, 'text')), annotations };
   }
   if (part['type'] === 'refusal') return { ...part, refusal: withSuffix(streamed.text, stringField(part, 'refusal')) };
@@ -289,7 +314,8 @@ function rebuildItem(state: ItemState, final: JsonObject | undefined): JsonObjec
   const item: JsonObject = { ...base };
   if (item['type'] === 'message') {
     const content = Array.isArray(item['content']) ? item['content'] : [];
-    item['content'] = content.length > 0 ? content.map((part, j) => mergePart(part, state.parts.get(j))) : streamedParts(state);
+    item['content'] =
+      content.length > 0 ? content.map((part, j) => mergePart(part, state.parts.get(j))) : streamedParts(state);
   } else if (item['type'] === 'function_call') {
     item['arguments'] = withSuffix(state.args, stringField(base, 'arguments'));
   } else if (item['type'] === 'custom_tool_call') {

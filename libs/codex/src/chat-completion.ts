@@ -31,7 +31,8 @@ export function chatToolCall(item: JsonObject): JsonObject | undefined {
   if (item['type'] === 'function_call') {
     return { id, type: 'function', function: { name, arguments: stringField(item, 'arguments') ?? '' } };
   }
-  if (item['type'] === 'custom_tool_call') return { id, type: 'custom', custom: { name, input: stringField(item, 'input') ?? '' } };
+  if (item['type'] === 'custom_tool_call')
+    return { id, type: 'custom', custom: { name, input: stringField(item, 'input') ?? '' } };
   return undefined;
 }
 
@@ -69,7 +70,12 @@ export function chatMessage(items: JsonObject[]): JsonObject {
     const call = chatToolCall(item);
     if (call) toolCalls.push(call);
   }
-  const message: JsonObject = { role: 'assistant', content: content === '' ? null : content, refusal: refusal === '' ? null : refusal, annotations };
+  const message: JsonObject = {
+    role: 'assistant',
+    content: content === '' ? null : content,
+    refusal: refusal === '' ? null : refusal,
+    annotations,
+  };
   if (toolCalls.length > 0) message['tool_calls'] = toolCalls;
   return message;
 }

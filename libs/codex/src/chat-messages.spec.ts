@@ -18,7 +18,13 @@ describe('translateMessages (§5.2)', () => {
     const result = translateMessages([
       { role: 'system', content: 'Rule one.' },
       { role: 'user', content: 'Hi' },
-      { role: 'developer', content: [{ type: 'text', text: 'Rule' }, { type: 'text', text: 'two.' }] },
+      {
+        role: 'developer',
+        content: [
+          { type: 'text', text: 'Rule' },
+          { type: 'text', text: 'two.' },
+        ],
+      },
     ]);
     expect(result.instructions).toBe('Rule one.\n\nRule\ntwo.');
     expect(result.input).toEqual([user('Hi')]);
@@ -63,11 +69,25 @@ describe('translateMessages (§5.2)', () => {
           { id: 'call_2', type: 'custom', custom: { name: 'apply_patch', input: '*** Begin Patch' } },
         ],
       },
-      { role: 'tool', tool_call_id: 'call_1', content: [{ type: 'text', text: 'Sunny' }, { type: 'text', text: '21C' }] },
+      {
+        role: 'tool',
+        tool_call_id: 'call_1',
+        content: [
+          { type: 'text', text: 'Sunny' },
+          { type: 'text', text: '21C' },
+        ],
+      },
       { role: 'tool', tool_call_id: 'call_2', content: 'Done' },
     ]);
     expect(result.input.slice(1)).toEqual([
-      { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Calling.' }, { type: 'refusal', refusal: 'Partly refused.' }] },
+      {
+        type: 'message',
+        role: 'assistant',
+        content: [
+          { type: 'output_text', text: 'Calling.' },
+          { type: 'refusal', refusal: 'Partly refused.' },
+        ],
+      },
       { type: 'function_call', call_id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
       { type: 'custom_tool_call', call_id: 'call_2', name: 'apply_patch', input: '*** Begin Patch' },
       { type: 'function_call_output', call_id: 'call_1', output: 'Sunny\n21C' },
@@ -78,7 +98,11 @@ describe('translateMessages (§5.2)', () => {
   it('omits an empty assistant message but keeps its tool calls', () => {
     const result = translateMessages([
       { role: 'user', content: 'Go' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }],
+      },
       { role: 'assistant', content: '' },
     ]);
     expect(result.input.map((i) => i['type'])).toEqual(['message', 'function_call']);
@@ -112,13 +136,53 @@ describe('translateMessages (§5.2)', () => {
     ['messages not an array', 'hi', 'messages'],
     ['a message that is not an object', ['hi'], 'messages[0]'],
     ['an unknown role', [{ role: 'robot', content: 'x' }], 'messages[0].role'],
-    ['input_audio', [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'x', format: 'wav' } }] }], 'messages[0].content[0]'],
-    ['an unknown part type', [{ role: 'user', content: 'a' }, { role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'video' }] }], 'messages[1].content[1]'],
-    ['a file_id', [{ role: 'user', content: [{ type: 'file', file: { file_id: 'file-1' } }] }], 'messages[0].content[0]'],
-    ['an image without url', [{ role: 'user', content: [{ type: 'image_url', image_url: {} }] }], 'messages[0].content[0]'],
-    ['a tool result without a preceding call', [{ role: 'user', content: 'x' }, { role: 'tool', tool_call_id: 'call_x', content: 'r' }], 'messages[1].tool_call_id'],
-    ['a tool call without id', [{ role: 'user', content: 'x' }, { role: 'assistant', tool_calls: [{ type: 'function', function: { name: 'f' } }] }], 'messages[1].tool_calls[0].id'],
-    ['a function message without a call', [{ role: 'user', content: 'x' }, { role: 'function', name: 'f', content: 'r' }], 'messages[1]'],
+    [
+      'input_audio',
+      [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'x', format: 'wav' } }] }],
+      'messages[0].content[0]',
+    ],
+    [
+      'an unknown part type',
+      [
+        { role: 'user', content: 'a' },
+        { role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'video' }] },
+      ],
+      'messages[1].content[1]',
+    ],
+    [
+      'a file_id',
+      [{ role: 'user', content: [{ type: 'file', file: { file_id: 'file-1' } }] }],
+      'messages[0].content[0]',
+    ],
+    [
+      'an image without url',
+      [{ role: 'user', content: [{ type: 'image_url', image_url: {} }] }],
+      'messages[0].content[0]',
+    ],
+    [
+      'a tool result without a preceding call',
+      [
+        { role: 'user', content: 'x' },
+        { role: 'tool', tool_call_id: 'call_x', content: 'r' },
+      ],
+      'messages[1].tool_call_id',
+    ],
+    [
+      'a tool call without id',
+      [
+        { role: 'user', content: 'x' },
+        { role: 'assistant', tool_calls: [{ type: 'function', function: { name: 'f' } }] },
+      ],
+      'messages[1].tool_calls[0].id',
+    ],
+    [
+      'a function message without a call',
+      [
+        { role: 'user', content: 'x' },
+        { role: 'function', name: 'f', content: 'r' },
+      ],
+      'messages[1]',
+    ],
     ['user content of the wrong type', [{ role: 'user', content: 5 }], 'messages[0].content'],
   ])('rejects %s with param %s', (_label, messages, param) => {
     expect(paramOf(messages)).toBe(param);

@@ -27,7 +27,8 @@ function userText(text: string): JsonObject {
 function textParts(content: unknown, path: string, extra: string[] = []): { texts: string[]; others: JsonObject[] } {
   if (content === undefined || content === null) return { texts: [], others: [] };
   if (typeof content === 'string') return { texts: [content], others: [] };
-  if (!Array.isArray(content)) throw invalid(`Invalid type for '${path}': expected a string or an array of parts.`, path);
+  if (!Array.isArray(content))
+    throw invalid(`Invalid type for '${path}': expected a string or an array of parts.`, path);
   const texts: string[] = [];
   const others: JsonObject[] = [];
   content.forEach((part, j) => {
@@ -55,7 +56,11 @@ function imagePart(part: JsonObject, at: string): JsonObject {
 function filePart(part: JsonObject, at: string): JsonObject {
   const file = isRecord(part['file']) ? part['file'] : {};
   if (file['file_id'] !== undefined) {
-    throw invalid(`File ids are not supported at '${at}' (there is no Files API); send 'file_data' instead.`, at, 'unsupported_parameter');
+    throw invalid(
+      `File ids are not supported at '${at}' (there is no Files API); send 'file_data' instead.`,
+      at,
+      'unsupported_parameter',
+    );
   }
   if (typeof file['file_data'] !== 'string') throw invalid(`Missing 'file_data' at '${at}'.`, at);
   const out: JsonObject = { type: 'input_file', file_data: file['file_data'] };
@@ -83,7 +88,11 @@ function userItem(message: JsonObject, i: number): JsonObject {
   const content = message['content'];
   if (typeof content === 'string') return userText(content);
   if (!Array.isArray(content)) throw invalid(`Invalid type for 'messages[${i}].content'.`, `messages[${i}].content`);
-  return { type: 'message', role: 'user', content: content.map((part, j) => userPart(part, `messages[${i}].content[${j}]`)) };
+  return {
+    type: 'message',
+    role: 'user',
+    content: content.map((part, j) => userPart(part, `messages[${i}].content[${j}]`)),
+  };
 }
 
 function stringifyArguments(value: unknown): string {
@@ -100,11 +109,17 @@ function toolCallItem(call: unknown, path: string, ledger: CallLedger): JsonObje
     const { name, input } = call['custom'];
     if (typeof name !== 'string') throw invalid(`Missing name at '${path}.custom.name'.`, `${path}.custom.name`);
     ledger.kinds.set(id, 'custom');
-    return { type: 'custom_tool_call', call_id: id, name, input: typeof input === 'string' ? input : JSON.stringify(input ?? '') };
+    return {
+      type: 'custom_tool_call',
+      call_id: id,
+      name,
+      input: typeof input === 'string' ? input : JSON.stringify(input ?? ''),
+    };
   }
   const fn = call['function'];
   if (type !== 'function' || !isRecord(fn)) throw invalid(`Unsupported tool call at '${path}'.`, `${path}.type`);
-  if (typeof fn['name'] !== 'string') throw invalid(`Missing name at '${path}.function.name'.`, `${path}.function.name`);
+  if (typeof fn['name'] !== 'string')
+    throw invalid(`Missing name at '${path}.function.name'.`, `${path}.function.name`);
   ledger.kinds.set(id, 'function');
   return { type: 'function_call', call_id: id, name: fn['name'], arguments: stringifyArguments(fn['arguments']) };
 }
@@ -112,17 +127,25 @@ function toolCallItem(call: unknown, path: string, ledger: CallLedger): JsonObje
 function assistantItems(message: JsonObject, i: number, ledger: CallLedger): JsonObject[] {
   const { texts, others } = textParts(message['content'], `messages[${i}].content`, ['refusal']);
   const parts: JsonObject[] = texts.filter((t) => t !== '').map((text) => ({ type: 'output_text', text }));
-  for (const part of others) if (typeof part['refusal'] === 'string') parts.push({ type: 'refusal', refusal: part['refusal'] });
-  if (typeof message['refusal'] === 'string' && message['refusal'] !== '') parts.push({ type: 'refusal', refusal: message['refusal'] });
+  for (const part of others)
+    if (typeof part['refusal'] === 'string') parts.push({ type: 'refusal', refusal: part['refusal'] });
+  if (typeof message['refusal'] === 'string' && message['refusal'] !== '')
+    parts.push({ type: 'refusal', refusal: message['refusal'] });
   const items: JsonObject[] = parts.length > 0 ? [{ type: 'message', role: 'assistant', content: parts }] : [];
   const calls = message['tool_calls'];
-  if (Array.isArray(calls)) calls.forEach((call, k) => items.push(toolCallItem(call, `messages[${i}].tool_calls[${k}]`, ledger)));
+  if (Array.isArray(calls))
+    calls.forEach((call, k) => items.push(toolCallItem(call, `messages[${i}].tool_calls[${k}]`, ledger)));
   const legacy = message['function_call'];
   if (isRecord(legacy) && typeof legacy['name'] === 'string') {
     const callId = `call_legacy_${i}`;
     ledger.kinds.set(callId, 'function');
     ledger.legacyPending.push({ callId, name: legacy['name'] });
-    items.push({ type: 'function_call', call_id: callId, name: legacy['name'], arguments: stringifyArguments(legacy['arguments']) });
+    items.push({
+      type: 'function_call',
+      call_id: callId,
+      name: legacy['name'],
+      arguments: stringifyArguments(legacy['arguments']),
+    });
   }
   return items;
 }
@@ -150,7 +173,10 @@ function legacyFunctionOutput(message: JsonObject, i: number, ledger: CallLedger
   const index = byName >= 0 ? byName : pending.length > 0 ? 0 : -1;
   const match = pending[index];
   if (match === undefined) {
-    throw invalid(`'messages[${i}]' is a function result without a preceding assistant function_call.`, `messages[${i}]`);
+    throw invalid(
+      `'messages[${i}]' is a function result without a preceding assistant function_call.`,
+      `messages[${i}]`,
+    );
   }
   pending.splice(index, 1);
   return { type: 'function_call_output', call_id: match.callId, output: outputText(message, i) };
@@ -176,7 +202,8 @@ export function translateMessages(messages: unknown): TranslatedMessages {
     else if (role === 'assistant') input.push(...assistantItems(message, i, ledger));
     else if (role === 'tool') input.push(toolOutputItem(message, i, ledger));
     else if (role === 'function') input.push(legacyFunctionOutput(message, i, ledger));
-    else throw invalid(`Invalid value for 'messages[${i}].role': ${JSON.stringify(role ?? null)}.`, `messages[${i}].role`);
+    else
+      throw invalid(`Invalid value for 'messages[${i}].role': ${JSON.stringify(role ?? null)}.`, `messages[${i}].role`);
   });
   // Upstream has rejected conversations that do not open with a user turn (§5.2).
   if (!isUserMessage(input[0])) input.unshift(userText(' '));

@@ -10,7 +10,9 @@ function translate(extra: Record<string, unknown>) {
 
 describe('chatToResponsesRequest (§5.1)', () => {
   it('translates a minimal chat request', () => {
-    expect(chatToResponsesRequest({ ...base, messages: [{ role: 'system', content: 'Be brief.' }, ...base.messages] })).toEqual({
+    expect(
+      chatToResponsesRequest({ ...base, messages: [{ role: 'system', content: 'Be brief.' }, ...base.messages] }),
+    ).toEqual({
       body: {
         model: 'gpt-5.3-codex',
         instructions: 'Be brief.',
@@ -28,7 +30,14 @@ describe('chatToResponsesRequest (§5.1)', () => {
         { type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object' } } },
         { type: 'function', function: { name: 'strict_one', parameters: { type: 'object' }, strict: true } },
         { type: 'function', function: { name: 'no_args' } },
-        { type: 'custom', custom: { name: 'apply_patch', description: 'Patch', format: { type: 'grammar', syntax: 'lark', definition: 'x' } } },
+        {
+          type: 'custom',
+          custom: {
+            name: 'apply_patch',
+            description: 'Patch',
+            format: { type: 'grammar', syntax: 'lark', definition: 'x' },
+          },
+        },
         { type: 'web_search' },
       ],
     });
@@ -36,7 +45,12 @@ describe('chatToResponsesRequest (§5.1)', () => {
       { type: 'function', name: 'get_weather', description: 'Weather', parameters: { type: 'object' }, strict: false },
       { type: 'function', name: 'strict_one', parameters: { type: 'object' }, strict: true },
       { type: 'function', name: 'no_args', parameters: { type: 'object', properties: {} }, strict: false },
-      { type: 'custom', name: 'apply_patch', description: 'Patch', format: { type: 'grammar', syntax: 'lark', definition: 'x' } },
+      {
+        type: 'custom',
+        name: 'apply_patch',
+        description: 'Patch',
+        format: { type: 'grammar', syntax: 'lark', definition: 'x' },
+      },
       { type: 'web_search' },
     ]);
   });
@@ -45,19 +59,42 @@ describe('chatToResponsesRequest (§5.1)', () => {
     ['"none"', 'none', 'none'],
     ['"required"', 'required', 'required'],
     ['a named function', { type: 'function', function: { name: 'f' } }, { type: 'function', name: 'f' }],
-    ['a named custom tool', { type: 'custom', custom: { name: 'apply_patch' } }, { type: 'custom', name: 'apply_patch' }],
+    [
+      'a named custom tool',
+      { type: 'custom', custom: { name: 'apply_patch' } },
+      { type: 'custom', name: 'apply_patch' },
+    ],
     [
       'allowed_tools',
-      { type: 'allowed_tools', allowed_tools: { mode: 'required', tools: [{ type: 'function', function: { name: 'f' } }, { type: 'custom', custom: { name: 'c' } }, { type: 'web_search' }] } },
-      { type: 'allowed_tools', mode: 'required', tools: [{ type: 'function', name: 'f' }, { type: 'custom', name: 'c' }, { type: 'web_search' }] },
+      {
+        type: 'allowed_tools',
+        allowed_tools: {
+          mode: 'required',
+          tools: [
+            { type: 'function', function: { name: 'f' } },
+            { type: 'custom', custom: { name: 'c' } },
+            { type: 'web_search' },
+          ],
+        },
+      },
+      {
+        type: 'allowed_tools',
+        mode: 'required',
+        tools: [{ type: 'function', name: 'f' }, { type: 'custom', name: 'c' }, { type: 'web_search' }],
+      },
     ],
   ])('translates tool_choice %s', (_label, toolChoice, expected) => {
     expect(translate({ tool_choice: toolChoice }).body['tool_choice']).toEqual(expected);
   });
 
   it('maps legacy functions / function_call to tools / tool_choice', () => {
-    const { body } = translate({ functions: [{ name: 'lookup', parameters: { type: 'object' } }], function_call: { name: 'lookup' } });
-    expect(body['tools']).toEqual([{ type: 'function', name: 'lookup', parameters: { type: 'object' }, strict: false }]);
+    const { body } = translate({
+      functions: [{ name: 'lookup', parameters: { type: 'object' } }],
+      function_call: { name: 'lookup' },
+    });
+    expect(body['tools']).toEqual([
+      { type: 'function', name: 'lookup', parameters: { type: 'object' }, strict: false },
+    ]);
     expect(body['tool_choice']).toEqual({ type: 'function', name: 'lookup' });
     expect(translate({ functions: [{ name: 'x' }], function_call: 'auto' }).body['tool_choice']).toBe('auto');
   });
@@ -67,13 +104,21 @@ describe('chatToResponsesRequest (§5.1)', () => {
   });
 
   it('maps response_format to text.format, flattening json_schema, and verbosity to text.verbosity', () => {
-    expect(translate({ response_format: { type: 'json_object' } }).body['text']).toEqual({ format: { type: 'json_object' } });
+    expect(translate({ response_format: { type: 'json_object' } }).body['text']).toEqual({
+      format: { type: 'json_object' },
+    });
     const schema = { type: 'object', properties: { a: { type: 'string' } } };
     const { body } = translate({
-      response_format: { type: 'json_schema', json_schema: { name: 'thing', description: 'A thing', schema, strict: true } },
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'thing', description: 'A thing', schema, strict: true },
+      },
       verbosity: 'low',
     });
-    expect(body['text']).toEqual({ format: { type: 'json_schema', name: 'thing', description: 'A thing', schema, strict: true }, verbosity: 'low' });
+    expect(body['text']).toEqual({
+      format: { type: 'json_schema', name: 'thing', description: 'A thing', schema, strict: true },
+      verbosity: 'low',
+    });
   });
 
   it('maps reasoning_effort (or reasoning.effort) to reasoning.effort', () => {
@@ -98,9 +143,24 @@ describe('chatToResponsesRequest (§5.1)', () => {
 
   it('drops the sampling and other unsupported parameters, unknown fields too, and lists them', () => {
     const dropped = {
-      temperature: 0.5, top_p: 1, presence_penalty: 0, frequency_penalty: 0, logit_bias: {}, logprobs: false, top_logprobs: 0,
-      seed: 3, stop: ['x'], user: 'u', metadata: {}, service_tier: 'auto', store: true, prediction: {}, modalities: ['text'],
-      audio: {}, web_search_options: {}, vendor_extension: 1,
+      temperature: 0.5,
+      top_p: 1,
+      presence_penalty: 0,
+      frequency_penalty: 0,
+      logit_bias: {},
+      logprobs: false,
+      top_logprobs: 0,
+      seed: 3,
+      stop: ['x'],
+      user: 'u',
+      metadata: {},
+      service_tier: 'auto',
+      store: true,
+      prediction: {},
+      modalities: ['text'],
+      audio: {},
+      web_search_options: {},
+      vendor_extension: 1,
     };
     const result = translate(dropped);
     expect(result.droppedParams.sort()).toEqual(Object.keys(dropped).sort());
@@ -119,17 +179,35 @@ describe('chatToResponsesRequest (§5.1)', () => {
     ['a missing model', { messages: base.messages }, 'model'],
     ['missing messages', { model: 'm' }, 'messages'],
     ['tools that are not an array', { ...base, tools: {} }, 'tools'],
-    ['a function tool without name', { ...base, tools: [{ type: 'function', function: {} }] }, 'tools[0].function.name'],
-    ['json_schema without json_schema', { ...base, response_format: { type: 'json_schema' } }, 'response_format.json_schema'],
+    [
+      'a function tool without name',
+      { ...base, tools: [{ type: 'function', function: {} }] },
+      'tools[0].function.name',
+    ],
+    [
+      'json_schema without json_schema',
+      { ...base, response_format: { type: 'json_schema' } },
+      'response_format.json_schema',
+    ],
   ])('rejects %s', (_label, body, param) => {
     expect(() => chatToResponsesRequest(body)).toThrow(ClientRequestError);
     expect(() => chatToResponsesRequest(body)).toThrow(expect.objectContaining({ param }));
   });
 
   it('produces a body that normalisation accepts', () => {
-    const translated = translate({ reasoning_effort: 'minimal', tools: [{ type: 'function', function: { name: 'f' } }], temperature: 1 });
+    const translated = translate({
+      reasoning_effort: 'minimal',
+      tools: [{ type: 'function', function: { name: 'f' } }],
+      temperature: 1,
+    });
     const normalized = normalizeResponsesRequest(translated.body, { native: false });
-    expect(normalized.body).toMatchObject({ store: false, stream: true, tool_choice: 'auto', parallel_tool_calls: true, reasoning: { effort: 'low' } });
+    expect(normalized.body).toMatchObject({
+      store: false,
+      stream: true,
+      tool_choice: 'auto',
+      parallel_tool_calls: true,
+      reasoning: { effort: 'low' },
+    });
     expect(normalized.body).not.toHaveProperty('include');
   });
 });

@@ -172,11 +172,18 @@ function translateReasoning(chat: JsonObject): JsonObject | undefined {
 
 function checkN(n: unknown): void {
   if (n === undefined || n === null || n === 1) return;
-  throw invalid(`Invalid value for 'n': only n=1 is supported, got ${JSON.stringify(n)}.`, 'n', 'unsupported_parameter');
+  throw invalid(
+    `Invalid value for 'n': only n=1 is supported, got ${JSON.stringify(n)}.`,
+    'n',
+    'unsupported_parameter',
+  );
 }
 
 function droppedOf(chat: JsonObject): string[] {
-  return Object.keys(chat).filter((key) => chat[key] !== undefined && !RESPONSES_PASSTHROUGH.has(key) && (!CONSUMED.has(key) || CHAT_DROPPED.includes(key)));
+  return Object.keys(chat).filter(
+    (key) =>
+      chat[key] !== undefined && !RESPONSES_PASSTHROUGH.has(key) && (!CONSUMED.has(key) || CHAT_DROPPED.includes(key)),
+  );
 }
 
 /** Chat Completions request → Responses request (PROTOCOL.md §5.1, §5.2). Run normalizeResponsesRequest on `body`. */

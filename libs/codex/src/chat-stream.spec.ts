@@ -64,11 +64,23 @@ describe('ChatStreamTranslator (§5.6)', () => {
   it('streams text: role chunk at commit, one chunk per delta, finish chunk, [DONE]', () => {
     const frames = completeFrames(S.TEXT);
     expect(frames.at(-1)).toBe('data: [DONE]\n\n');
-    expect(deltas(frames)).toEqual([{ role: 'assistant', content: '', refusal: null }, { content: 'Hel' }, { content: 'lo' }, { content: ' world' }, {}]);
+    expect(deltas(frames)).toEqual([
+      { role: 'assistant', content: '', refusal: null },
+      { content: 'Hel' },
+      { content: 'lo' },
+      { content: ' world' },
+      {},
+    ]);
     const all = chunks(frames);
     expect(all.at(-1)?.choices[0]?.finish_reason).toBe('stop');
     for (const chunk of all) {
-      expect(chunk).toMatchObject({ id: 'chatcmpl-test', object: 'chat.completion.chunk', created: 1767200000, model: 'client-model', system_fingerprint: null });
+      expect(chunk).toMatchObject({
+        id: 'chatcmpl-test',
+        object: 'chat.completion.chunk',
+        created: 1767200000,
+        model: 'client-model',
+        system_fingerprint: null,
+      });
       expect(chunk).not.toHaveProperty('usage');
       expect(chunk.choices[0]).toMatchObject({ index: 0, logprobs: null });
     }
@@ -103,11 +115,15 @@ describe('ChatStreamTranslator (§5.6)', () => {
   it('streams a tool call: header with call id and name, argument deltas, finish_reason tool_calls', () => {
     const frames = completeFrames(S.TOOL_CALL);
     expect(deltas(frames).slice(1, 4)).toEqual([
-      { tool_calls: [{ index: 0, id: 'call_abc', type: 'function', function: { name: 'get_weather', arguments: '' } }] },
+      {
+        tool_calls: [{ index: 0, id: 'call_abc', type: 'function', function: { name: 'get_weather', arguments: '' } }],
+      },
       { tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] },
       { tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] },
     ]);
-    expect(toolCalls(frames)).toEqual([{ id: 'call_abc', type: 'function', name: 'get_weather', args: '{"city":"Paris"}' }]);
+    expect(toolCalls(frames)).toEqual([
+      { id: 'call_abc', type: 'function', name: 'get_weather', args: '{"city":"Paris"}' },
+    ]);
     expect(chunks(frames).at(-1)?.choices[0]?.finish_reason).toBe('tool_calls');
   });
 
@@ -121,12 +137,19 @@ describe('ChatStreamTranslator (§5.6)', () => {
 
   it('emits nothing for reasoning events beyond the role chunk', () => {
     const frames = completeFrames(S.REASONING_THEN_TEXT);
-    expect(deltas(frames)).toEqual([{ role: 'assistant', content: '', refusal: null }, { content: 'The answer ' }, { content: 'is 42.' }, {}]);
+    expect(deltas(frames)).toEqual([
+      { role: 'assistant', content: '', refusal: null },
+      { content: 'The answer ' },
+      { content: 'is 42.' },
+      {},
+    ]);
   });
 
   it('streams custom tool calls with their input', () => {
     const frames = completeFrames(S.CUSTOM_TOOL);
-    expect(deltas(frames)[1]).toEqual({ tool_calls: [{ index: 0, id: 'call_patch', type: 'custom', custom: { name: 'apply_patch', input: '' } }] });
+    expect(deltas(frames)[1]).toEqual({
+      tool_calls: [{ index: 0, id: 'call_patch', type: 'custom', custom: { name: 'apply_patch', input: '' } }],
+    });
     expect(toolCalls(frames)).toEqual([{ id: 'call_patch', type: 'custom', name: 'apply_patch', args: S.PATCH_TEXT }]);
   });
 
@@ -139,7 +162,11 @@ describe('ChatStreamTranslator (§5.6)', () => {
   it('supplies only missing suffixes from .done events and final items, never repeating text', () => {
     const frames = completeFrames(S.DONE_SUPPLIES_SUFFIX);
     expect(text(frames)).toBe('Hello!');
-    expect(deltas(frames).filter((d) => 'content' in d).map((d) => d['content'])).toEqual(['', 'Hel', 'lo', '!']);
+    expect(
+      deltas(frames)
+        .filter((d) => 'content' in d)
+        .map((d) => d['content']),
+    ).toEqual(['', 'Hel', 'lo', '!']);
     expect(toolCalls(frames)).toEqual([{ id: 'call_s', type: 'function', name: 'f', args: '{"a":1}' }]);
   });
 
@@ -181,7 +208,12 @@ describe('ChatStreamTranslator (§5.6)', () => {
     expect(translator.accumulator.terminal).toBeUndefined();
     const [frame] = translator.fail();
     expect(JSON.parse(frame!.slice(6))).toEqual({
-      error: { message: 'The upstream stream was interrupted.', type: 'upstream_error', code: 'stream_interrupted', param: null },
+      error: {
+        message: 'The upstream stream was interrupted.',
+        type: 'upstream_error',
+        code: 'stream_interrupted',
+        param: null,
+      },
     });
     expect(translator.fail('x', 'y')).toEqual([]);
   });
@@ -196,7 +228,9 @@ describe('ChatStreamTranslator (§5.6)', () => {
 
     it('reassembles parallel tool calls', async () => {
       const completion = await throughOpenAiSdk(completeFrames(S.PARALLEL_TOOLS));
-      const calls = completion.choices[0]?.message.tool_calls?.map((c) => (c.type === 'function' ? [c.id, c.function.name, c.function.arguments] : []));
+      const calls = completion.choices[0]?.message.tool_calls?.map((c) =>
+        c.type === 'function' ? [c.id, c.function.name, c.function.arguments] : [],
+      );
       expect(calls).toEqual([
         ['call_a', 'get_weather', '{"city":"Oslo"}'],
         ['call_b', 'get_time', '{"tz":"UTC"}'],
@@ -206,7 +240,9 @@ describe('ChatStreamTranslator (§5.6)', () => {
 
     it('surfaces an in-stream error as an SDK error', async () => {
       const { frames, translator } = translate(S.FAILED_AFTER_COMMIT);
-      await expect(throughOpenAiSdk([...frames, ...translator.fail('server_error', 'Something went wrong')])).rejects.toThrow('Something went wrong');
+      await expect(
+        throughOpenAiSdk([...frames, ...translator.fail('server_error', 'Something went wrong')]),
+      ).rejects.toThrow('Something went wrong');
     });
   });
 });

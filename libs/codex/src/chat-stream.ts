@@ -60,7 +60,12 @@ export class ChatStreamTranslator {
         return isRecord(data['item']) ? this.applyFinalItem(data['item'], this.keyOf(data), out) : undefined;
       case EVENTS.textDelta:
       case EVENTS.refusalDelta:
-        return this.emitText(this.textKey(data, type), type === EVENTS.textDelta ? 'content' : 'refusal', stringField(data, 'delta') ?? '', out);
+        return this.emitText(
+          this.textKey(data, type),
+          type === EVENTS.textDelta ? 'content' : 'refusal',
+          stringField(data, 'delta') ?? '',
+          out,
+        );
       case EVENTS.textDone:
         return this.emitSuffix(this.textKey(data, type), 'content', stringField(data, 'text'), out);
       case EVENTS.refusalDone:
@@ -98,17 +103,27 @@ export class ChatStreamTranslator {
     if (this.closed) return [];
     this.closed = true;
     const code = typeof error === 'string' ? error : (error.code ?? STREAM_INTERRUPTED);
-    const text = message ?? (typeof error === 'string' ? undefined : error.message) ?? 'The upstream stream was interrupted.';
+    const text =
+      message ?? (typeof error === 'string' ? undefined : error.message) ?? 'The upstream stream was interrupted.';
     return [sseData({ error: { message: text, type: 'upstream_error', code, param: null } }), sseData(DONE_SENTINEL)];
   }
 
   private envelope(): JsonObject {
     this.created ??= this.accumulator.createdAt ?? Math.floor(Date.now() / 1000);
-    return { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, system_fingerprint: null };
+    return {
+      id: this.id,
+      object: 'chat.completion.chunk',
+      created: this.created,
+      model: this.model,
+      system_fingerprint: null,
+    };
   }
 
   private chunk(delta: Delta, finishReason: string | null = null): string {
-    const payload: JsonObject = { ...this.envelope(), choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] };
+    const payload: JsonObject = {
+      ...this.envelope(),
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    };
     if (this.options.includeUsage) payload['usage'] = null;
     return sseData(payload);
   }
@@ -138,7 +153,8 @@ export class ChatStreamTranslator {
     const index = indexOf(data, 'output_index');
     const key = stringField(item, 'id') ?? `#${index ?? 0}`;
     if (index !== undefined) this.keysByIndex.set(index, key);
-    if (item && (item['type'] === 'function_call' || item['type'] === 'custom_tool_call')) this.announce(key, item, out);
+    if (item && (item['type'] === 'function_call' || item['type'] === 'custom_tool_call'))
+      this.announce(key, item, out);
   }
 
   private emitText(key: string, field: 'content' | 'refusal', delta: string, out: string[]): void {
@@ -195,15 +211,22 @@ export class ChatStreamTranslator {
     if (item['type'] === 'message' && Array.isArray(item['content'])) {
       item['content'].forEach((part, j) => {
         if (!isRecord(part)) return;
-        if (part['type'] === 'output_text') this.emitSuffix(`${key}:${j}:text`, 'content', stringField(part, 'text'), out);
-        if (part['type'] === 'refusal') this.emitSuffix(`${key}:${j}:refusal`, 'refusal', stringField(part, 'refusal'), out);
+        if (part['type'] === 'output_text')
+          this.emitSuffix(`${key}:${j}:text`, 'content', stringField(part, 'text'), out);
+        if (part['type'] === 'refusal')
+          this.emitSuffix(`${key}:${j}:refusal`, 'refusal', stringField(part, 'refusal'), out);
       });
       return;
     }
     if (item['type'] !== 'function_call' && item['type'] !== 'custom_tool_call') return;
     const known = this.tools.has(key);
     const slot = this.announce(key, item, out);
-    if (known) this.emitArgs(slot, missingSuffix(slot.emitted, stringField(item, slot.kind === 'function' ? 'arguments' : 'input')), out);
+    if (known)
+      this.emitArgs(
+        slot,
+        missingSuffix(slot.emitted, stringField(item, slot.kind === 'function' ? 'arguments' : 'input')),
+        out,
+      );
   }
 
   /** Items that exist only in response.output (never streamed) still reach the client. */

@@ -5,14 +5,7 @@ import { epochToMs, finiteNumber, isRecord, nonEmptyString, tryParseJson, type J
 import { readHeaderWindows, windowsOf } from './usage';
 
 export type UpstreamFailureKind =
-  | 'quota'
-  | 'plan'
-  | 'rate_limit'
-  | 'model_ineligible'
-  | 'auth'
-  | 'account'
-  | 'transient'
-  | 'client';
+  'quota' | 'plan' | 'rate_limit' | 'model_ineligible' | 'auth' | 'account' | 'transient' | 'client';
 
 /** What an upstream failure means for the account and the request (PROTOCOL.md §3.6, §4.2). */
 export interface UpstreamFailure {
@@ -85,12 +78,21 @@ function hasSignal(f: ErrorFields, ...codes: string[]): boolean {
 
 /** "Please try again in 1.5s" / "in 20ms" / "in 1m30s" → milliseconds. */
 export function parseTryAgainIn(message: string | undefined): number | undefined {
-  const match = message?.match(/try again in\s+((?:\d+(?:\.\d+)?\s*(?:ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hours?)\s*)+)/i);
+  const match = message?.match(
+    /try again in\s+((?:\d+(?:\.\d+)?\s*(?:ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hours?)\s*)+)/i,
+  );
   if (!match?.[1]) return undefined;
   let total = 0;
   for (const [, amount, unit] of match[1].matchAll(/(\d+(?:\.\d+)?)\s*([a-z]+)/gi)) {
     const u = (unit ?? '').toLowerCase();
-    const scale = u.startsWith('ms') || u.startsWith('milli') ? 1 : u.startsWith('h') ? 3_600_000 : u.startsWith('m') ? 60_000 : 1000;
+    const scale =
+      u.startsWith('ms') || u.startsWith('milli')
+        ? 1
+        : u.startsWith('h')
+          ? 3_600_000
+          : u.startsWith('m')
+            ? 60_000
+            : 1000;
     total += Number(amount) * scale;
   }
   return total > 0 ? Math.ceil(total) : undefined;
@@ -106,23 +108,37 @@ function latestExhaustedReset(resets: (number | null)[], now: number): number | 
 }
 
 /** The quota block's end, first available of §4.4. */
-function quotaResetAt(f: ErrorFields, get: HeaderGetter, now: number, usage: UsageSnapshot | undefined, cfg: ClassifyConfig): number {
+function quotaResetAt(
+  f: ErrorFields,
+  get: HeaderGetter,
+  now: number,
+  usage: UsageSnapshot | undefined,
+  cfg: ClassifyConfig,
+): number {
   if (f.resetsAt !== undefined && f.resetsAt > now) return f.resetsAt;
   if (f.resetsInSeconds !== undefined && f.resetsInSeconds > 0) return now + Math.round(f.resetsInSeconds * 1000);
   const family = activeFamily(get);
   const prefixes = [CODEX_HEADER_PREFIX, ...(family && family !== DEFAULT_LIMIT_FAMILY ? [`x-${family}-`] : [])];
   const headerWindows = prefixes.flatMap((p) => readHeaderWindows(get, p, now)).filter((w) => w.usedPercent >= 100);
-  const fromHeaders = latestExhaustedReset(headerWindows.map((w) => w.resetAt), now);
+  const fromHeaders = latestExhaustedReset(
+    headerWindows.map((w) => w.resetAt),
+    now,
+  );
   if (fromHeaders !== undefined) return fromHeaders;
   const retryAfter = parseRetryAfter(get(HEADERS.retryAfter), now);
   if (retryAfter !== undefined && retryAfter > 0) return now + retryAfter;
   const exhausted = usage ? windowsOf(usage).filter((w) => w.usedPercent >= 100) : [];
-  const fromUsage = latestExhaustedReset(exhausted.map((w) => w.resetAt), now);
+  const fromUsage = latestExhaustedReset(
+    exhausted.map((w) => w.resetAt),
+    now,
+  );
   return fromUsage ?? now + cfg.blockFallbackMs;
 }
 
 function excerpt(input: UpstreamErrorInput): string | undefined {
-  const text = input.bodyText ?? (input.body === undefined ? undefined : typeof input.body === 'string' ? input.body : JSON.stringify(input.body));
+  const text =
+    input.bodyText ??
+    (input.body === undefined ? undefined : typeof input.body === 'string' ? input.body : JSON.stringify(input.body));
   return text === undefined || text === '' ? undefined : text.slice(0, BODY_EXCERPT);
 }
 
@@ -136,12 +152,19 @@ function rateLimitDelay(get: HeaderGetter, message: string | undefined, now: num
 export function classifyUpstreamError(input: UpstreamErrorInput): UpstreamFailure {
   const { status, now } = input;
   const cfg = input.cfg ?? input.config ?? DEFAULT_CONFIG;
-  const parsed = input.body !== undefined ? input.body : input.bodyText !== undefined ? (tryParseJson(input.bodyText) ?? input.bodyText) : undefined;
+  const parsed =
+    input.body !== undefined
+      ? input.body
+      : input.bodyText !== undefined
+        ? (tryParseJson(input.bodyText) ?? input.bodyText)
+        : undefined;
   const f = errorFields(parsed);
   const get = headerGetter(input.headers);
   const base = { status, code: f.code ?? f.type ?? null, message: f.message ?? `Upstream HTTP ${status}` };
   const body = excerpt(input);
-  const result = (failure: Omit<UpstreamFailure, 'status' | 'code' | 'message'> & Partial<UpstreamFailure>): UpstreamFailure => {
+  const result = (
+    failure: Omit<UpstreamFailure, 'status' | 'code' | 'message'> & Partial<UpstreamFailure>,
+  ): UpstreamFailure => {
     const out: UpstreamFailure = { ...base, ...failure };
     if (body !== undefined) out.upstreamBody = body;
     return out;
@@ -150,7 +173,10 @@ export function classifyUpstreamError(input: UpstreamErrorInput): UpstreamFailur
   if (hasSignal(f, C.usageNotIncluded)) return result({ kind: 'plan' });
   if (hasSignal(f, C.usageLimitReached, C.insufficientQuota)) {
     const family = activeFamily(get);
-    const failure = result({ kind: 'quota', resetAt: quotaResetAt(f, get, now, input.lastUsage ?? input.snapshot, cfg) });
+    const failure = result({
+      kind: 'quota',
+      resetAt: quotaResetAt(f, get, now, input.lastUsage ?? input.snapshot, cfg),
+    });
     if (family !== undefined && family !== DEFAULT_LIMIT_FAMILY) failure.modelScoped = true;
     return failure;
   }
@@ -158,7 +184,10 @@ export function classifyUpstreamError(input: UpstreamErrorInput): UpstreamFailur
     const delay = rateLimitDelay(get, f.message, now, cfg);
     return result({ kind: 'rate_limit', retryAfterMs: delay, resetAt: now + delay });
   }
-  if ((status === 400 || status === 404) && (hasSignal(f, C.modelNotFound) || MODEL_UNSUPPORTED.test(f.message ?? ''))) {
+  if (
+    (status === 400 || status === 404) &&
+    (hasSignal(f, C.modelNotFound) || MODEL_UNSUPPORTED.test(f.message ?? ''))
+  ) {
     return result({ kind: 'model_ineligible', modelScoped: true });
   }
   if (status === 401) return result({ kind: 'auth' });
@@ -215,7 +244,8 @@ export function classifyStreamError(
   if (hasSignal(f, C.contextLengthExceeded) || byMessage === 'context') {
     return { ...base, kind: 'client', code: C.contextLengthExceeded };
   }
-  if (hasSignal(f, C.modelNotFound) || MODEL_UNSUPPORTED.test(message)) return { ...base, kind: 'model_ineligible', modelScoped: true };
+  if (hasSignal(f, C.modelNotFound) || MODEL_UNSUPPORTED.test(message))
+    return { ...base, kind: 'model_ineligible', modelScoped: true };
   if (hasSignal(f, C.invalidPrompt, C.invalidRequest)) return { ...base, kind: 'client' };
   return { ...base, kind: 'transient', modelScoped: true };
 }

@@ -29,7 +29,7 @@ describe('clampEffort (§2.3)', () => {
     expect(clampEffort('gpt-5.1', effort, levels)).toBe(expected);
   });
 
-  it('accepts the catalogue\'s {effort, description} objects and ignores unknown names there', () => {
+  it("accepts the catalogue's {effort, description} objects and ignores unknown names there", () => {
     expect(clampEffort('m', 'minimal', [{ effort: 'low', description: 'fast' }, { effort: 'bogus' }, 7])).toBe('low');
   });
 

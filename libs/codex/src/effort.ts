@@ -53,7 +53,11 @@ function clampByFamily(model: string, effort: EffortLevel): EffortLevel {
  * The effort we send upstream for `model` (§2.3). Undefined stays undefined (upstream uses the model default).
  * Throws ClientRequestError (param `reasoning.effort`) for a value outside the six upstream levels.
  */
-export function clampEffort(model: string, effort: unknown, supportedLevels?: readonly unknown[]): EffortLevel | undefined {
+export function clampEffort(
+  model: string,
+  effort: unknown,
+  supportedLevels?: readonly unknown[],
+): EffortLevel | undefined {
   const requested = parseEffort(effort);
   if (requested === undefined) return undefined;
   const supported = (supportedLevels ?? [])

@@ -4,7 +4,13 @@ describe('ClientRequestError', () => {
   it('defaults to a 400 invalid_request_error without param', () => {
     const error = new ClientRequestError('bad');
     expect(error).toBeInstanceOf(Error);
-    expect(error).toMatchObject({ status: 400, code: 'invalid_request_error', param: null, type: 'invalid_request_error', message: 'bad' });
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'invalid_request_error',
+      param: null,
+      type: 'invalid_request_error',
+      message: 'bad',
+    });
   });
 
   it('keeps the status, code and param it is given, including an explicit null code', () => {

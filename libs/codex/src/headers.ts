@@ -1,7 +1,6 @@
 /** Response headers as undici's `request` gives them (a record) or as fetch gives them (`get`). */
 export type HeaderSource =
-  | Record<string, string | string[] | number | undefined>
-  | { get(name: string): string | null | undefined };
+  Record<string, string | string[] | number | undefined> | { get(name: string): string | null | undefined };
 
 export type HeaderGetter = (name: string) => string | undefined;
 

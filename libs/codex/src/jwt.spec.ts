@@ -45,8 +45,12 @@ describe('identityFromTokens', () => {
   it('falls back for the account id: access token claim, then a top-level account_id, then the token response', () => {
     const access = jwt({ [AUTH]: { chatgpt_account_id: 'from-access' } });
     expect(identityFromTokens({ idToken: jwt({}), accessToken: access }).chatgptAccountId).toBe('from-access');
-    expect(identityFromTokens({ idToken: jwt({ account_id: 'top-level' }), accessToken: jwt({}) }).chatgptAccountId).toBe('top-level');
-    expect(identityFromTokens({ idToken: 'garbage', accountId: 'from-response' }).chatgptAccountId).toBe('from-response');
+    expect(
+      identityFromTokens({ idToken: jwt({ account_id: 'top-level' }), accessToken: jwt({}) }).chatgptAccountId,
+    ).toBe('top-level');
+    expect(identityFromTokens({ idToken: 'garbage', accountId: 'from-response' }).chatgptAccountId).toBe(
+      'from-response',
+    );
   });
 
   it('uses user_id when chatgpt_user_id is missing, and the profile email when email is missing', () => {

@@ -61,7 +61,10 @@ export function identityFromTokens(input: TokenIdentityInput): TokenIdentity {
     nonEmptyString(access?.['email']),
     claim(access, JWT_PROFILE_CLAIM, 'email'),
   );
-  const planType = first(claim(id, JWT_AUTH_CLAIM, 'chatgpt_plan_type'), claim(access, JWT_AUTH_CLAIM, 'chatgpt_plan_type'));
+  const planType = first(
+    claim(id, JWT_AUTH_CLAIM, 'chatgpt_plan_type'),
+    claim(access, JWT_AUTH_CLAIM, 'chatgpt_plan_type'),
+  );
   const exp = finiteNumber(access?.['exp']);
   if (accountId !== undefined) identity.chatgptAccountId = accountId;
   if (userId !== undefined) identity.chatgptUserId = userId;

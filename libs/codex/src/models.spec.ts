@@ -1,4 +1,12 @@
-import { buildModelList, catalogueHints, isListed, parseModelCatalogue, reasoningLevels, toOpenAiModel, type NativeModelInfo } from './models';
+import {
+  buildModelList,
+  catalogueHints,
+  isListed,
+  parseModelCatalogue,
+  reasoningLevels,
+  toOpenAiModel,
+  type NativeModelInfo,
+} from './models';
 
 const FIRST_SEEN_MS = 1_730_000_000_000;
 const firstSeen = () => FIRST_SEEN_MS;
@@ -7,7 +15,12 @@ const CODEX: NativeModelInfo = {
   slug: 'gpt-5.3-codex',
   display_name: 'GPT-5.3 Codex',
   default_reasoning_level: 'medium',
-  supported_reasoning_levels: [{ effort: 'low', description: 'fast' }, { effort: 'medium' }, { effort: 'high' }, { effort: 'xhigh' }],
+  supported_reasoning_levels: [
+    { effort: 'low', description: 'fast' },
+    { effort: 'medium' },
+    { effort: 'high' },
+    { effort: 'xhigh' },
+  ],
   visibility: 'list',
   apply_patch_tool_type: 'freeform',
   context_window: 272000,
@@ -44,12 +57,22 @@ describe('toOpenAiModel (§9.3)', () => {
   it('gives a bare fallback id null metadata where unknown, and infers reasoning from the id', () => {
     const model = toOpenAiModel('gpt-5-codex', 1_730_000_000);
     expect(model.created).toBe(1_730_000_000);
-    expect(model.metadata).toMatchObject({ context_window: null, max_output_tokens: null, supports_reasoning: true, supported_tool_types: ['function'], display_name: 'gpt-5-codex', default_reasoning_effort: null, input_modalities: null });
+    expect(model.metadata).toMatchObject({
+      context_window: null,
+      max_output_tokens: null,
+      supports_reasoning: true,
+      supported_tool_types: ['function'],
+      display_name: 'gpt-5-codex',
+      default_reasoning_effort: null,
+      input_modalities: null,
+    });
     expect(toOpenAiModel('o-something', 1).metadata.supports_reasoning).toBe(false);
   });
 
   it('says a catalogue model with no reasoning levels does not support reasoning', () => {
-    expect(toOpenAiModel({ slug: 'gpt-5-thing', supported_reasoning_levels: [] }, 1).metadata.supports_reasoning).toBe(false);
+    expect(toOpenAiModel({ slug: 'gpt-5-thing', supported_reasoning_levels: [] }, 1).metadata.supports_reasoning).toBe(
+      false,
+    );
   });
 });
 
@@ -62,14 +85,27 @@ describe('buildModelList', () => {
   });
 
   it('uses the fallback ids when discovery produced nothing', () => {
-    const list = buildModelList({ catalogue: [], fallbackIds: ['gpt-5.3-codex', 'gpt-5-codex'], firstSeen, accountIds: new Map([['gpt-5-codex', []]]) });
+    const list = buildModelList({
+      catalogue: [],
+      fallbackIds: ['gpt-5.3-codex', 'gpt-5-codex'],
+      firstSeen,
+      accountIds: new Map([['gpt-5-codex', []]]),
+    });
     expect(list.data.map((m) => m.id)).toEqual(['gpt-5.3-codex', 'gpt-5-codex']);
     expect(list.models).toEqual([]);
   });
 
   it('leaves out a catalogue model that no account can serve any more', () => {
     const other: NativeModelInfo = { slug: 'gpt-5.2-codex' };
-    const list = buildModelList({ catalogue: [CODEX, other], fallbackIds: [], firstSeen, accountIds: new Map([['gpt-5.3-codex', []], ['gpt-5.2-codex', ['acc_1']]]) });
+    const list = buildModelList({
+      catalogue: [CODEX, other],
+      fallbackIds: [],
+      firstSeen,
+      accountIds: new Map([
+        ['gpt-5.3-codex', []],
+        ['gpt-5.2-codex', ['acc_1']],
+      ]),
+    });
     expect(list.data.map((m) => m.id)).toEqual(['gpt-5.2-codex']);
   });
 });
@@ -82,7 +118,10 @@ describe('catalogue helpers', () => {
 
   it('reasoningLevels, catalogueHints and isListed', () => {
     expect(reasoningLevels({ supported_reasoning_levels: ['low', { effort: 'high' }] })).toEqual(['low', 'high']);
-    expect(catalogueHints(CODEX)).toEqual({ supportedReasoningLevels: ['low', 'medium', 'high', 'xhigh'], supportVerbosity: false });
+    expect(catalogueHints(CODEX)).toEqual({
+      supportedReasoningLevels: ['low', 'medium', 'high', 'xhigh'],
+      supportVerbosity: false,
+    });
     expect(catalogueHints(undefined)).toBeUndefined();
     expect([CODEX, HIDDEN, NONE, { slug: 'x' }].map(isListed)).toEqual([true, false, false, true]);
   });

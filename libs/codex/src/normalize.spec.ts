@@ -34,7 +34,7 @@ describe('normalizeResponsesRequest (§2.2)', () => {
     });
   });
 
-  it('does not mutate the caller\'s object', () => {
+  it("does not mutate the caller's object", () => {
     const input = { model: 'm', input: 'x', temperature: 1, store: true };
     const copy = structuredClone(input);
     normalizeResponsesRequest(input);
@@ -58,7 +58,11 @@ describe('normalizeResponsesRequest (§2.2)', () => {
       { type: 'function_call_output', call_id: 'c', output: 'ok' },
     ];
     const body = normalize({ input }).body;
-    expect(body['input']).toEqual([input[0], { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'earlier' }] }, input[2]]);
+    expect(body['input']).toEqual([
+      input[0],
+      { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'earlier' }] },
+      input[2],
+    ]);
   });
 
   it('keeps non-blank instructions and replaces blank ones', () => {
@@ -71,16 +75,31 @@ describe('normalizeResponsesRequest (§2.2)', () => {
   });
 
   it('adds reasoning.encrypted_content to a native include once, and leaves Chat translations alone', () => {
-    expect(normalize({ include: ['file_search_call.results'] }).body['include']).toEqual(['file_search_call.results', 'reasoning.encrypted_content']);
-    expect(normalize({ include: ['reasoning.encrypted_content'] }).body['include']).toEqual(['reasoning.encrypted_content']);
+    expect(normalize({ include: ['file_search_call.results'] }).body['include']).toEqual([
+      'file_search_call.results',
+      'reasoning.encrypted_content',
+    ]);
+    expect(normalize({ include: ['reasoning.encrypted_content'] }).body['include']).toEqual([
+      'reasoning.encrypted_content',
+    ]);
     expect(normalize({}, { native: false }).body['include']).toBeUndefined();
+    expect(normalize({ include: 'x' }, { native: false }).body['include']).toBeUndefined();
+    expect(normalize({ include: 'x' }).body['include']).toEqual(['reasoning.encrypted_content']);
   });
 
   it('passes every tool type through and defaults tool_choice and parallel_tool_calls when tools exist', () => {
-    const tools = [{ type: 'function', name: 'f', parameters: {} }, { type: 'custom', name: 'apply_patch', format: { type: 'grammar' } }, { type: 'web_search' }, { type: 'local_shell' }];
+    const tools = [
+      { type: 'function', name: 'f', parameters: {} },
+      { type: 'custom', name: 'apply_patch', format: { type: 'grammar' } },
+      { type: 'web_search' },
+      { type: 'local_shell' },
+    ];
     const body = normalize({ tools }).body;
     expect(body).toMatchObject({ tools, tool_choice: 'auto', parallel_tool_calls: true });
-    expect(normalize({ tools, tool_choice: 'required', parallel_tool_calls: false }).body).toMatchObject({ tool_choice: 'required', parallel_tool_calls: false });
+    expect(normalize({ tools, tool_choice: 'required', parallel_tool_calls: false }).body).toMatchObject({
+      tool_choice: 'required',
+      parallel_tool_calls: false,
+    });
   });
 
   it('deletes tool_choice when there are no tools', () => {
@@ -89,8 +108,12 @@ describe('normalizeResponsesRequest (§2.2)', () => {
   });
 
   it('moves a flat reasoning_effort into reasoning.effort, clamps it, and keeps the summary', () => {
-    expect(normalize({ model: 'gpt-5.3-codex', reasoning_effort: 'minimal' }).body['reasoning']).toEqual({ effort: 'low' });
-    expect(normalize({ reasoning: { effort: 'high', summary: 'auto' }, reasoning_effort: 'low' }).body['reasoning']).toEqual({ effort: 'high', summary: 'auto' });
+    expect(normalize({ model: 'gpt-5.3-codex', reasoning_effort: 'minimal' }).body['reasoning']).toEqual({
+      effort: 'low',
+    });
+    expect(
+      normalize({ reasoning: { effort: 'high', summary: 'auto' }, reasoning_effort: 'low' }).body['reasoning'],
+    ).toEqual({ effort: 'high', summary: 'auto' });
     const body = normalize({ reasoning: { summary: 'detailed' } }).body;
     expect(body['reasoning']).toEqual({ summary: 'detailed' });
     expect(body).not.toHaveProperty('reasoning_effort');
@@ -102,7 +125,8 @@ describe('normalizeResponsesRequest (§2.2)', () => {
   });
 
   it('clamps to the catalogue levels when the catalogue knows the model', () => {
-    const catalogue = (model: string) => (model === 'gpt-5.3-codex' ? { supportedReasoningLevels: ['medium', 'high'] } : undefined);
+    const catalogue = (model: string) =>
+      model === 'gpt-5.3-codex' ? { supportedReasoningLevels: ['medium', 'high'] } : undefined;
     expect(normalize({ reasoning: { effort: 'low' } }, { catalogue }).body['reasoning']).toEqual({ effort: 'medium' });
   });
 
@@ -117,9 +141,22 @@ describe('normalizeResponsesRequest (§2.2)', () => {
 
   it('strips the parameters upstream rejects and reports their names', () => {
     const stripped = {
-      max_output_tokens: 10, max_tool_calls: 2, temperature: 0.2, top_p: 1, presence_penalty: 0, frequency_penalty: 0, seed: 1,
-      logprobs: true, top_logprobs: 2, metadata: {}, user: 'u', safety_identifier: 's', service_tier: 'auto', truncation: 'auto',
-      background: false, stream_options: {},
+      max_output_tokens: 10,
+      max_tool_calls: 2,
+      temperature: 0.2,
+      top_p: 1,
+      presence_penalty: 0,
+      frequency_penalty: 0,
+      seed: 1,
+      logprobs: true,
+      top_logprobs: 2,
+      metadata: {},
+      user: 'u',
+      safety_identifier: 's',
+      service_tier: 'auto',
+      truncation: 'auto',
+      background: false,
+      stream_options: {},
     };
     const result = normalize(stripped);
     expect(result.droppedParams.sort()).toEqual(Object.keys(stripped).sort());
@@ -127,7 +164,10 @@ describe('normalizeResponsesRequest (§2.2)', () => {
   });
 
   it('forwards unknown fields untouched', () => {
-    expect(normalize({ client_metadata: { a: 1 }, future_flag: true }).body).toMatchObject({ client_metadata: { a: 1 }, future_flag: true });
+    expect(normalize({ client_metadata: { a: 1 }, future_flag: true }).body).toMatchObject({
+      client_metadata: { a: 1 },
+      future_flag: true,
+    });
   });
 
   it.each<[string, unknown, string | null]>([
@@ -181,11 +221,25 @@ describe('session key (§2.4)', () => {
 describe('compact requests (§2.5)', () => {
   it('removes store, stream, include, tool_choice and parallel_tool_calls, and normalises the rest', () => {
     const result = normalize(
-      { store: false, stream: true, include: ['x'], tools: [{ type: 'function', name: 'f' }], tool_choice: 'auto', parallel_tool_calls: true, reasoning_effort: 'minimal' },
+      {
+        store: false,
+        stream: true,
+        include: ['x'],
+        tools: [{ type: 'function', name: 'f' }],
+        tool_choice: 'auto',
+        parallel_tool_calls: true,
+        reasoning_effort: 'minimal',
+      },
       { compact: true, headers: { session_id: 's1' } },
     );
-    for (const key of ['store', 'stream', 'include', 'tool_choice', 'parallel_tool_calls']) expect(result.body).not.toHaveProperty(key);
-    expect(result.body).toMatchObject({ instructions: DEFAULT_INSTRUCTIONS, reasoning: { effort: 'low' }, prompt_cache_key: 's1', tools: [{ type: 'function', name: 'f' }] });
+    for (const key of ['store', 'stream', 'include', 'tool_choice', 'parallel_tool_calls'])
+      expect(result.body).not.toHaveProperty(key);
+    expect(result.body).toMatchObject({
+      instructions: DEFAULT_INSTRUCTIONS,
+      reasoning: { effort: 'low' },
+      prompt_cache_key: 's1',
+      tools: [{ type: 'function', name: 'f' }],
+    });
     expect(result.droppedParams.sort()).toEqual(['include', 'parallel_tool_calls', 'store', 'stream', 'tool_choice']);
   });
 

@@ -107,7 +107,10 @@ function normalizeInput(body: JsonObject, dropped: string[]): void {
   }
   body['input'] = input.map((item, i) => {
     if (!isRecord(item)) {
-      throw new ClientRequestError(`Invalid type for 'input[${i}]': expected an object.`, { code: 'invalid_value', param: `input[${i}]` });
+      throw new ClientRequestError(`Invalid type for 'input[${i}]': expected an object.`, {
+        code: 'invalid_value',
+        param: `input[${i}]`,
+      });
     }
     return fixAssistantParts(item);
   });
@@ -121,7 +124,8 @@ function applyToolDefaults(body: JsonObject): void {
     return;
   }
   if (body['tool_choice'] === undefined || body['tool_choice'] === null) body['tool_choice'] = 'auto';
-  if (body['parallel_tool_calls'] === undefined || body['parallel_tool_calls'] === null) body['parallel_tool_calls'] = true;
+  if (body['parallel_tool_calls'] === undefined || body['parallel_tool_calls'] === null)
+    body['parallel_tool_calls'] = true;
 }
 
 function normalizeReasoning(body: JsonObject, model: string, hints: CatalogueHints | undefined): void {
@@ -173,7 +177,10 @@ function applyStreamingFlags(body: JsonObject, opts: NormalizeOptions, dropped: 
   }
   body['store'] = false;
   body['stream'] = true;
-  if (opts.native === false) return;
+  if (opts.native === false) {
+    if (body['include'] !== undefined && !Array.isArray(body['include'])) delete body['include'];
+    return;
+  }
   const include = Array.isArray(body['include']) ? [...(body['include'] as unknown[])] : [];
   if (!include.includes(ENCRYPTED_REASONING_INCLUDE)) include.push(ENCRYPTED_REASONING_INCLUDE);
   body['include'] = include;
@@ -192,8 +199,18 @@ export function sessionKeyOf(body: JsonObject, headers: HeaderSource | undefined
 }
 
 /** A stable key for a conversation prefix, so Chat clients without one still hit the prompt cache (§2.4). */
-export function deriveSessionKey(parts: { clientKeyId?: string | null; model: string; instructions?: unknown; firstItem?: unknown }): string {
-  const material = JSON.stringify([parts.clientKeyId ?? null, parts.model, parts.instructions ?? null, parts.firstItem ?? null]);
+export function deriveSessionKey(parts: {
+  clientKeyId?: string | null;
+  model: string;
+  instructions?: unknown;
+  firstItem?: unknown;
+}): string {
+  const material = JSON.stringify([
+    parts.clientKeyId ?? null,
+    parts.model,
+    parts.instructions ?? null,
+    parts.firstItem ?? null,
+  ]);
   return `mcp-${createHash('sha256').update(material).digest('hex').slice(0, 32)}`;
 }
 
@@ -220,7 +237,12 @@ export function normalizeResponsesRequest(input: unknown, opts: NormalizeOptions
   let sessionKey = sessionKeyOf(body, opts.headers);
   if (sessionKey === undefined && opts.deriveSessionKey) {
     const firstItem = (body['input'] as unknown[])[0];
-    sessionKey = deriveSessionKey({ clientKeyId: opts.clientKeyId, model: upstreamModel, instructions: body['instructions'], firstItem });
+    sessionKey = deriveSessionKey({
+      clientKeyId: opts.clientKeyId,
+      model: upstreamModel,
+      instructions: body['instructions'],
+      firstItem,
+    });
   }
   if (sessionKey !== undefined) body['prompt_cache_key'] = sessionKey;
   else delete body['prompt_cache_key'];

@@ -29,7 +29,9 @@ describe('costUsd (§10.6)', () => {
   });
 
   it('uses overrides before the built-in table, by exact id or prefix', () => {
-    const overrides = parsePricingOverrides('{"gpt-5.3-codex":{"input":1,"cached":0.5,"output":2},"my-":{"input":3,"output":4}}');
+    const overrides = parsePricingOverrides(
+      '{"gpt-5.3-codex":{"input":1,"cached":0.5,"output":2},"my-":{"input":3,"output":4}}',
+    );
     expect(costUsd('gpt-5.3-codex', { input: 1_000_000, cached: 0, output: 1_000_000 }, overrides)).toBe(3);
     expect(costUsd('my-model', { input: 1_000_000, cached: 1_000_000, output: 0 }, overrides)).toBe(3);
     expect(costUsd('gpt-5', { input: 1_000_000, output: 0 }, overrides)).toBe(1.25);
@@ -38,8 +40,12 @@ describe('costUsd (§10.6)', () => {
 
 describe('parsePricingOverrides', () => {
   it('accepts the cached rate spellings and empty input', () => {
-    expect(parsePricingOverrides('{"A":{"input":1,"output":2,"cachedInput":0.1}}')).toEqual({ a: { input: 1, cached: 0.1, output: 2 } });
-    expect(parsePricingOverrides('{"a":{"input":1,"output":2,"cached_input":0.2}}')).toEqual({ a: { input: 1, cached: 0.2, output: 2 } });
+    expect(parsePricingOverrides('{"A":{"input":1,"output":2,"cachedInput":0.1}}')).toEqual({
+      a: { input: 1, cached: 0.1, output: 2 },
+    });
+    expect(parsePricingOverrides('{"a":{"input":1,"output":2,"cached_input":0.2}}')).toEqual({
+      a: { input: 1, cached: 0.2, output: 2 },
+    });
     expect(parsePricingOverrides(undefined)).toEqual({});
     expect(parsePricingOverrides('  ')).toEqual({});
   });

@@ -18,13 +18,25 @@ const anyJson = fc.jsonValue({ maxDepth: 4 });
 const roles = fc.constantFrom('system', 'developer', 'user', 'assistant', 'tool', 'function', 'other');
 const part = fc.oneof(
   anyJson,
-  fc.record({ type: fc.constantFrom('text', 'image_url', 'file', 'refusal', 'input_audio'), text: anyJson, image_url: anyJson, file: anyJson, refusal: anyJson }, { requiredKeys: ['type'] }),
+  fc.record(
+    {
+      type: fc.constantFrom('text', 'image_url', 'file', 'refusal', 'input_audio'),
+      text: anyJson,
+      image_url: anyJson,
+      file: anyJson,
+      refusal: anyJson,
+    },
+    { requiredKeys: ['type'] },
+  ),
 );
 const message = fc.record(
   {
     role: roles,
     content: fc.oneof(fc.string(), fc.array(part, { maxLength: 4 }), anyJson),
-    tool_calls: fc.array(fc.record({ id: anyJson, type: fc.constantFrom('function', 'custom', 'x'), function: anyJson, custom: anyJson }), { maxLength: 3 }),
+    tool_calls: fc.array(
+      fc.record({ id: anyJson, type: fc.constantFrom('function', 'custom', 'x'), function: anyJson, custom: anyJson }),
+      { maxLength: 3 },
+    ),
     tool_call_id: fc.oneof(fc.constantFrom('call_1', 'c'), anyJson),
     function_call: anyJson,
     name: anyJson,
@@ -74,7 +86,9 @@ describe('request translation never throws anything but a 400 ClientRequestError
   it('chatToResponsesRequest, then normalizeResponsesRequest, on structured random Chat bodies', () => {
     fc.assert(
       fc.property(chatBody, (body) =>
-        onlyClientErrors(() => normalizeResponsesRequest(chatToResponsesRequest(body).body, { native: false, deriveSessionKey: true })),
+        onlyClientErrors(() =>
+          normalizeResponsesRequest(chatToResponsesRequest(body).body, { native: false, deriveSessionKey: true }),
+        ),
       ),
       { numRuns: 400 },
     );
@@ -84,7 +98,13 @@ describe('request translation never throws anything but a 400 ClientRequestError
     const modes = fc.record({ compact: fc.boolean(), native: fc.boolean() });
     fc.assert(
       fc.property(responsesBody, modes, fc.dictionary(fc.string(), fc.string()), (body, mode, headers) =>
-        onlyClientErrors(() => normalizeResponsesRequest(body, { ...mode, headers, catalogue: () => ({ supportedReasoningLevels: ['low'], supportVerbosity: true }) })),
+        onlyClientErrors(() =>
+          normalizeResponsesRequest(body, {
+            ...mode,
+            headers,
+            catalogue: () => ({ supportedReasoningLevels: ['low'], supportVerbosity: true }),
+          }),
+        ),
       ),
       { numRuns: 400 },
     );
@@ -92,7 +112,12 @@ describe('request translation never throws anything but a 400 ClientRequestError
 
   it('both functions on arbitrary JSON', () => {
     fc.assert(
-      fc.property(anyJson, (body) => onlyClientErrors(() => chatToResponsesRequest(body)) && onlyClientErrors(() => normalizeResponsesRequest(body))),
+      fc.property(
+        anyJson,
+        (body) =>
+          onlyClientErrors(() => chatToResponsesRequest(body)) &&
+          onlyClientErrors(() => normalizeResponsesRequest(body)),
+      ),
       { numRuns: 300 },
     );
   });

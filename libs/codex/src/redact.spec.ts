@@ -4,15 +4,37 @@ describe('redactBody', () => {
   it('replaces data URLs with their type and size (§10.4)', () => {
     const payload = Buffer.alloc(123456, 7).toString('base64');
     const body = {
-      input: [{ type: 'message', role: 'user', content: [{ type: 'input_image', image_url: `data:image/png;base64,${payload}` }, { type: 'input_text', text: 'data is fine' }] }],
+      input: [
+        {
+          type: 'message',
+          role: 'user',
+          content: [
+            { type: 'input_image', image_url: `data:image/png;base64,${payload}` },
+            { type: 'input_text', text: 'data is fine' },
+          ],
+        },
+      ],
     };
     expect(redactBody(body)).toEqual({
-      input: [{ type: 'message', role: 'user', content: [{ type: 'input_image', image_url: '<data:image/png;base64, 123456 bytes>' }, { type: 'input_text', text: 'data is fine' }] }],
+      input: [
+        {
+          type: 'message',
+          role: 'user',
+          content: [
+            { type: 'input_image', image_url: '<data:image/png;base64, 123456 bytes>' },
+            { type: 'input_text', text: 'data is fine' },
+          ],
+        },
+      ],
     });
   });
 
   it('drops fields that look like credentials, at any depth', () => {
-    const body = { model: 'm', api_key: 'sk-1', nested: { Authorization: 'Bearer x', refresh_token: 'r', accessToken: 'a', keep: 1 } };
+    const body = {
+      model: 'm',
+      api_key: 'sk-1',
+      nested: { Authorization: 'Bearer x', refresh_token: 'r', accessToken: 'a', keep: 1 },
+    };
     expect(redactBody(body)).toEqual({ model: 'm', nested: { keep: 1 } });
   });
 

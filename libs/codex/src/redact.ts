@@ -26,7 +26,7 @@ export function redactDataUrl(value: string): string {
 
 function redactValue(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return value.startsWith('data:') ? redactDataUrl(value) : value;
-  if (depth >= MAX_DEPTH || (typeof value !== 'object' || value === null)) return value;
+  if (depth >= MAX_DEPTH || typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
   if (!isRecord(value)) return value;
   const out: Record<string, unknown> = {};

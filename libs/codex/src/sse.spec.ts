@@ -25,7 +25,8 @@ describe('SseParser', () => {
   });
 
   it('gives the same events however the bytes are split, multi-byte characters included', () => {
-    const text = 'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"héllo 🌍 ✓"}\n\n';
+    const text =
+      'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"héllo 🌍 ✓"}\n\n';
     const bytes = new TextEncoder().encode(text + text);
     for (let cut = 0; cut <= bytes.length; cut++) {
       const { parser, events, invalid } = collect();
@@ -114,7 +115,9 @@ describe('SseParser', () => {
 describe('SSE writers', () => {
   it('serializeSse frames an event as upstream does and parses back to the same object', () => {
     const frame = serializeSse({ type: 'response.output_text.delta', delta: 'a\nb' });
-    expect(frame).toBe('event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"a\\nb"}\n\n');
+    expect(frame).toBe(
+      'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"a\\nb"}\n\n',
+    );
     const { parser, events } = collect();
     parser.feed(frame);
     expect(events[0]?.data).toEqual({ type: 'response.output_text.delta', delta: 'a\nb' });

@@ -76,7 +76,10 @@ export function serializeSse(event: { type: string; [key: string]: unknown }): s
 
 /** Relays a parsed event without re-serialising its JSON (a multi-line payload keeps one `data:` line per line). */
 export function serializeSseRaw(type: string, rawData: string): string {
-  const data = rawData.split('\n').map((line) => `data: ${line}`).join('\n');
+  const data = rawData
+    .split('\n')
+    .map((line) => `data: ${line}`)
+    .join('\n');
   return `event: ${type}\n${data}\n\n`;
 }
 

@@ -10,7 +10,12 @@ const WHAM = {
     allowed: true,
     limit_reached: false,
     primary_window: { used_percent: 12, limit_window_seconds: 18000, reset_after_seconds: 9000, reset_at: 1767200000 },
-    secondary_window: { used_percent: 40, limit_window_seconds: 604800, reset_after_seconds: 300000, reset_at: 1767500000 },
+    secondary_window: {
+      used_percent: 40,
+      limit_window_seconds: 604800,
+      reset_after_seconds: 300000,
+      reset_at: 1767500000,
+    },
   },
   credits: { has_credits: false, unlimited: false, balance: '0' },
 };
@@ -33,7 +38,10 @@ describe('parseWhamUsage', () => {
   it('identifies windows by length, not position: a weekly-only account sends its week as primary', () => {
     const body = {
       plan_type: 'free',
-      rate_limit: { primary_window: { used_percent: 100, limit_window_seconds: 604800, reset_at: 1767500000 }, secondary_window: null },
+      rate_limit: {
+        primary_window: { used_percent: 100, limit_window_seconds: 604800, reset_at: 1767500000 },
+        secondary_window: null,
+      },
     };
     const snapshot = parseWhamUsage(body, NOW);
     expect(snapshot?.weekly).toEqual({ usedPercent: 100, resetAt: 1767500000000, windowSeconds: 604800 });
@@ -122,7 +130,10 @@ describe('parseRateLimitsEvent', () => {
   });
 
   it('accepts the parser wrapper and the resets_in_seconds spelling', () => {
-    const data = { type: 'codex.rate_limits', rate_limits: { primary: { used_percent: 5, window_minutes: 300, resets_in_seconds: 10 } } };
+    const data = {
+      type: 'codex.rate_limits',
+      rate_limits: { primary: { used_percent: 5, window_minutes: 300, resets_in_seconds: 10 } },
+    };
     expect(parseRateLimitsEvent({ type: 'codex.rate_limits', data }, NOW)?.fiveHour).toEqual({
       usedPercent: 5,
       resetAt: NOW + 10_000,
@@ -149,12 +160,25 @@ describe('mergeUsage', () => {
   };
 
   it('replaces the windows the newer snapshot carries and keeps the others', () => {
-    const next: UsageSnapshot = { fiveHour: { usedPercent: 30, resetAt: NOW + 900, windowSeconds: 18000 }, fetchedAt: NOW + 10, source: 'headers' };
-    expect(mergeUsage(probe, next)).toEqual({ ...probe, fiveHour: next.fiveHour, fetchedAt: NOW + 10, source: 'headers' });
+    const next: UsageSnapshot = {
+      fiveHour: { usedPercent: 30, resetAt: NOW + 900, windowSeconds: 18000 },
+      fetchedAt: NOW + 10,
+      source: 'headers',
+    };
+    expect(mergeUsage(probe, next)).toEqual({
+      ...probe,
+      fiveHour: next.fiveHour,
+      fetchedAt: NOW + 10,
+      source: 'headers',
+    });
   });
 
   it('drops a kept window whose reset time has passed', () => {
-    const next: UsageSnapshot = { weekly: { usedPercent: 55, resetAt: NOW + 100_000, windowSeconds: 604800 }, fetchedAt: NOW + 5000, source: 'stream' };
+    const next: UsageSnapshot = {
+      weekly: { usedPercent: 55, resetAt: NOW + 100_000, windowSeconds: 604800 },
+      fetchedAt: NOW + 5000,
+      source: 'stream',
+    };
     const merged = mergeUsage(probe, next);
     expect(merged.fiveHour).toBeUndefined();
     expect(merged.weekly?.usedPercent).toBe(55);
@@ -162,7 +186,11 @@ describe('mergeUsage', () => {
 
   it('clears a stale limitReached when newer windows all show headroom, but never a plan refusal', () => {
     const blocked: UsageSnapshot = { ...probe, limitReached: true, allowed: false };
-    const next: UsageSnapshot = { fiveHour: { usedPercent: 5, resetAt: NOW + 900, windowSeconds: 18000 }, fetchedAt: NOW + 10, source: 'headers' };
+    const next: UsageSnapshot = {
+      fiveHour: { usedPercent: 5, resetAt: NOW + 900, windowSeconds: 18000 },
+      fetchedAt: NOW + 10,
+      source: 'headers',
+    };
     const merged = mergeUsage(blocked, next);
     expect(merged.limitReached).toBe(false);
     expect(merged.allowed).toBe(false);

@@ -4,7 +4,13 @@ import { headerGetter, type HeaderGetter, type HeaderSource } from './headers';
 import { epochToMs, finiteNumber, isRecord, looseBoolean, nonEmptyString } from './json';
 
 /** Builds one window; `resetAt` from an absolute epoch first, else relative to `now`. */
-export function makeWindow(usedPercent: number, windowSeconds: number, resetAt: unknown, resetAfter: unknown, now: number): UsageWindow {
+export function makeWindow(
+  usedPercent: number,
+  windowSeconds: number,
+  resetAt: unknown,
+  resetAfter: unknown,
+  now: number,
+): UsageWindow {
   const absolute = epochToMs(resetAt);
   const after = finiteNumber(resetAfter);
   const reset = absolute ?? (after !== undefined && after >= 0 ? now + Math.round(after * 1000) : null);
@@ -131,7 +137,8 @@ function streamWindow(value: unknown, now: number): UsageWindow | undefined {
 
 /** A `codex.rate_limits` stream event (the event JSON, or a parsed `{type, data}`) → snapshot (§3.2, §4.3). */
 export function parseRateLimitsEvent(event: unknown, now: number): UsageSnapshot | undefined {
-  const data = isRecord(event) && isRecord(event['data']) && event['type'] === EVENTS.rateLimits ? event['data'] : event;
+  const data =
+    isRecord(event) && isRecord(event['data']) && event['type'] === EVENTS.rateLimits ? event['data'] : event;
   if (!isRecord(data)) return undefined;
   const limits = isRecord(data['rate_limits']) ? data['rate_limits'] : undefined;
   const windows = [limits?.['primary'], limits?.['secondary']]

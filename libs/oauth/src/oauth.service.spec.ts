@@ -3,10 +3,8 @@ import { AppConfig, Clock } from '@mcp/config';
 import {
   AccountRepository,
   AccountsService,
-  ChatgptHttp,
   InMemoryAccountRepository,
   type RefreshedTokens,
-  TokenService,
   UsageProbeService,
 } from '@mcp/accounts';
 import {
@@ -21,9 +19,9 @@ import {
   OAuthInputError,
   OAuthService,
 } from '@mcp/oauth';
-import { FAKE_CLOCK_START, FakeClock, disposeTestConfig, testConfig } from '@mcp/testing';
-import { tokensFor } from '../../accounts/test/builders';
-import { ScriptedHttp, json } from '../../accounts/test/scripted-http';
+import { FAKE_CLOCK_START, FakeClock, disposeTestConfig, makeJwt, testConfig } from '@mcp/testing';
+
+const AUTH_CLAIMS = { 'https://api.openai.com/auth': { chatgpt_account_id: 'ws-1', chatgpt_user_id: 'u-1' } };
 
 /** A hand-written auth server: hands out tokens for a code and scripted device poll answers. */
 class FakeOAuthClient {
@@ -32,7 +30,11 @@ class FakeOAuthClient {
 
   async exchangeCode(code: string, verifier: string, redirectUri: string): Promise<RefreshedTokens> {
     this.exchanged.push({ code, verifier, redirectUri });
-    return tokensFor({ email: 'dev@example.com', accountId: 'ws-1', userId: 'u-1' }, code);
+    return {
+      accessToken: makeJwt({ ...AUTH_CLAIMS, jti: code }),
+      idToken: makeJwt({ ...AUTH_CLAIMS, email: 'dev@example.com' }),
+      refreshToken: `rt-${code}`,
+    };
   }
 
   async requestDeviceCode(): Promise<DeviceCode> {
@@ -51,23 +53,23 @@ describe('OAuthService', () => {
   let oauth: OAuthService;
   let config: AppConfig;
   let close: () => Promise<void>;
+  let probed: string[];
 
   beforeEach(async () => {
     config = testConfig({ OAUTH_FLOW_TTL_MS: '900000' });
     clock = new FakeClock();
     client = new FakeOAuthClient();
     flows = new InMemoryFlowRepository();
-    const http = new ScriptedHttp().on('/wham/usage', () => json(200, { plan_type: 'plus', rate_limit: null }));
+    probed = [];
+    const probes = { probe: async (id: string) => void probed.push(id) };
     const moduleRef = await Test.createTestingModule({
       providers: [
         OAuthService,
         AccountsService,
-        TokenService,
-        UsageProbeService,
+        { provide: UsageProbeService, useValue: probes },
         { provide: OAuthClient, useValue: client },
         { provide: FlowRepository, useValue: flows },
         { provide: AccountRepository, useValue: new InMemoryAccountRepository() },
-        { provide: ChatgptHttp, useValue: http.asChatgptHttp() },
         { provide: AppConfig, useValue: config },
         { provide: Clock, useValue: clock },
       ],
@@ -124,6 +126,7 @@ describe('OAuthService', () => {
 
     const done = await oauth.complete(flowId, `code=ac_1&state=${flowId}`);
     expect(done.account.email).toBe('dev@example.com');
+    expect(probed).toEqual([done.account.id]);
     expect(client.exchanged[0]?.redirectUri).toBe('http://localhost:1455/auth/callback');
     expect(flows.snapshot()[0]).toMatchObject({ status: 'success', accountId: done.account.id });
     expect(flows.snapshot()[0]?.codeVerifier).toBeUndefined();

@@ -117,4 +117,5 @@ async function resetAccounts(app: NestExpressApplication, fake: FakeChatgpt, acc
     await app.get(UsageProbeService).probe(account.id);
     await service.clearBlocks(account.id);
   }
+  fake.resetCounters();
 }

@@ -41,14 +41,24 @@ function completed(output: Ev[] = [], usage: Ev | null = USAGE): Ev {
 }
 
 function message(id: string, text: string, annotations: Ev[] = []): Ev {
-  return { type: 'message', id, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations }] };
+  return {
+    type: 'message',
+    id,
+    role: 'assistant',
+    status: 'completed',
+    content: [{ type: 'output_text', text, annotations }],
+  };
 }
 
 /** A message streamed as deltas at `index`, with its `.done` events. */
 function streamedMessage(index: number, id: string, deltas: string[], full = deltas.join('')): Ev[] {
   const at = { item_id: id, output_index: index, content_index: 0 };
   return [
-    { type: 'response.output_item.added', output_index: index, item: { type: 'message', id, role: 'assistant', status: 'in_progress', content: [] } },
+    {
+      type: 'response.output_item.added',
+      output_index: index,
+      item: { type: 'message', id, role: 'assistant', status: 'in_progress', content: [] },
+    },
     { type: 'response.content_part.added', ...at, part: { type: 'output_text', text: '', annotations: [] } },
     ...deltas.map((delta) => ({ type: 'response.output_text.delta', ...at, delta })),
     { type: 'response.output_text.done', ...at, text: full },
@@ -64,8 +74,17 @@ function functionCall(id: string, callId: string, name: string, args: string, st
 function streamedCall(index: number, id: string, callId: string, name: string, deltas: string[]): Ev[] {
   const full = deltas.join('');
   return [
-    { type: 'response.output_item.added', output_index: index, item: functionCall(id, callId, name, '', 'in_progress') },
-    ...deltas.map((delta) => ({ type: 'response.function_call_arguments.delta', item_id: id, output_index: index, delta })),
+    {
+      type: 'response.output_item.added',
+      output_index: index,
+      item: functionCall(id, callId, name, '', 'in_progress'),
+    },
+    ...deltas.map((delta) => ({
+      type: 'response.function_call_arguments.delta',
+      item_id: id,
+      output_index: index,
+      delta,
+    })),
     { type: 'response.function_call_arguments.done', item_id: id, output_index: index, arguments: full },
     { type: 'response.output_item.done', output_index: index, item: functionCall(id, callId, name, full) },
   ];
@@ -80,9 +99,27 @@ export const REASONING_ITEM: Ev = {
 
 const reasoning: Ev[] = [
   { type: 'response.output_item.added', output_index: 0, item: { type: 'reasoning', id: 'rs_1', summary: [] } },
-  { type: 'response.reasoning_summary_part.added', item_id: 'rs_1', output_index: 0, summary_index: 0, part: { type: 'summary_text', text: '' } },
-  { type: 'response.reasoning_summary_text.delta', item_id: 'rs_1', output_index: 0, summary_index: 0, delta: 'Thinking about it' },
-  { type: 'response.reasoning_summary_text.done', item_id: 'rs_1', output_index: 0, summary_index: 0, text: 'Thinking about it' },
+  {
+    type: 'response.reasoning_summary_part.added',
+    item_id: 'rs_1',
+    output_index: 0,
+    summary_index: 0,
+    part: { type: 'summary_text', text: '' },
+  },
+  {
+    type: 'response.reasoning_summary_text.delta',
+    item_id: 'rs_1',
+    output_index: 0,
+    summary_index: 0,
+    delta: 'Thinking about it',
+  },
+  {
+    type: 'response.reasoning_summary_text.done',
+    item_id: 'rs_1',
+    output_index: 0,
+    summary_index: 0,
+    text: 'Thinking about it',
+  },
   { type: 'response.output_item.done', output_index: 0, item: REASONING_ITEM },
 ];
 
@@ -103,7 +140,12 @@ export const TEXT = recorded([
   completed([message('msg_1', 'Hello world')]),
 ]);
 
-export const REASONING_THEN_TEXT = recorded([...start, ...reasoning, ...streamedMessage(1, 'msg_1', ['The answer ', 'is 42.']), completed()]);
+export const REASONING_THEN_TEXT = recorded([
+  ...start,
+  ...reasoning,
+  ...streamedMessage(1, 'msg_1', ['The answer ', 'is 42.']),
+  completed(),
+]);
 
 /** Completed output is empty: the call exists only in the streamed items (§3.5). */
 export const TOOL_CALL = recorded([
@@ -116,15 +158,35 @@ export const TOOL_CALL = recorded([
 export const PARALLEL_TOOLS = recorded([
   ...start,
   ...reasoning,
-  { type: 'response.output_item.added', output_index: 1, item: functionCall('fc_a', 'call_a', 'get_weather', '', 'in_progress') },
-  { type: 'response.output_item.added', output_index: 2, item: functionCall('fc_b', 'call_b', 'get_time', '', 'in_progress') },
+  {
+    type: 'response.output_item.added',
+    output_index: 1,
+    item: functionCall('fc_a', 'call_a', 'get_weather', '', 'in_progress'),
+  },
+  {
+    type: 'response.output_item.added',
+    output_index: 2,
+    item: functionCall('fc_b', 'call_b', 'get_time', '', 'in_progress'),
+  },
   { type: 'response.function_call_arguments.delta', item_id: 'fc_b', output_index: 2, delta: '{"tz":"UTC"}' },
   { type: 'response.function_call_arguments.delta', item_id: 'fc_a', output_index: 1, delta: '{"city":"Oslo"}' },
   { type: 'response.function_call_arguments.done', item_id: 'fc_a', output_index: 1, arguments: '{"city":"Oslo"}' },
   { type: 'response.function_call_arguments.done', item_id: 'fc_b', output_index: 2, arguments: '{"tz":"UTC"}' },
-  { type: 'response.output_item.done', output_index: 1, item: functionCall('fc_a', 'call_a', 'get_weather', '{"city":"Oslo"}') },
-  { type: 'response.output_item.done', output_index: 2, item: functionCall('fc_b', 'call_b', 'get_time', '{"tz":"UTC"}') },
-  completed([REASONING_ITEM, functionCall('fc_a', 'call_a', 'get_weather', '{"city":"Oslo"}'), functionCall('fc_b', 'call_b', 'get_time', '{"tz":"UTC"}')]),
+  {
+    type: 'response.output_item.done',
+    output_index: 1,
+    item: functionCall('fc_a', 'call_a', 'get_weather', '{"city":"Oslo"}'),
+  },
+  {
+    type: 'response.output_item.done',
+    output_index: 2,
+    item: functionCall('fc_b', 'call_b', 'get_time', '{"tz":"UTC"}'),
+  },
+  completed([
+    REASONING_ITEM,
+    functionCall('fc_a', 'call_a', 'get_weather', '{"city":"Oslo"}'),
+    functionCall('fc_b', 'call_b', 'get_time', '{"tz":"UTC"}'),
+  ]),
 ]);
 
 const PATCH = '*** Begin Patch\n*** Add File: a.txt\n+hi\n*** End Patch';
@@ -151,7 +213,11 @@ export const PATCH_TEXT = PATCH;
 const refusalAt = { item_id: 'msg_r', output_index: 0, content_index: 0 };
 export const REFUSAL = recorded([
   ...start,
-  { type: 'response.output_item.added', output_index: 0, item: { type: 'message', id: 'msg_r', role: 'assistant', content: [] } },
+  {
+    type: 'response.output_item.added',
+    output_index: 0,
+    item: { type: 'message', id: 'msg_r', role: 'assistant', content: [] },
+  },
   { type: 'response.content_part.added', ...refusalAt, part: { type: 'refusal', refusal: '' } },
   { type: 'response.refusal.delta', ...refusalAt, delta: "I can't " },
   { type: 'response.refusal.delta', ...refusalAt, delta: 'help with that.' },
@@ -159,7 +225,13 @@ export const REFUSAL = recorded([
   {
     type: 'response.output_item.done',
     output_index: 0,
-    item: { type: 'message', id: 'msg_r', role: 'assistant', status: 'completed', content: [{ type: 'refusal', refusal: "I can't help with that." }] },
+    item: {
+      type: 'message',
+      id: 'msg_r',
+      role: 'assistant',
+      status: 'completed',
+      content: [{ type: 'refusal', refusal: "I can't help with that." }],
+    },
   },
   completed(),
 ]);
@@ -168,7 +240,11 @@ const CITATION = { type: 'url_citation', url: 'https://example.com/', title: 'Ex
 const annotatedAt = { item_id: 'msg_a', output_index: 0, content_index: 0 };
 export const ANNOTATIONS = recorded([
   ...start,
-  { type: 'response.output_item.added', output_index: 0, item: { type: 'message', id: 'msg_a', role: 'assistant', content: [] } },
+  {
+    type: 'response.output_item.added',
+    output_index: 0,
+    item: { type: 'message', id: 'msg_a', role: 'assistant', content: [] },
+  },
   { type: 'response.output_text.delta', ...annotatedAt, delta: 'See example.com.' },
   { type: 'response.output_text.annotation.added', ...annotatedAt, annotation_index: 0, annotation: CITATION },
   { type: 'response.output_text.done', ...annotatedAt, text: 'See example.com.' },
@@ -181,7 +257,9 @@ export const FAILED_BEFORE_COMMIT = recorded([
   ...start,
   {
     type: 'response.failed',
-    response: envelope('failed', { error: { code: 'usage_limit_reached', message: 'The usage limit has been reached' } }),
+    response: envelope('failed', {
+      error: { code: 'usage_limit_reached', message: 'The usage limit has been reached' },
+    }),
   },
 ]);
 
@@ -189,7 +267,10 @@ export const FAILED_BEFORE_COMMIT = recorded([
 export const FAILED_AFTER_COMMIT = recorded([
   ...start,
   ...streamedMessage(0, 'msg_1', ['Partial answer']).slice(0, 3),
-  { type: 'response.failed', response: envelope('failed', { error: { code: 'server_error', message: 'Something went wrong' } }) },
+  {
+    type: 'response.failed',
+    response: envelope('failed', { error: { code: 'server_error', message: 'Something went wrong' } }),
+  },
 ]);
 
 export const ERROR_EVENT = recorded([
@@ -233,7 +314,11 @@ function incomplete(reason: string): Ev[] {
     ...streamedMessage(0, 'msg_i', ['Cut ', 'short']),
     {
       type: 'response.incomplete',
-      response: envelope('incomplete', { incomplete_details: { reason }, usage: USAGE, output: [message('msg_i', 'Cut short')] }),
+      response: envelope('incomplete', {
+        incomplete_details: { reason },
+        usage: USAGE,
+        output: [message('msg_i', 'Cut short')],
+      }),
     },
   ]);
 }
@@ -244,8 +329,16 @@ export const INCOMPLETE_CONTENT_FILTER = incomplete('content_filter');
 /** Only a web search call: a completed response with no text, tool call or refusal is empty output (§3.5). */
 export const NON_CONTENT_ONLY = recorded([
   ...start,
-  { type: 'response.output_item.added', output_index: 0, item: { type: 'web_search_call', id: 'ws_1', status: 'in_progress' } },
+  {
+    type: 'response.output_item.added',
+    output_index: 0,
+    item: { type: 'web_search_call', id: 'ws_1', status: 'in_progress' },
+  },
   { type: 'response.web_search_call.searching', item_id: 'ws_1', output_index: 0 },
-  { type: 'response.output_item.done', output_index: 0, item: { type: 'web_search_call', id: 'ws_1', status: 'completed' } },
+  {
+    type: 'response.output_item.done',
+    output_index: 0,
+    item: { type: 'web_search_call', id: 'ws_1', status: 'completed' },
+  },
   completed(),
 ]);

@@ -64,7 +64,7 @@ export class AttemptLoop {
       const accountId = await this.nextAccount(plan, ctx, state);
       ctx.trace.accountId = accountId;
       ctx.trace.accountEmail = this.accounts.get(accountId)?.email ?? null;
-      const outcome = await this.attemptAccount(accountId, plan, ctx);
+      const outcome = await this.attemptRecordingAbort(accountId, plan, ctx);
       if (outcome.ok) return outcome.success;
       if (outcome.failure.kind === 'client') throw upstreamClientError(outcome.failure.message, outcome.failure.code);
       this.routing.recordFailure(accountId, plan.upstreamModel, outcome.failure);
@@ -119,6 +119,19 @@ export class AttemptLoop {
       await sleep(delay, undefined, { signal });
     } catch {
       throw new ClientGoneError();
+    }
+  }
+
+  /** A disconnect mid-attempt still leaves that attempt in the trace, as `aborted`. */
+  private async attemptRecordingAbort(accountId: string, plan: UpstreamPlan, ctx: AttemptContext): Promise<AttemptOutcome> {
+    const startedAt = performance.now();
+    try {
+      return await this.attemptAccount(accountId, plan, ctx);
+    } catch (error) {
+      if (error instanceof ClientGoneError) {
+        ctx.trace.addAttempt({ accountId, status: null, class: 'aborted', latencyMs: elapsed(startedAt), message: error.message });
+      }
+      throw error;
     }
   }
 

@@ -3,6 +3,7 @@ import type { ResponseAccumulator, SseEvent, UpstreamFailure } from '@mcp/codex'
 import type { JsonObject } from '@mcp/codex';
 import type { AttemptClass } from '@mcp/contracts';
 import type { TraceBuilder } from '../trace/trace-builder';
+import type { UpstreamEventBatches } from '../upstream/upstream-events';
 
 /** What one request sends upstream, whichever account serves it. */
 export interface UpstreamPlan {
@@ -35,7 +36,7 @@ export interface StreamSuccess {
   serving: ServingAttempt;
   accumulator: ResponseAccumulator;
   held: SseEvent[];
-  events: AsyncGenerator<SseEvent, void, undefined>;
+  events: UpstreamEventBatches;
   body: Dispatcher.ResponseData['body'];
 }
 

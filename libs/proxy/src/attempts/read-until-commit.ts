@@ -1,5 +1,6 @@
 import { classifyStreamError, networkFailure, type ClassifyConfig, type ResponseAccumulator, type SseEvent, type UpstreamFailure } from '@mcp/codex';
 import type { AttemptClass, UsageSnapshot } from '@mcp/contracts';
+import type { UpstreamEventBatches } from '../upstream/upstream-events';
 import { ClientGoneError } from './attempt-types';
 
 export interface CommitReadOptions {
@@ -19,16 +20,17 @@ export type CommitReadResult = { ok: true } | { ok: false; failure: UpstreamFail
 /**
  * Reads a 200 upstream stream up to its commit point (PROTOCOL.md §7.5), holding every event so nothing reaches the
  * client yet. Any failure seen before that point is returned for failover: an error event, a truncated stream,
- * an empty completed answer, a timeout or a dropped connection.
+ * an empty completed answer, a timeout or a dropped connection. A network chunk is taken whole, so a failure that
+ * arrives in the same chunk as the first output item still fails over: the client has seen nothing.
  */
 export async function readUntilCommit(
-  events: AsyncGenerator<SseEvent, void, undefined>,
+  events: UpstreamEventBatches,
   accumulator: ResponseAccumulator,
   held: SseEvent[],
   options: CommitReadOptions,
 ): Promise<CommitReadResult> {
   for (;;) {
-    let next: IteratorResult<SseEvent, void>;
+    let next: IteratorResult<SseEvent[], void>;
     try {
       next = await options.wait(events.next());
     } catch (error) {
@@ -38,13 +40,22 @@ export async function readUntilCommit(
     if (next.done) {
       return { ok: false, cls: 'truncated', failure: networkFailure('The upstream stream ended before a terminal event', 'truncated') };
     }
-    const event = next.value;
-    if (options.absorb(event)) continue;
-    accumulator.push(event);
-    held.push(event);
+    held.push(...takeBatch(next.value, accumulator, options.absorb));
     if (accumulator.terminal !== undefined) return judgeTerminal(accumulator, options);
     if (options.commitAt === 'first_output' && accumulator.outputStarted) return { ok: true };
   }
+}
+
+/** Folds a batch into the accumulator; returns the events to relay (rate-limit events absorbed, none after a terminal). */
+export function takeBatch(batch: SseEvent[], accumulator: ResponseAccumulator, absorb: (event: SseEvent) => boolean): SseEvent[] {
+  const taken: SseEvent[] = [];
+  for (const event of batch) {
+    if (accumulator.terminal !== undefined) break;
+    if (absorb(event)) continue;
+    accumulator.push(event);
+    taken.push(event);
+  }
+  return taken;
 }
 
 function judgeTerminal(accumulator: ResponseAccumulator, options: CommitReadOptions): CommitReadResult {

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import type { Response } from 'express';
 import { KEEPALIVE_COMMENT, sseComment } from '@mcp/codex';
 

@@ -10,7 +10,7 @@ import {
 } from '@mcp/codex';
 import type { AttemptClass } from '@mcp/contracts';
 import type { StreamSuccess } from '../attempts/attempt-types';
-import { streamReadFailure } from '../attempts/read-until-commit';
+import { streamReadFailure, takeBatch } from '../attempts/read-until-commit';
 import type { SseWriter } from './sse-writer';
 
 /** How a relayed stream ended. */
@@ -73,7 +73,7 @@ export async function relayStream(success: StreamSuccess, writer: SseWriter, sin
   writer.start(options.headers());
   await writer.write(success.held.flatMap((event) => sink.frames(event)));
   while (accumulator.terminal === undefined) {
-    let next: IteratorResult<SseEvent, void>;
+    let next: IteratorResult<SseEvent[], void>;
     try {
       next = await success.events.next();
     } catch (error) {
@@ -85,9 +85,8 @@ export async function relayStream(success: StreamSuccess, writer: SseWriter, sin
       const failure = networkFailure('The upstream stream ended before a terminal event', 'truncated');
       return interrupt(writer, sink, { failure, cls: 'truncated' });
     }
-    if (options.absorb(next.value)) continue;
-    accumulator.push(next.value);
-    await writer.write(sink.frames(next.value));
+    const taken = takeBatch(next.value, accumulator, options.absorb);
+    await writer.write(taken.flatMap((event) => sink.frames(event)));
   }
   await writer.write(sink.close(accumulator));
   if (writer.open) options.onTerminalWritten();

@@ -1,21 +1,11 @@
 import type { AccountView } from '@mcp/contracts';
+import { accountView } from '../../testing/builders';
 import { activeBlocks, canUnblock, parsePriority, sortAccounts, upsertAccount } from './account-rules';
 
 const NOW = 1_800_000_000_000;
 
 function account(id: string, priority: number, patch: Partial<AccountView> = {}): AccountView {
-  return {
-    id,
-    email: `${id}@example.com`,
-    hasRefreshToken: true,
-    enabled: true,
-    priority,
-    createdAt: 0,
-    updatedAt: 0,
-    status: 'available',
-    state: { modelBlocks: {}, needsReauth: false, recentErrors: [] },
-    ...patch,
-  };
+  return accountView(id, { priority, ...patch });
 }
 
 describe('account rules', () => {

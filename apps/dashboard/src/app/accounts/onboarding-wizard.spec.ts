@@ -42,6 +42,12 @@ describe('OnboardingWizard', () => {
     fixture.detectChanges();
   }
 
+  function chooseDevice(): void {
+    // The toggle's host carries the test id; its inner button is what a user clicks.
+    byId<HTMLElement>('wizard-method-device')!.querySelector('button')!.click();
+    fixture.detectChanges();
+  }
+
   function startBrowserFlow(): void {
     fixture.detectChanges();
     type('wizard-email', 'dev@example.com');
@@ -114,9 +120,7 @@ describe('OnboardingWizard', () => {
   it('shows the device code and polls every interval until the login is approved', () => {
     jest.useFakeTimers();
     fixture.detectChanges();
-    click('wizard-method-device');
-    byId<HTMLElement>('wizard-method-device')!.querySelector('button')?.click();
-    fixture.detectChanges();
+    chooseDevice();
     click('wizard-start');
     const start = backend.expectOne('/admin/oauth/start');
     expect(start.request.body.method).toBe('device');
@@ -154,8 +158,7 @@ describe('OnboardingWizard', () => {
   it('stops polling and says so when the device code expires', () => {
     jest.useFakeTimers();
     fixture.detectChanges();
-    byId<HTMLElement>('wizard-method-device')!.querySelector('button')?.click();
-    fixture.detectChanges();
+    chooseDevice();
     click('wizard-start');
     backend.expectOne('/admin/oauth/start').flush({
       ok: true,

@@ -1,34 +1,12 @@
 import type { AccountView } from '@mcp/contracts';
+import { HOUR, accountView as account, exhaustedAccount } from '../../testing/builders';
 import { accountHealth, accountReadyAt, poolHealth, soonestCapacity } from './pool-health';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
-const HOUR = 3600_000;
-
-function account(id: string, patch: Partial<AccountView> = {}, state: Partial<AccountView['state']> = {}): AccountView {
-  return {
-    id,
-    email: `${id}@example.com`,
-    hasRefreshToken: true,
-    enabled: true,
-    priority: 0,
-    createdAt: NOW - 10 * HOUR,
-    updatedAt: NOW - HOUR,
-    status: 'available',
-    ...patch,
-    state: { modelBlocks: {}, needsReauth: false, recentErrors: [], ...state },
-  };
-}
 
 function exhausted(id: string, resetAt: number | null, weeklyUsed = 40): AccountView {
-  return account(id, {
-    status: 'blocked',
-    usage: {
-      fiveHour: { usedPercent: 100, resetAt, windowSeconds: 18_000 },
-      weekly: { usedPercent: weeklyUsed, resetAt: NOW + 72 * HOUR, windowSeconds: 604_800 },
-      fetchedAt: NOW - 60_000,
-      source: 'probe',
-    },
-  });
+  const base = exhaustedAccount(id, resetAt, NOW);
+  return { ...base, usage: { ...base.usage!, weekly: { ...base.usage!.weekly!, usedPercent: weeklyUsed } } };
 }
 
 describe('pool health', () => {

@@ -1,0 +1,113 @@
+// The report: machine description, one table row per figure (proxy, direct, comparison, target,
+// met?), printed as markdown and kept in bench/results.json.
+import { cpus, freemem, release, totalmem, type } from 'node:os';
+import { LAG_RESOLUTION_MS } from './open-streams.mjs';
+import { round } from './summary.mjs';
+
+export function machineInfo() {
+  const list = cpus();
+  return {
+    cpuModel: list[0]?.model?.trim() ?? 'unknown',
+    cores: list.length,
+    memoryGb: round(totalmem() / 2 ** 30, 1),
+    freeMemoryGb: round(freemem() / 2 ** 30, 1),
+    os: `${type()} ${release()}`,
+    node: process.version,
+    date: new Date().toISOString(),
+  };
+}
+
+const ms = (v) => (v === null || v === undefined ? '—' : `${v < 10 ? v.toFixed(3) : v.toFixed(1)} ms`);
+const rps = (v) => `${Math.round(v).toLocaleString('en-US')} req/s`;
+const mb = (v) => (v === null || v === undefined ? '—' : `${v.toFixed(0)} MB`);
+const added = (p, d) => `${p - d >= 0 ? '+' : '−'}${ms(Math.abs(p - d))}`;
+const yes = (ok) => (ok ? '✅' : '❌');
+
+function row(figure, proxy, direct, compare, target = '—', met = '—') {
+  return { figure, proxy, direct, compare, target, met };
+}
+
+function nonStreamingRows(r) {
+  const label = `${r.route} ${r.body}`;
+  const rows = [
+    row(`${label}: latency p50, c=1`, ms(r.c1.proxy.p50), ms(r.c1.direct.p50), added(r.c1.proxy.p50, r.c1.direct.p50), 'added ≤ 0.5 ms', yes(r.c1.proxy.p50 - r.c1.direct.p50 <= 0.5)),
+    row(`${label}: latency p99, c=1`, ms(r.c1.proxy.p99), ms(r.c1.direct.p99), added(r.c1.proxy.p99, r.c1.direct.p99), 'added ≤ 2 ms', yes(r.c1.proxy.p99 - r.c1.direct.p99 <= 2)),
+  ];
+  for (const c of ['c32', 'c128']) {
+    const { proxy, direct } = r[c];
+    const ratio = proxy.rps / direct.rps;
+    const target = c === 'c32' ? '≥ 50 % of direct' : '—';
+    rows.push(row(`${label}: throughput, c=${c.slice(1)}`, rps(proxy.rps), rps(direct.rps), `${(ratio * 100).toFixed(0)} %`, target, c === 'c32' ? yes(ratio >= 0.5) : '—'));
+    rows.push(row(`${label}: latency p99, c=${c.slice(1)}`, ms(proxy.latency.p99), ms(direct.latency.p99), added(proxy.latency.p99, direct.latency.p99)));
+  }
+  return rows;
+}
+
+function streamingRows(s) {
+  const rows = [];
+  for (const t of s.ttfb) {
+    const label = `stream ${t.route} ${t.body}: TTFB`;
+    rows.push(row(`${label} p50`, ms(t.proxy.p50), ms(t.direct.p50), added(t.proxy.p50, t.direct.p50), 'added ≤ 1 ms', yes(t.proxy.p50 - t.direct.p50 <= 1)));
+    rows.push(row(`${label} p99`, ms(t.proxy.p99), ms(t.direct.p99), added(t.proxy.p99, t.direct.p99)));
+  }
+  for (const d of s.relay) {
+    const label = `stream ${d.route}: per-event relay delay`;
+    rows.push(row(`${label} p50`, ms(d.proxy.p50), ms(d.direct.p50), added(d.proxy.p50, d.direct.p50)));
+    rows.push(row(`${label} p99`, ms(d.proxy.p99), ms(d.direct.p99), added(d.proxy.p99, d.direct.p99)));
+  }
+  return rows;
+}
+
+function openStreamRows(o) {
+  const peak = o.rssMb?.max ?? null;
+  const rows = [
+    row(`${o.count.toLocaleString('en-US')} open streams: proxy RSS (peak)`, mb(peak), '—', `idle ${mb(o.idleRssMb)}`, '≤ 300 MB', peak === null ? '—' : yes(peak <= 300)),
+  ];
+  if (o.lag) {
+    rows.push(row(`${o.count.toLocaleString('en-US')} open streams: event-loop delay p99`, ms(o.lag.p99Ms), '—', `max ${ms(o.lag.maxMs)}`, '≤ 20 ms', yes(o.lag.p99Ms <= 20)));
+  } else {
+    rows.push(row(`${o.count.toLocaleString('en-US')} open streams: event-loop delay p99`, 'not exposed', '—', '—', '≤ 20 ms', '—'));
+  }
+  rows.push(row(`${o.count.toLocaleString('en-US')} open streams: time to open all`, ms(o.openMs), '—', `${Math.round(o.relayedChunksPerSec).toLocaleString('en-US')} chunks/s relayed`));
+  return rows;
+}
+
+function statsRows(s) {
+  const n = s.records.toLocaleString('en-US');
+  const rows = [
+    row(`stats: proxy startup with ${n} records`, ms(s.startupMs), '—', `RSS ${mb(s.rssAfterLoadMb)}`),
+    row('stats: first /admin/stats/usage after start', ms(s.firstQueryMs), '—', '—'),
+  ];
+  for (const q of s.queries) rows.push(row(`stats: ${q.name} p50`, ms(q.p50), '—', `max ${ms(q.max)}`, '≤ 50 ms', yes(q.p50 <= 50)));
+  return rows;
+}
+
+function overheadRow(results) {
+  const h = results.overheadHeader;
+  if (!h) return [row('x-proxy-overhead-ms header', 'absent', '—', '—')];
+  return [row(`x-proxy-overhead-ms header (${h.n} responses) p50 / p99`, `${h.p50} / ${h.p99} ms`, '—', '—')];
+}
+
+export function tableRows(results) {
+  return [
+    ...(results.nonStreaming ?? []).flatMap(nonStreamingRows),
+    ...(results.streaming ? streamingRows(results.streaming) : []),
+    ...overheadRow(results),
+    ...(results.openStreams ? openStreamRows(results.openStreams) : []),
+    ...(results.stats ? statsRows(results.stats) : []),
+  ];
+}
+
+export function markdown(results) {
+  const m = results.machine;
+  const lines = [
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB RAM, ${m.os}, Node ${m.node}; ${m.date}.`,
+    '',
+    '| Figure | Proxy | Direct | Ratio / added | Target | Met? |',
+    '|---|---|---|---|---|---|',
+    ...results.rows.map((r) => `| ${r.figure} | ${r.proxy} | ${r.direct} | ${r.compare} | ${r.target} | ${r.met} |`),
+    '',
+    `Event-loop delay is prom-client's p99 minus its ${LAG_RESOLUTION_MS} ms sampling period.`,
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,182 @@
+// `npm run bench`: the proxy's cost in the request path, measured against the bundled ChatGPT
+// emulator on loopback, proxy vs direct-to-emulator in the same run. Prints a markdown table and
+// writes bench/results.json.
+//
+// Options: --quick (short runs, for trying the script), --only=nonstream,streaming,streams,stats,
+// --cpu-prof (proxies write V8 CPU profiles to bench/profiles/).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chatBody, responsesBody } from './lib/bodies.mjs';
+import { latencyPair, target, throughput } from './lib/load.mjs';
+import { holdOpenStreams } from './lib/open-streams.mjs';
+import { root, stop, stopAll } from './lib/processes.mjs';
+import { markdown, machineInfo, tableRows } from './lib/report.mjs';
+import { captureUpstream, control, onboardAll, removeTempDirs, startEmulator, startProxy, tempDataDir } from './lib/setup.mjs';
+import { statsBench } from './lib/stats-bench.mjs';
+import { relayDelayPair, startTap, ttfbPair } from './lib/streaming.mjs';
+import { summarize } from './lib/summary.mjs';
+
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick');
+const ONLY = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const NODE_ARGS = args.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench', 'profiles')}`] : [];
+const BUDGET_MS = 6 * 60_000;
+
+const PLAN = QUICK
+  ? { c1: { warmupMs: 200, measureMs: 600, maxPairs: 500 }, load: { warmupSec: 1, measureSec: 1 }, ttfb: { warmup: 5, pairs: 40 }, relay: { warmup: 1, streams: 5, deltas: 30, intervalMs: 2 }, open: { count: 200, windowMs: 1500, intervalMs: 100, deltas: 300 }, stats: { records: 100_000, runs: 3 } }
+  : { c1: { warmupMs: 500, measureMs: 2500, maxPairs: 3000 }, load: { warmupSec: 1, measureSec: 3 }, ttfb: { warmup: 20, pairs: 200 }, relay: { warmup: 3, streams: 25, deltas: 40, intervalMs: 2 }, open: { count: 1000, windowMs: 4000, intervalMs: 100, deltas: 300 }, stats: { records: 1_000_000, runs: 9 } };
+
+const ROUTES = [
+  { route: '/v1/responses', build: responsesBody },
+  { route: '/v1/chat/completions', build: chatBody },
+];
+const BODIES = [
+  { body: 'small', codex: false },
+  { body: '40 KB Codex-CLI', codex: true },
+];
+
+const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+const wants = (section) => !ONLY || ONLY.includes(section);
+
+/** The proxy-side request and the identical upstream request the proxy made for it. */
+async function pairFor(env, proxyBase, route, clientBody, directOrigin = env.emulator.url) {
+  const direct = await captureUpstream(env.emulator.url, proxyBase, route, clientBody);
+  return {
+    proxy: target(proxyBase, route, {}, JSON.stringify(clientBody)),
+    direct: target(directOrigin, direct.path, direct.headers, direct.body),
+  };
+}
+
+async function nonStreaming(env, overheads) {
+  const out = [];
+  for (const { route, build } of ROUTES) {
+    for (const { body, codex } of BODIES) {
+      const pair = await pairFor(env, env.proxy.base, route, build({ codex }));
+      log(`non-streaming ${route} ${body}: c=1`);
+      const { overheadValues, ...c1 } = await latencyPair({ ...pair, ...PLAN.c1 });
+      overheads.push(overheadValues);
+      const entry = { route, body, bodyBytes: pair.proxy.body.length, upstreamBytes: pair.direct.body.length, c1 };
+      for (const connections of [32, 128]) {
+        log(`non-streaming ${route} ${body}: c=${connections}`);
+        const direct = await throughput(pair.direct, { connections, ...PLAN.load });
+        const proxy = await throughput(pair.proxy, { connections, ...PLAN.load });
+        if (proxy.failed > 0 || direct.failed > 0) log(`  failures: proxy ${proxy.failed}, direct ${direct.failed}`);
+        entry[`c${connections}`] = { proxy, direct };
+      }
+      out.push(entry);
+    }
+  }
+  return out;
+}
+
+async function ttfb(env, overheads) {
+  const out = [];
+  for (const { route, build } of ROUTES) {
+    for (const { body, codex } of BODIES) {
+      log(`streaming TTFB ${route} ${body}`);
+      const pair = await pairFor(env, env.proxy.base, route, build({ codex, stream: true }));
+      const { overheadValues, ...result } = await ttfbPair({ ...pair, ...PLAN.ttfb });
+      overheads.push(overheadValues);
+      out.push({ route, body, ...result });
+    }
+  }
+  return out;
+}
+
+/** A second proxy whose upstream is the tap, so each delta's forwarding time is known. */
+async function relayDelay(env) {
+  const tap = await startTap(env.emulator.url);
+  const relay = await startProxy({ label: 'proxy-relay', emulatorUrl: env.emulator.url, upstreamUrl: tap.url, dataDir: tempDataDir('relay'), nodeArgs: NODE_ARGS });
+  const out = [];
+  try {
+    await onboardAll(relay.base);
+    await control(env.emulator.url, 'PATCH', 'options', { deltaIntervalMs: PLAN.relay.intervalMs });
+    for (const { route, build } of ROUTES) {
+      log(`streaming relay delay ${route} (${PLAN.relay.deltas} paced deltas per stream)`);
+      const pair = await pairFor(env, relay.base, route, build({ prompt: `long ${PLAN.relay.deltas}`, stream: true }), tap.url);
+      out.push({ route, ...(await relayDelayPair({ tap, ...pair, ...PLAN.relay })) });
+    }
+  } finally {
+    await control(env.emulator.url, 'PATCH', 'options', { deltaIntervalMs: 0 });
+    await stop(relay.handle);
+    await tap.close();
+  }
+  return out;
+}
+
+async function openStreams(env) {
+  const { count, windowMs, intervalMs, deltas } = PLAN.open;
+  log(`${count} open streams (a delta every ${intervalMs} ms each), watched for ${windowMs} ms`);
+  await control(env.emulator.url, 'PATCH', 'options', { deltaIntervalMs: intervalMs });
+  try {
+    const body = JSON.stringify(responsesBody({ prompt: `long ${deltas}`, stream: true }));
+    const stream = target(env.proxy.base, '/v1/responses', {}, body);
+    return await holdOpenStreams({ proxyBase: env.proxy.base, pid: env.proxy.handle.pid, stream, count, windowMs });
+  } finally {
+    await control(env.emulator.url, 'PATCH', 'options', { deltaIntervalMs: 0 });
+  }
+}
+
+async function stats(env) {
+  log(`stats over ${PLAN.stats.records} history records`);
+  const result = await statsBench({ emulatorUrl: env.emulator.url, ...PLAN.stats, nodeArgs: NODE_ARGS, log });
+  await stop(result.proxy.handle);
+  delete result.proxy;
+  return result;
+}
+
+function overheadSummary(overheads) {
+  const all = overheads.flat();
+  return all.length > 0 ? summarize(all) : null;
+}
+
+async function main() {
+  const started = Date.now();
+  const results = { machine: machineInfo(), plan: QUICK ? 'quick' : 'full' };
+  log(`${results.machine.cpuModel}, ${results.machine.cores} cores, Node ${results.machine.node}`);
+  const emulator = await startEmulator();
+  const proxy = await startProxy({ label: 'proxy', emulatorUrl: emulator.url, dataDir: tempDataDir('main'), nodeArgs: NODE_ARGS });
+  const accounts = await onboardAll(proxy.base);
+  log(`emulator ${emulator.url}, proxy ${proxy.base} (started in ${proxy.startupMs.toFixed(0)} ms), ${accounts.length} accounts onboarded via OAuth`);
+  const env = { emulator, proxy };
+  const overheads = [];
+  if (wants('nonstream')) results.nonStreaming = await nonStreaming(env, overheads);
+  if (wants('streaming')) results.streaming = { ttfb: await ttfb(env, overheads), relay: await relayDelay(env) };
+  results.overheadHeader = overheadSummary(overheads);
+  if (wants('streams')) results.openStreams = await openStreams(env);
+  if (wants('stats')) results.stats = await stats(env);
+  results.durationSec = Math.round((Date.now() - started) / 1000);
+  results.rows = tableRows(results);
+  return results;
+}
+
+async function shutdown() {
+  await stopAll();
+  removeTempDirs();
+}
+
+process.once('SIGINT', () => {
+  log('interrupted: stopping everything');
+  shutdown().finally(() => process.exit(130));
+});
+
+const watchdog = setTimeout(() => {
+  log(`the run exceeded ${BUDGET_MS / 60_000} minutes: stopping`);
+  shutdown().finally(() => process.exit(1));
+}, BUDGET_MS);
+watchdog.unref();
+
+try {
+  const results = await main();
+  await shutdown();
+  const table = markdown(results);
+  process.stdout.write(`\n${table}\n`);
+  mkdirSync(join(root, 'bench'), { recursive: true });
+  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  log(`done in ${results.durationSec} s; wrote bench/results.json`);
+  process.exit(0);
+} catch (error) {
+  log(`failed: ${error.stack ?? error.message}`);
+  await shutdown();
+  process.exit(1);
+}
