@@ -7,7 +7,7 @@ const aliases = {
 };
 
 const nodeTransform = {
-  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
 } as const;
 
 const config: Config = {

@@ -11,20 +11,47 @@ import { latencyPair, target, throughput } from './lib/load.mjs';
 import { holdOpenStreams } from './lib/open-streams.mjs';
 import { root, stop, stopAll } from './lib/processes.mjs';
 import { markdown, machineInfo, tableRows } from './lib/report.mjs';
-import { captureUpstream, control, onboardAll, removeTempDirs, startEmulator, startProxy, tempDataDir } from './lib/setup.mjs';
+import {
+  captureUpstream,
+  control,
+  onboardAll,
+  removeTempDirs,
+  startEmulator,
+  startProxy,
+  tempDataDir,
+} from './lib/setup.mjs';
 import { statsBench } from './lib/stats-bench.mjs';
 import { relayDelayPair, startTap, ttfbPair } from './lib/streaming.mjs';
 import { summarize } from './lib/summary.mjs';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
-const ONLY = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
-const NODE_ARGS = args.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench', 'profiles')}`] : [];
+const ONLY = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
+const NODE_ARGS = args.includes('--cpu-prof')
+  ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench', 'profiles')}`]
+  : [];
 const BUDGET_MS = 6 * 60_000;
 
 const PLAN = QUICK
-  ? { c1: { warmupMs: 200, measureMs: 600, maxPairs: 500 }, load: { warmupSec: 1, measureSec: 1 }, ttfb: { warmup: 5, pairs: 40 }, relay: { warmup: 1, streams: 5, deltas: 30, intervalMs: 2 }, open: { count: 200, windowMs: 1500, intervalMs: 100, deltas: 300 }, stats: { records: 100_000, runs: 3 } }
-  : { c1: { warmupMs: 500, measureMs: 2500, maxPairs: 3000 }, load: { warmupSec: 1, measureSec: 3 }, ttfb: { warmup: 20, pairs: 200 }, relay: { warmup: 3, streams: 25, deltas: 40, intervalMs: 2 }, open: { count: 1000, windowMs: 4000, intervalMs: 100, deltas: 300 }, stats: { records: 1_000_000, runs: 9 } };
+  ? {
+      c1: { warmupMs: 200, measureMs: 600, maxPairs: 500 },
+      load: { warmupSec: 1, measureSec: 1 },
+      ttfb: { warmup: 5, pairs: 40 },
+      relay: { warmup: 1, streams: 5, deltas: 30, intervalMs: 2 },
+      open: { count: 200, windowMs: 1500, intervalMs: 100, deltas: 300 },
+      stats: { records: 100_000, runs: 3 },
+    }
+  : {
+      c1: { warmupMs: 500, measureMs: 2500, maxPairs: 3000 },
+      load: { warmupSec: 1, measureSec: 3 },
+      ttfb: { warmup: 20, pairs: 200 },
+      relay: { warmup: 3, streams: 25, deltas: 40, intervalMs: 2 },
+      open: { count: 1000, windowMs: 4000, intervalMs: 100, deltas: 300 },
+      stats: { records: 1_000_000, runs: 9 },
+    };
 
 const ROUTES = [
   { route: '/v1/responses', build: responsesBody },
@@ -38,28 +65,44 @@ const BODIES = [
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 const wants = (section) => !ONLY || ONLY.includes(section);
 
+const PROMPT = 'Say hello.';
+
 /** The proxy-side request and the identical upstream request the proxy made for it. */
-async function pairFor(env, proxyBase, route, clientBody, directOrigin = env.emulator.url) {
-  const direct = await captureUpstream(env.emulator.url, proxyBase, route, clientBody);
+async function pairFor(env, route, clientBody, prompt = PROMPT) {
+  const direct = await captureUpstream(env.emulator.url, env.proxy.base, route, clientBody, prompt);
   return {
-    proxy: target(proxyBase, route, {}, JSON.stringify(clientBody)),
-    direct: target(directOrigin, direct.path, direct.headers, direct.body),
+    proxy: target(env.proxy.base, route, {}, JSON.stringify(clientBody)),
+    direct: target(env.emulator.url, direct.path, direct.headers, direct.body),
   };
+}
+
+/** Every request pair, captured up front while nothing else is in flight. */
+async function capturePairs(env) {
+  const pairs = {};
+  const relayPrompt = `long ${PLAN.relay.deltas}`;
+  for (const { route, build } of ROUTES) {
+    for (const { body, codex } of BODIES) {
+      pairs[`plain ${route} ${body}`] = await pairFor(env, route, build({ prompt: PROMPT, codex }));
+      pairs[`stream ${route} ${body}`] = await pairFor(env, route, build({ prompt: PROMPT, codex, stream: true }));
+    }
+    pairs[`relay ${route}`] = await pairFor(env, route, build({ prompt: relayPrompt, stream: true }), relayPrompt);
+  }
+  return pairs;
 }
 
 async function nonStreaming(env, overheads) {
   const out = [];
-  for (const { route, build } of ROUTES) {
-    for (const { body, codex } of BODIES) {
-      const pair = await pairFor(env, env.proxy.base, route, build({ codex }));
+  for (const { route } of ROUTES) {
+    for (const { body } of BODIES) {
+      const pair = env.pairs[`plain ${route} ${body}`];
       log(`non-streaming ${route} ${body}: c=1`);
       const { overheadValues, ...c1 } = await latencyPair({ ...pair, ...PLAN.c1 });
       overheads.push(overheadValues);
       const entry = { route, body, bodyBytes: pair.proxy.body.length, upstreamBytes: pair.direct.body.length, c1 };
       for (const connections of [32, 128]) {
         log(`non-streaming ${route} ${body}: c=${connections}`);
-        const direct = await throughput(pair.direct, { connections, ...PLAN.load });
-        const proxy = await throughput(pair.proxy, { connections, ...PLAN.load });
+        const direct = await throughput(pair.direct, { connections, ...PLAN.load, pid: env.emulator.handle.pid });
+        const proxy = await throughput(pair.proxy, { connections, ...PLAN.load, pid: env.proxy.handle.pid });
         if (proxy.failed > 0 || direct.failed > 0) log(`  failures: proxy ${proxy.failed}, direct ${direct.failed}`);
         entry[`c${connections}`] = { proxy, direct };
       }
@@ -71,10 +114,10 @@ async function nonStreaming(env, overheads) {
 
 async function ttfb(env, overheads) {
   const out = [];
-  for (const { route, build } of ROUTES) {
-    for (const { body, codex } of BODIES) {
+  for (const { route } of ROUTES) {
+    for (const { body } of BODIES) {
       log(`streaming TTFB ${route} ${body}`);
-      const pair = await pairFor(env, env.proxy.base, route, build({ codex, stream: true }));
+      const pair = env.pairs[`stream ${route} ${body}`];
       const { overheadValues, ...result } = await ttfbPair({ ...pair, ...PLAN.ttfb });
       overheads.push(overheadValues);
       out.push({ route, body, ...result });
@@ -86,15 +129,23 @@ async function ttfb(env, overheads) {
 /** A second proxy whose upstream is the tap, so each delta's forwarding time is known. */
 async function relayDelay(env) {
   const tap = await startTap(env.emulator.url);
-  const relay = await startProxy({ label: 'proxy-relay', emulatorUrl: env.emulator.url, upstreamUrl: tap.url, dataDir: tempDataDir('relay'), nodeArgs: NODE_ARGS });
+  const relay = await startProxy({
+    label: 'proxy-relay',
+    emulatorUrl: env.emulator.url,
+    upstreamUrl: tap.url,
+    dataDir: tempDataDir('relay'),
+    nodeArgs: NODE_ARGS,
+  });
   const out = [];
   try {
     await onboardAll(relay.base);
     await control(env.emulator.url, 'PATCH', 'options', { deltaIntervalMs: PLAN.relay.intervalMs });
-    for (const { route, build } of ROUTES) {
+    for (const { route } of ROUTES) {
       log(`streaming relay delay ${route} (${PLAN.relay.deltas} paced deltas per stream)`);
-      const pair = await pairFor(env, relay.base, route, build({ prompt: `long ${PLAN.relay.deltas}`, stream: true }), tap.url);
-      out.push({ route, ...(await relayDelayPair({ tap, ...pair, ...PLAN.relay })) });
+      const pair = env.pairs[`relay ${route}`];
+      const proxy = { ...pair.proxy, origin: relay.base };
+      const direct = { ...pair.direct, origin: tap.url };
+      out.push({ route, ...(await relayDelayPair({ tap, proxy, direct, ...PLAN.relay })) });
     }
   } finally {
     await control(env.emulator.url, 'PATCH', 'options', { deltaIntervalMs: 0 });
@@ -104,16 +155,26 @@ async function relayDelay(env) {
   return out;
 }
 
+/** A fresh proxy, so the figure is what streams cost rather than what earlier load left on the heap. */
 async function openStreams(env) {
   const { count, windowMs, intervalMs, deltas } = PLAN.open;
-  log(`${count} open streams (a delta every ${intervalMs} ms each), watched for ${windowMs} ms`);
+  log(`${count} open streams (Codex-CLI requests, a delta every ${intervalMs} ms each), watched for ${windowMs} ms`);
+  const dataDir = tempDataDir('streams');
+  const proxy = await startProxy({
+    label: 'proxy-streams',
+    emulatorUrl: env.emulator.url,
+    dataDir,
+    nodeArgs: NODE_ARGS,
+  });
   await control(env.emulator.url, 'PATCH', 'options', { deltaIntervalMs: intervalMs });
   try {
-    const body = JSON.stringify(responsesBody({ prompt: `long ${deltas}`, stream: true }));
-    const stream = target(env.proxy.base, '/v1/responses', {}, body);
-    return await holdOpenStreams({ proxyBase: env.proxy.base, pid: env.proxy.handle.pid, stream, count, windowMs });
+    await onboardAll(proxy.base);
+    const body = JSON.stringify(responsesBody({ prompt: `long ${deltas}`, codex: true, stream: true }));
+    const stream = target(proxy.base, '/v1/responses', {}, body);
+    return await holdOpenStreams({ proxyBase: proxy.base, pid: proxy.handle.pid, stream, count, windowMs });
   } finally {
     await control(env.emulator.url, 'PATCH', 'options', { deltaIntervalMs: 0 });
+    await stop(proxy.handle);
   }
 }
 
@@ -135,14 +196,22 @@ async function main() {
   const results = { machine: machineInfo(), plan: QUICK ? 'quick' : 'full' };
   log(`${results.machine.cpuModel}, ${results.machine.cores} cores, Node ${results.machine.node}`);
   const emulator = await startEmulator();
-  const proxy = await startProxy({ label: 'proxy', emulatorUrl: emulator.url, dataDir: tempDataDir('main'), nodeArgs: NODE_ARGS });
+  const proxy = await startProxy({
+    label: 'proxy',
+    emulatorUrl: emulator.url,
+    dataDir: tempDataDir('main'),
+    nodeArgs: NODE_ARGS,
+  });
   const accounts = await onboardAll(proxy.base);
-  log(`emulator ${emulator.url}, proxy ${proxy.base} (started in ${proxy.startupMs.toFixed(0)} ms), ${accounts.length} accounts onboarded via OAuth`);
+  log(
+    `emulator ${emulator.url}, proxy ${proxy.base} (started in ${proxy.startupMs.toFixed(0)} ms), ${accounts.length} accounts onboarded via OAuth`,
+  );
   const env = { emulator, proxy };
+  env.pairs = await capturePairs(env);
   const overheads = [];
   if (wants('nonstream')) results.nonStreaming = await nonStreaming(env, overheads);
   if (wants('streaming')) results.streaming = { ttfb: await ttfb(env, overheads), relay: await relayDelay(env) };
-  results.overheadHeader = overheadSummary(overheads);
+  if (results.nonStreaming || results.streaming) results.overheadHeader = overheadSummary(overheads);
   if (wants('streams')) results.openStreams = await openStreams(env);
   if (wants('stats')) results.stats = await stats(env);
   results.durationSec = Math.round((Date.now() - started) / 1000);

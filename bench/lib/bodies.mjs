@@ -30,7 +30,12 @@ function prose(bytes) {
 function schema(fields) {
   const properties = {};
   for (const [name, type, description] of fields) properties[name] = { type, description };
-  return { type: 'object', properties, required: fields.slice(0, 1).map(([name]) => name), additionalProperties: false };
+  return {
+    type: 'object',
+    properties,
+    required: fields.slice(0, 1).map(([name]) => name),
+    additionalProperties: false,
+  };
 }
 
 /** Function tools like the CLI's shell, planning and MCP tools, as Responses tools. */
@@ -73,8 +78,10 @@ function functionTools() {
   return tools.map((tool) => ({ type: 'function', ...tool, strict: false }));
 }
 
-const PATCH_GRAMMAR = 'start: begin_patch hunk+ end_patch\nbegin_patch: "*** Begin Patch" LF\nend_patch: "*** End Patch" LF?';
-const ENVIRONMENT = '<environment_context>\n  <cwd>/home/dev/project</cwd>\n  <approval_policy>on-request</approval_policy>\n  <sandbox_mode>workspace-write</sandbox_mode>\n  <network_access>restricted</network_access>\n  <shell>bash</shell>\n</environment_context>';
+const PATCH_GRAMMAR =
+  'start: begin_patch hunk+ end_patch\nbegin_patch: "*** Begin Patch" LF\nend_patch: "*** End Patch" LF?';
+const ENVIRONMENT =
+  '<environment_context>\n  <cwd>/home/dev/project</cwd>\n  <approval_policy>on-request</approval_policy>\n  <sandbox_mode>workspace-write</sandbox_mode>\n  <network_access>restricted</network_access>\n  <shell>bash</shell>\n</environment_context>';
 
 function responsesTools() {
   return [
@@ -95,7 +102,10 @@ function chatTools() {
     function: { name, description, parameters },
   }));
   const patch = schema([['input', 'string', 'The whole patch, from *** Begin Patch to *** End Patch.']]);
-  tools.push({ type: 'function', function: { name: 'apply_patch', description: 'Edits files with a patch.', parameters: patch } });
+  tools.push({
+    type: 'function',
+    function: { name: 'apply_patch', description: 'Edits files with a patch.', parameters: patch },
+  });
   return tools;
 }
 

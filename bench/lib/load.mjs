@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { Client } from 'undici';
+import { cpuMs } from './processes.mjs';
 import { summarize } from './summary.mjs';
 
 /** A request the benchmark can replay: where, and exactly what (the body already serialized). */
@@ -70,18 +71,25 @@ function cannon(t, connections, seconds, onResponse) {
   return instance;
 }
 
-/** Requests per second and latency percentiles at `connections` concurrency, after a warm-up run. */
-export async function throughput(t, { connections, warmupSec, measureSec }) {
+/**
+ * Requests per second and latency percentiles at `connections` concurrency, after a warm-up run;
+ * with `pid`, also that process's CPU time per request (robust on a busy machine).
+ */
+export async function throughput(t, { connections, warmupSec, measureSec, pid }) {
   await cannon(t, connections, warmupSec);
   const times = [];
+  const cpuBefore = pid ? cpuMs(pid) : null;
   const result = await cannon(t, connections, measureSec, (_client, status, _bytes, ms) => {
     if (status >= 200 && status < 300) times.push(ms);
   });
+  const cpuAfter = pid ? cpuMs(pid) : null;
   const ok = result['2xx'];
+  const cpu = cpuBefore !== null && cpuAfter !== null && ok > 0 ? (cpuAfter - cpuBefore) / ok : null;
   return {
     rps: ok / result.duration,
     ok,
     failed: result.non2xx + result.errors + result.timeouts,
     latency: summarize(times),
+    cpuMsPerRequest: cpu,
   };
 }

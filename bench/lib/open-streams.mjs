@@ -1,5 +1,6 @@
 // 1,000 concurrent streams held open through the proxy (the emulator paces its deltas), while we
 // sample the proxy's RSS and read its event-loop delay from /metrics.
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { ADMIN_TOKEN, rssMb } from './processes.mjs';
@@ -55,6 +56,7 @@ function openStream(pool, t, signal, counters) {
 export async function holdOpenStreams({ proxyBase, pid, stream, count, windowMs }) {
   const pool = new Pool(stream.origin, { connections: count, keepAliveTimeout: 1000 });
   const abort = new AbortController();
+  setMaxListeners(count + 10, abort.signal);
   const counters = { chunks: 0, ended: 0 };
   const idleRssMb = rssMb(pid);
   try {

@@ -2,7 +2,7 @@
 // read their memory, and stop every one of them whatever way the run ends.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 
@@ -14,14 +14,15 @@ const TAIL_LINES = 40;
 
 /** Only what a child needs: the caller's config variables must not leak into the measured setup. */
 function baseEnv() {
-  const env = { NODE_ENV: 'production' };
+  // NODE_PATH lets a build outside the checkout (BENCH_PROXY_MAIN) find the repo's node_modules.
+  const env = { NODE_ENV: 'production', NODE_PATH: join(root, 'node_modules') };
   for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[name]) env[name] = process.env[name];
   return env;
 }
 
 /** Starts `node <script>`; keeps the last lines of its output for error messages. */
 export function startNode(label, script, args = [], env = {}, nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, join(root, script), ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, resolve(root, script), ...args], {
     cwd: root,
     env: { ...baseEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -85,6 +86,19 @@ export function rssMb(pid) {
   try {
     const match = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+// USER_HZ: the unit of utime/stime in /proc/<pid>/stat; 100 on every mainstream Linux build.
+const CLOCK_TICKS_PER_SEC = 100;
+
+/** CPU time (user + system) the process has used so far, in ms (Linux); null elsewhere. */
+export function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SEC;
   } catch {
     return null;
   }

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ADMIN_TOKEN, firstLine, startNode, waitForHealth } from './processes.mjs';
 
+// Another build can be measured (e.g. before/after a change): BENCH_PROXY_MAIN=/path/to/main.js.
+const PROXY_MAIN = process.env.BENCH_PROXY_MAIN ?? 'dist/apps/proxy/src/main.js';
 export const EMAILS = ['alice@bench.example', 'bob@bench.example', 'carol@bench.example'];
 const tempDirs = [];
 
@@ -68,7 +70,7 @@ export async function startProxy({ label, emulatorUrl, upstreamUrl = emulatorUrl
     USAGE_REFRESH_INTERVAL_MS: String(24 * 3_600_000),
   };
   const started = performance.now();
-  const handle = startNode(label, 'dist/apps/proxy/src/main.js', [], env, nodeArgs);
+  const handle = startNode(label, PROXY_MAIN, [], env, nodeArgs);
   const base = `http://127.0.0.1:${port}`;
   const startupMs = await waitForHealth(handle, base, started);
   return { handle, base, startupMs };
@@ -118,8 +120,9 @@ const FORWARDED = ['content-type', 'accept', 'openai-beta', 'originator', 'user-
 /**
  * Sends one request through the proxy and reads back, from the emulator, exactly what the proxy sent
  * upstream. The direct baseline replays that request with a token of its own for the same account.
+ * Run it while no other traffic is in flight: the emulator keeps only the last request per account.
  */
-export async function captureUpstream(emulatorUrl, proxyBase, path, clientBody) {
+export async function captureUpstream(emulatorUrl, proxyBase, path, clientBody, prompt) {
   await control(emulatorUrl, 'POST', 'counters/reset', {});
   const res = await fetch(`${proxyBase}${path}`, {
     method: 'POST',
@@ -129,8 +132,12 @@ export async function captureUpstream(emulatorUrl, proxyBase, path, clientBody) 
   const text = await res.text();
   if (!res.ok) throw new Error(`capture ${path}: proxy answered ${res.status} ${text.slice(0, 300)}`);
   const counters = await control(emulatorUrl, 'GET', 'counters');
-  const entry = Object.entries(counters.lastRequest).find(([, last]) => last.route === 'responses');
-  if (!entry) throw new Error(`capture ${path}: the emulator saw no inference request`);
+  const entries = Object.entries(counters.lastRequest).filter(([, last]) => last.route === 'responses');
+  if (entries.length !== 1)
+    throw new Error(`capture ${path}: the emulator saw ${entries.length} inference requests, expected 1`);
+  const entry = entries[0];
+  if (!JSON.stringify(entry[1].body).includes(prompt))
+    throw new Error(`capture ${path}: the upstream body lacks the prompt`);
   const [accountId, last] = entry;
   const tokens = await control(emulatorUrl, 'POST', `accounts/${accountId}/tokens`, {});
   const account = await control(emulatorUrl, 'GET', `accounts/${accountId}`);

@@ -1,11 +1,29 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startStack, type Stack } from './helpers/stack';
 
-const run = promisify(execFile);
+/** Runs a command with stdin closed (codex exec otherwise waits for more prompt text on stdin). */
+function run(
+  bin: string,
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
 
 /** The pinned Codex CLI that .ci/run installs into a cache folder (it is too big to be a dependency). */
 function findCodex(): string | undefined {
@@ -55,15 +73,16 @@ withCodex('the real Codex CLI through the gateway', () => {
   });
 
   it('runs `codex exec` and prints the answer the upstream gave', async () => {
-    const { stdout } = await run(
+    const { code, stdout, stderr } = await run(
       codex!,
       ['exec', '--skip-git-repo-check', '--sandbox', 'read-only', 'say hello to the gateway'],
       {
         cwd: work,
         env: { ...process.env, CODEX_HOME: home, MULTICODEX_API_KEY: 'unused-open-gateway', RUST_LOG: 'error' },
-        timeout: 90_000,
+        timeoutMs: 90_000,
       },
     );
+    expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toContain('echo: say hello to the gateway');
 
     const traces = await fetch(`${stack.baseUrl}/admin/traces?page=1&pageSize=10`, {

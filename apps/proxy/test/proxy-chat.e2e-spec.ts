@@ -25,7 +25,13 @@ describe('POST /v1/chat/completions (translated to the Responses backend)', () =
 
   it('answers a non-streaming completion with the requested model and usage', async () => {
     const { data, response } = await client.chat.completions
-      .create({ model: MODEL, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi there' }] })
+      .create({
+        model: MODEL,
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'hi there' },
+        ],
+      })
       .withResponse();
     expect(data.object).toBe('chat.completion');
     expect(data.model).toBe(MODEL);
@@ -34,7 +40,9 @@ describe('POST /v1/chat/completions (translated to the Responses backend)', () =
     expect(data.usage?.prompt_tokens).toBeGreaterThan(0);
     expect(data.usage?.prompt_tokens_details?.cached_tokens).toBe(0);
     const trace = await traceOf(stack, response.headers.get('x-request-id'));
-    expect(trace).toEqual(expect.objectContaining({ route: '/v1/chat/completions', status: 200, finishReason: 'stop' }));
+    expect(trace).toEqual(
+      expect.objectContaining({ route: '/v1/chat/completions', status: 200, finishReason: 'stop' }),
+    );
     expect(trace.sessionKeyHash).toMatch(/^[0-9a-f]{16}$/);
   });
 
@@ -64,7 +72,9 @@ describe('POST /v1/chat/completions (translated to the Responses backend)', () =
     expect(frames[frames.length - 1]?.data).toBe('[DONE]');
     const chunks = dataObjects(frames) as unknown as OpenAI.Chat.ChatCompletionChunk[];
     expect(chunks[0]?.choices[0]?.delta).toEqual({ role: 'assistant', content: '', refusal: null });
-    expect(chunks.every((c) => c.object === 'chat.completion.chunk' && c.model === MODEL && c.id === chunks[0]?.id)).toBe(true);
+    expect(
+      chunks.every((c) => c.object === 'chat.completion.chunk' && c.model === MODEL && c.id === chunks[0]?.id),
+    ).toBe(true);
     const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
     expect(text).toBe('echo: stream please');
     const finish = chunks.find((c) => c.choices[0]?.finish_reason);
@@ -98,7 +108,11 @@ describe('POST /v1/chat/completions (translated to the Responses backend)', () =
       tools: [weatherTool],
       messages: [
         { role: 'user', content: 'call get_weather with {"city":"Oslo"}' },
-        { role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name, arguments: args } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id, type: 'function', function: { name, arguments: args } }],
+        },
         { role: 'tool', tool_call_id: id, content: 'snow, -3C' },
       ],
     });
@@ -141,7 +155,11 @@ describe('POST /v1/chat/completions (translated to the Responses backend)', () =
       messages: [{ role: 'user', content: 'json please' }],
       response_format: {
         type: 'json_schema',
-        json_schema: { name: 'echo', strict: true, schema: { type: 'object', properties: { echo: { type: 'string' } } } },
+        json_schema: {
+          name: 'echo',
+          strict: true,
+          schema: { type: 'object', properties: { echo: { type: 'string' } } },
+        },
       },
     });
     expect(JSON.parse(completion.choices[0]?.message.content ?? '')).toEqual({ echo: 'json please' });

@@ -5,13 +5,19 @@ import { startStack, type Stack } from './helpers/stack';
 const MODEL = 'gpt-5.3-codex';
 
 // Produced with `zstd -19`: {"model":"gpt-5.3-codex","input":"hello zstd","note":"aaa…"} (356 bytes), as Codex CLI sends.
-const ZSTD_BODY = 'KLUv/WRkAOUBAJLDDBKQzwEktsoCxlIUu28GUKzN7Jj35+Ys+z08yVhBt8br5nLCxx5OOTUSZBQhobp549TuNgEAh6ICKNgJmkY=';
+const ZSTD_BODY =
+  'KLUv/WRkAOUBAJLDDBKQzwEktsoCxlIUu28GUKzN7Jj35+Ys+z08yVhBt8br5nLCxx5OOTUSZBQhobp549TuNgEAh6ICKNgJmkY=';
 
 interface Envelope {
   error: { message: string; type: string; code: string | null; param: string | null };
 }
 
-async function expectEnvelope(response: Response, status: number, code: string, param: string | null = null): Promise<Envelope> {
+async function expectEnvelope(
+  response: Response,
+  status: number,
+  code: string,
+  param: string | null = null,
+): Promise<Envelope> {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toContain('application/json');
   expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -56,7 +62,12 @@ describe('/v1 errors, models and request bodies', () => {
     expect((await client.models.retrieve(MODEL)).id).toBe(MODEL);
     const root = await fetch(`${stack.baseUrl}/models/${MODEL}`);
     expect(((await root.json()) as { id: string }).id).toBe(MODEL);
-    const body = await expectEnvelope(await fetch(`${stack.baseUrl}/v1/models/nope-9`), 404, 'model_not_found', 'model');
+    const body = await expectEnvelope(
+      await fetch(`${stack.baseUrl}/v1/models/nope-9`),
+      404,
+      'model_not_found',
+      'model',
+    );
     expect(body.error.message).toBe("The model 'nope-9' does not exist");
   });
 
@@ -72,11 +83,20 @@ describe('/v1 errors, models and request bodies', () => {
   });
 
   it('answers a missing model with 400 naming the param', async () => {
-    await expectEnvelope(await postJson(stack, '/v1/responses', { input: 'hi' }), 400, 'invalid_request_error', 'model');
+    await expectEnvelope(
+      await postJson(stack, '/v1/responses', { input: 'hi' }),
+      400,
+      'invalid_request_error',
+      'model',
+    );
   });
 
   it('answers an unsupported parameter value with 400 naming the param', async () => {
-    const response = await postJson(stack, '/v1/chat/completions', { model: MODEL, n: 3, messages: [{ role: 'user', content: 'x' }] });
+    const response = await postJson(stack, '/v1/chat/completions', {
+      model: MODEL,
+      n: 3,
+      messages: [{ role: 'user', content: 'x' }],
+    });
     await expectEnvelope(response, 400, 'unsupported_parameter', 'n');
   });
 
@@ -92,9 +112,10 @@ describe('/v1 errors, models and request bodies', () => {
       body: Buffer.from(ZSTD_BODY, 'base64'),
     });
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { output_text?: string; output: Array<{ content?: Array<{ text: string }> }> }).output[0]?.content?.[0]?.text).toBe(
-      'echo: hello zstd',
-    );
+    expect(
+      ((await response.json()) as { output_text?: string; output: Array<{ content?: Array<{ text: string }> }> })
+        .output[0]?.content?.[0]?.text,
+    ).toBe('echo: hello zstd');
   });
 
   it('answers an unknown /v1 route with 404 unknown_url', async () => {
@@ -126,7 +147,10 @@ describe('/v1 with no account configured', () => {
   });
 
   it('answers 503 no_accounts pointing at the dashboard', async () => {
-    const response = await postJson(stack, '/v1/chat/completions', { model: MODEL, messages: [{ role: 'user', content: 'hi' }] });
+    const response = await postJson(stack, '/v1/chat/completions', {
+      model: MODEL,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     const body = await expectEnvelope(response, 503, 'no_accounts');
     expect(body.error.type).toBe('service_unavailable');
     expect(body.error.message).toMatch(/add one in the dashboard/);

@@ -32,7 +32,9 @@ describe('failover before the commit point, in-stream errors after it', () => {
 
   it('hides a 429 quota answer and serves the stream from the next account', async () => {
     stack.fake.inject(user1.fakeId, { kind: 'quota' });
-    const { data: stream, response } = await client.responses.create({ model: MODEL, input: 'quota test', stream: true }).withResponse();
+    const { data: stream, response } = await client.responses
+      .create({ model: MODEL, input: 'quota test', stream: true })
+      .withResponse();
     let text = '';
     for await (const event of stream) if (event.type === 'response.output_text.delta') text += event.delta;
     expect(text).toBe('echo: quota test');
@@ -116,7 +118,9 @@ describe('failover before the commit point, in-stream errors after it', () => {
     expect(deltas).toHaveLength(2);
     const last = frames[frames.length - 1];
     expect(last?.event).toBe('error');
-    expect(JSON.parse(last?.data ?? '{}')).toEqual(expect.objectContaining({ type: 'error', code: 'stream_interrupted', param: null }));
+    expect(JSON.parse(last?.data ?? '{}')).toEqual(
+      expect.objectContaining({ type: 'error', code: 'stream_interrupted', param: null }),
+    );
     const trace = await traceOf(stack, response.headers.get('x-request-id'));
     expect([trace.status, trace.finishReason]).toEqual([200, null]);
     expect(trace.error).toBeTruthy();
@@ -157,7 +161,9 @@ describe('failover before the commit point, in-stream errors after it', () => {
     const frames = parseSseText(await response.text());
     expect(frames[frames.length - 1]?.data).toBe('[DONE]');
     const error = JSON.parse(frames[frames.length - 2]?.data ?? '{}') as { error?: Record<string, unknown> };
-    expect(error.error).toEqual(expect.objectContaining({ type: 'upstream_error', code: 'stream_interrupted', param: null }));
+    expect(error.error).toEqual(
+      expect.objectContaining({ type: 'upstream_error', code: 'stream_interrupted', param: null }),
+    );
   });
 
   it('aborts the upstream request when the client disconnects, and traces 499', async () => {
@@ -192,8 +198,12 @@ describe('failover before the commit point, in-stream errors after it', () => {
     await pending;
     await eventually(() => (stack.fake.counters().abortedRequests[user1.fakeId] === 1 ? true : undefined));
     const trace = await eventually(async () => {
-      const response = await fetch(`${stack.baseUrl}/admin/traces?page=1&pageSize=5`, { headers: { 'x-admin-token': stack.adminToken } });
-      const { traces } = (await response.json()) as { traces: Array<{ status: number; attempts: Array<{ class: string }> }> };
+      const response = await fetch(`${stack.baseUrl}/admin/traces?page=1&pageSize=5`, {
+        headers: { 'x-admin-token': stack.adminToken },
+      });
+      const { traces } = (await response.json()) as {
+        traces: Array<{ status: number; attempts: Array<{ class: string }> }>;
+      };
       return traces.find((t) => t.status === 499);
     });
     expect(trace.attempts).toEqual([expect.objectContaining({ class: 'aborted' })]);
@@ -203,13 +213,20 @@ describe('failover before the commit point, in-stream errors after it', () => {
   it('answers 429 usage_limit_reached with Retry-After and resets_at once every account is exhausted', async () => {
     stack.fake.inject(user1.fakeId, { kind: 'quota' });
     stack.fake.inject(user2.fakeId, { kind: 'quota' });
-    const response = await postJson(stack, '/v1/chat/completions', { model: MODEL, messages: [{ role: 'user', content: 'x' }] });
+    const response = await postJson(stack, '/v1/chat/completions', {
+      model: MODEL,
+      messages: [{ role: 'user', content: 'x' }],
+    });
     expect(response.status).toBe(429);
     const retryAfter = Number(response.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     const body = (await response.json()) as { error: Record<string, unknown> };
     expect(body.error).toEqual(
-      expect.objectContaining({ type: 'usage_limit_reached', code: 'all_accounts_exhausted', resets_in_seconds: retryAfter }),
+      expect.objectContaining({
+        type: 'usage_limit_reached',
+        code: 'all_accounts_exhausted',
+        resets_in_seconds: retryAfter,
+      }),
     );
     expect(body.error['resets_at']).toBeGreaterThan(Date.now() / 1000);
     expect(body.error['message']).toMatch(/All 2 accounts are at their usage limit.*soonest reset/);

@@ -29,10 +29,18 @@ describe('POST /v1/responses and /v1/responses/compact (native Responses API)', 
     expect(Number(response.headers.get('x-proxy-overhead-ms'))).toBeGreaterThanOrEqual(0);
     const trace = await traceOf(stack, response.headers.get('x-request-id'));
     expect(trace).toEqual(
-      expect.objectContaining({ route: '/v1/responses', status: 200, stream: false, model: MODEL, finishReason: 'stop' }),
+      expect.objectContaining({
+        route: '/v1/responses',
+        status: 200,
+        stream: false,
+        model: MODEL,
+        finishReason: 'stop',
+      }),
     );
     expect(trace.tokensTotal).toBeGreaterThan(0);
-    expect(trace.attempts).toEqual([expect.objectContaining({ accountId: stack.accounts[0]?.id, class: 'ok', status: 200 })]);
+    expect(trace.attempts).toEqual([
+      expect.objectContaining({ accountId: stack.accounts[0]?.id, class: 'ok', status: 200 }),
+    ]);
   });
 
   it('streams upstream events verbatim, lifecycle first, without codex.rate_limits', async () => {
@@ -72,9 +80,18 @@ describe('POST /v1/responses and /v1/responses/compact (native Responses API)', 
 
   it('round-trips a function call', async () => {
     const tools: OpenAI.Responses.Tool[] = [
-      { type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: false },
+      {
+        type: 'function',
+        name: 'get_weather',
+        parameters: { type: 'object', properties: { city: { type: 'string' } } },
+        strict: false,
+      },
     ];
-    const first = await client.responses.create({ model: MODEL, input: 'call get_weather with {"city":"Paris"}', tools });
+    const first = await client.responses.create({
+      model: MODEL,
+      input: 'call get_weather with {"city":"Paris"}',
+      tools,
+    });
     const call = first.output.find((item) => item.type === 'function_call');
     expect(call).toEqual(expect.objectContaining({ name: 'get_weather', arguments: '{"city":"Paris"}' }));
     if (call?.type !== 'function_call') throw new Error('no function call');
@@ -104,23 +121,31 @@ describe('POST /v1/responses and /v1/responses/compact (native Responses API)', 
       if (event.type === 'response.output_item.done') done = event.item;
     }
     expect(input).toBe('*** Begin Patch');
-    expect(done).toEqual(expect.objectContaining({ type: 'custom_tool_call', name: 'apply_patch', input: '*** Begin Patch' }));
+    expect(done).toEqual(
+      expect.objectContaining({ type: 'custom_tool_call', name: 'apply_patch', input: '*** Begin Patch' }),
+    );
   });
 
-  it('accepts images', async () => {
-    const response = await client.responses.create({
-      model: MODEL,
-      input: [
-        {
-          role: 'user',
-          content: [
-            { type: 'input_text', text: 'what is this?' },
-            { type: 'input_image', image_url: TINY_PNG, detail: 'auto' },
-          ],
-        },
-      ],
-    });
+  it('accepts images, and keeps only a summary of the data URL in the trace', async () => {
+    const { data: response, response: raw } = await client.responses
+      .create({
+        model: MODEL,
+        input: [
+          {
+            role: 'user',
+            content: [
+              { type: 'input_text', text: 'what is this?' },
+              { type: 'input_image', image_url: TINY_PNG, detail: 'auto' },
+            ],
+          },
+        ],
+      })
+      .withResponse();
     expect(response.output_text).toMatch(/^echo: what is this\? \[image: data \d+ bytes\]$/);
+    const trace = await traceOf(stack, raw.headers.get('x-request-id'));
+    const stored = JSON.stringify(trace.requestBody);
+    expect(stored).toMatch(/<data:image\/png;base64, \d+ bytes>/);
+    expect(stored).not.toContain(TINY_PNG.slice(30));
   });
 
   it('returns JSON for a json_schema text format', async () => {
@@ -132,7 +157,12 @@ describe('POST /v1/responses and /v1/responses/compact (native Responses API)', 
           type: 'json_schema',
           name: 'echo',
           strict: true,
-          schema: { type: 'object', properties: { echo: { type: 'string' } }, required: ['echo'], additionalProperties: false },
+          schema: {
+            type: 'object',
+            properties: { echo: { type: 'string' } },
+            required: ['echo'],
+            additionalProperties: false,
+          },
         },
       },
     });
@@ -140,7 +170,12 @@ describe('POST /v1/responses and /v1/responses/compact (native Responses API)', 
   });
 
   it('sends the Codex identity and the account credentials upstream, never the client key', async () => {
-    await postJson(stack, '/v1/responses', { model: MODEL, input: 'who am i', prompt_cache_key: 'conv-7' }, { cookie: 'a=b' });
+    await postJson(
+      stack,
+      '/v1/responses',
+      { model: MODEL, input: 'who am i', prompt_cache_key: 'conv-7' },
+      { cookie: 'a=b' },
+    );
     const account = stack.accounts[0];
     const last = stack.fake.counters().lastRequest[account?.fakeId ?? ''];
     expect(last?.headers).toEqual(

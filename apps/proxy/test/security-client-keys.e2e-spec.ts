@@ -164,11 +164,13 @@ describe('client keys on /v1 (whole gateway)', () => {
     });
     expect(JSON.stringify(usage)).not.toContain(alice.secret);
 
-    const traces = await json<TracesPageResponse>(
-      await fetch(`${stack.baseUrl}/admin/traces?page=1&pageSize=100`, { headers: admin }),
-    );
-    const aliceTraces = traces.traces.filter((trace) => trace.clientKeyId === alice.key.id);
-    expect(aliceTraces).toHaveLength(2);
+    const traces = await waitFor(async () => {
+      const page = await json<TracesPageResponse>(
+        await fetch(`${stack.baseUrl}/admin/traces?page=1&pageSize=100`, { headers: admin }),
+      );
+      return page.traces.filter((trace) => trace.clientKeyId === alice.key.id).length === 2 ? page : undefined;
+    });
+    expect(traces.traces.filter((trace) => trace.clientKeyId === bob.key.id)).toHaveLength(1);
     expect(JSON.stringify(traces)).not.toContain(alice.secret);
     expect(JSON.stringify(traces)).not.toContain(bob.secret);
   });
@@ -199,7 +201,7 @@ describe('an open /v1 (no client key configured)', () => {
 });
 
 /** Traces and stats are recorded off the hot path, so poll briefly until they show up. */
-async function waitFor<T>(probe: () => Promise<T | undefined>, attempts = 100): Promise<T> {
+async function waitFor<T>(probe: () => Promise<T | undefined>, attempts = 250): Promise<T> {
   for (let i = 0; i < attempts; i++) {
     const value = await probe();
     if (value !== undefined) return value;

@@ -29,7 +29,10 @@ describe('passive usage updates', () => {
 
   it('keeps the windows a header update does not mention, but a probe replaces the whole picture', () => {
     const before = snapshot(
-      { fiveHour: { usedPercent: 10, resetAt: NOW + HOUR, windowSeconds: 18_000 }, weekly: { usedPercent: 50, resetAt: NOW + 24 * HOUR, windowSeconds: 604_800 } },
+      {
+        fiveHour: { usedPercent: 10, resetAt: NOW + HOUR, windowSeconds: 18_000 },
+        weekly: { usedPercent: 50, resetAt: NOW + 24 * HOUR, windowSeconds: 604_800 },
+      },
       'probe',
     );
     const headerUpdate = snapshot({ fiveHour: { usedPercent: 20, resetAt: NOW + HOUR, windowSeconds: 18_000 } });
@@ -44,19 +47,34 @@ describe('reconcileBlocks', () => {
 
   it('does not lift a quota block while the window is still the exhausted one', () => {
     const state = stateBlockedUntil(NOW + HOUR);
-    reconcileBlocks(state, exhausted, snapshot({ fiveHour: { usedPercent: 99, resetAt: NOW + HOUR, windowSeconds: 18_000 } }), NOW);
+    reconcileBlocks(
+      state,
+      exhausted,
+      snapshot({ fiveHour: { usedPercent: 99, resetAt: NOW + HOUR, windowSeconds: 18_000 } }),
+      NOW,
+    );
     expect(state.blockKind).toBe('quota');
   });
 
   it('lifts it when that window comes back under 100 % with a later reset', () => {
     const state = stateBlockedUntil(NOW + HOUR);
-    reconcileBlocks(state, exhausted, snapshot({ fiveHour: { usedPercent: 3, resetAt: NOW + 6 * HOUR, windowSeconds: 18_000 } }), NOW);
+    reconcileBlocks(
+      state,
+      exhausted,
+      snapshot({ fiveHour: { usedPercent: 3, resetAt: NOW + 6 * HOUR, windowSeconds: 18_000 } }),
+      NOW,
+    );
     expect(state.blockKind).toBeUndefined();
   });
 
   it('does not lift a block that came without window data (e.g. a bare 429) on a header update', () => {
     const state = stateBlockedUntil(NOW + HOUR / 2);
-    reconcileBlocks(state, undefined, snapshot({ fiveHour: { usedPercent: 40, resetAt: NOW + 3 * HOUR, windowSeconds: 18_000 } }), NOW);
+    reconcileBlocks(
+      state,
+      undefined,
+      snapshot({ fiveHour: { usedPercent: 40, resetAt: NOW + 3 * HOUR, windowSeconds: 18_000 } }),
+      NOW,
+    );
     expect(state.blockKind).toBe('quota');
   });
 
@@ -76,7 +94,11 @@ describe('reconcileBlocks', () => {
       weekly: { usedPercent: 99, resetAt: NOW + 30 * HOUR, windowSeconds: 604_800 },
     });
     reconcileBlocks(state, undefined, usage, NOW);
-    expect(state).toMatchObject({ blockKind: 'quota', blockedUntil: NOW + 30 * HOUR, blockReason: 'usage limit reached' });
+    expect(state).toMatchObject({
+      blockKind: 'quota',
+      blockedUntil: NOW + 30 * HOUR,
+      blockReason: 'usage limit reached',
+    });
   });
 
   it('never shortens a longer block that is already in place', () => {

@@ -16,7 +16,13 @@ describe('AccountsService', () => {
     });
 
     it('creates an account from the token claims and saves it before resolving', async () => {
-      const tokens = tokensFor({ email: 'dev@example.com', accountId: 'ws-1', userId: 'user-1', plan: 'pro', exp: EXP });
+      const tokens = tokensFor({
+        email: 'dev@example.com',
+        accountId: 'ws-1',
+        userId: 'user-1',
+        plan: 'pro',
+        exp: EXP,
+      });
       const { account, created, warning } = await h.accounts.upsertFromTokens(tokens);
 
       expect(created).toBe(true);
@@ -35,8 +41,12 @@ describe('AccountsService', () => {
     });
 
     it('updates the account with the same identity instead of creating a duplicate', async () => {
-      const first = await h.accounts.upsertFromTokens(tokensFor({ email: 'a@x.com', accountId: 'ws-1', userId: 'u-1' }, 'one'));
-      const again = await h.accounts.upsertFromTokens(tokensFor({ email: 'a@x.com', accountId: 'ws-1', userId: 'u-1' }, 'two'));
+      const first = await h.accounts.upsertFromTokens(
+        tokensFor({ email: 'a@x.com', accountId: 'ws-1', userId: 'u-1' }, 'one'),
+      );
+      const again = await h.accounts.upsertFromTokens(
+        tokensFor({ email: 'a@x.com', accountId: 'ws-1', userId: 'u-1' }, 'two'),
+      );
       expect(again.created).toBe(false);
       expect(again.account.id).toBe(first.account.id);
       expect(h.accounts.list()).toHaveLength(1);
@@ -46,7 +56,12 @@ describe('AccountsService', () => {
     it('keeps two members of one Team workspace apart (same account id, different user id)', async () => {
       await h.accounts.upsertFromTokens(tokensFor({ email: 'a@team.com', accountId: 'ws-team', userId: 'u-a' }, 'a'));
       await h.accounts.upsertFromTokens(tokensFor({ email: 'b@team.com', accountId: 'ws-team', userId: 'u-b' }, 'b'));
-      expect(h.accounts.list().map((a) => a.email).sort()).toEqual(['a@team.com', 'b@team.com']);
+      expect(
+        h.accounts
+          .list()
+          .map((a) => a.email)
+          .sort(),
+      ).toEqual(['a@team.com', 'b@team.com']);
     });
 
     it('re-logs the target account, clearing needs_reauth but keeping its quota block', async () => {
@@ -87,11 +102,19 @@ describe('AccountsService', () => {
         priority: 3,
         enabled: false,
       });
-      expect(account).toMatchObject({ email: 'admin@example.com', chatgptAccountId: 'ws-explicit', label: 'Main', priority: 3, enabled: false });
+      expect(account).toMatchObject({
+        email: 'admin@example.com',
+        chatgptAccountId: 'ws-explicit',
+        label: 'Main',
+        priority: 3,
+        enabled: false,
+      });
     });
 
     it('refuses a re-login of an unknown account', async () => {
-      await expect(h.accounts.upsertFromTokens(tokensFor({}), 'acc_missing')).rejects.toBeInstanceOf(AccountNotFoundError);
+      await expect(h.accounts.upsertFromTokens(tokensFor({}), 'acc_missing')).rejects.toBeInstanceOf(
+        AccountNotFoundError,
+      );
     });
   });
 

@@ -1,10 +1,4 @@
-import {
-  BeforeApplicationShutdown,
-  Injectable,
-  Logger,
-  OnModuleDestroy,
-  OnModuleInit,
-} from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Clock } from '@mcp/config';
 import type { Block, UsageSnapshot } from '@mcp/contracts';
@@ -112,7 +106,9 @@ export class AccountsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     if (target && match && match.id !== target.id) {
       warnings.push(`This login belongs to account ${match.id}, which was updated instead of ${target.id}.`);
     } else if (target && !match && target.chatgptAccountId && facts.chatgptAccountId !== target.chatgptAccountId) {
-      warnings.push(`This login is a different ChatGPT account than the one ${target.id} had; ${target.id} now uses it.`);
+      warnings.push(
+        `This login is a different ChatGPT account than the one ${target.id} had; ${target.id} now uses it.`,
+      );
     }
     const existing = match ?? target;
     const account = existing ?? this.newAccount(now);

@@ -109,7 +109,13 @@ export class ChatgptHttp implements OnApplicationShutdown {
     const timeout = AbortSignal.timeout(options.timeoutMs);
     const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
     try {
-      const response = await request(url, { method, body, headers: options.headers, dispatcher: this.dispatcher, signal });
+      const response = await request(url, {
+        method,
+        body,
+        headers: options.headers,
+        dispatcher: this.dispatcher,
+        signal,
+      });
       const text = await response.body.text();
       return { status: response.statusCode, headers: response.headers, body: tryParseJson(text), text };
     } catch (error) {

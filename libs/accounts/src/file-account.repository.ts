@@ -31,7 +31,9 @@ export class FileAccountRepository extends AccountRepository {
     const doc = await this.store.read();
     if (doc === undefined) return [];
     if (doc.version !== 1 || !Array.isArray(doc.accounts)) {
-      throw new Error(`${this.config.storePath} is not an accounts document ({version:1, accounts:[…]}); left untouched`);
+      throw new Error(
+        `${this.config.storePath} is not an accounts document ({version:1, accounts:[…]}); left untouched`,
+      );
     }
     const encrypted = doc.encryption !== undefined || doc.accounts.some(hasEncryptedToken);
     const passphrase = this.config.encryptionKey;

@@ -7,7 +7,14 @@ const MODELS = '/backend-api/codex/models';
 const CACHE_MS = 600_000;
 
 function catalogue(...slugs: string[]) {
-  return { models: slugs.map((slug) => ({ slug, display_name: slug.toUpperCase(), visibility: 'list', context_window: 272_000 })) };
+  return {
+    models: slugs.map((slug) => ({
+      slug,
+      display_name: slug.toUpperCase(),
+      visibility: 'list',
+      context_window: 272_000,
+    })),
+  };
 }
 
 describe('ModelCatalogService', () => {
@@ -15,7 +22,10 @@ describe('ModelCatalogService', () => {
 
   beforeEach(async () => {
     h = await unitHarness(
-      [storedAccount({ id: 'acc_plus', chatgptAccountId: 'ws-plus' }), storedAccount({ id: 'acc_pro', chatgptAccountId: 'ws-pro' })],
+      [
+        storedAccount({ id: 'acc_plus', chatgptAccountId: 'ws-plus' }),
+        storedAccount({ id: 'acc_pro', chatgptAccountId: 'ws-pro' }),
+      ],
       { MODELS_CACHE_MS: String(CACHE_MS), PROXY_MODELS: 'fallback-a,fallback-b', MODELS_CLIENT_VERSION: '0.144.1' },
     );
   });
@@ -49,6 +59,10 @@ describe('ModelCatalogService', () => {
     expect(h.catalog.allows('fallback-a')).toBe(false);
     expect(h.catalog.find('gpt-a')?.info.display_name).toBe('GPT-A');
     expect(h.catalog.firstSeen('gpt-a')).toBe(FAKE_CLOCK_START);
+    const input = h.catalog.modelListInput();
+    expect(input.catalogue.map((m) => m.slug)).toEqual(['gpt-a', 'gpt-b', 'gpt-pro']);
+    expect(input.accountIds?.get('gpt-b')).toEqual(['acc_plus', 'acc_pro']);
+    expect(input.fallbackIds).toEqual(['fallback-a', 'fallback-b']);
     expect(h.catalog.adminView().models[1]).toEqual({
       id: 'gpt-b',
       displayName: 'GPT-B',
@@ -68,7 +82,10 @@ describe('ModelCatalogService', () => {
   });
 
   it('rediscovers on schedule only once the cache is stale, and when an unseen etag shows up', async () => {
-    serve({ 'ws-plus': json(200, catalogue('gpt-a'), { etag: 'v1' }), 'ws-pro': json(200, catalogue('gpt-a'), { etag: 'v1' }) });
+    serve({
+      'ws-plus': json(200, catalogue('gpt-a'), { etag: 'v1' }),
+      'ws-pro': json(200, catalogue('gpt-a'), { etag: 'v1' }),
+    });
     await h.catalog.refreshIfStale();
     expect(h.http.callsTo(MODELS)).toHaveLength(2);
 

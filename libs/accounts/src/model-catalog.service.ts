@@ -1,6 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig, Clock } from '@mcp/config';
-import { HEADERS, type NativeModelInfo, UPSTREAM_PATHS, isRecord, parseModelCatalogue } from '@mcp/codex';
+import {
+  HEADERS,
+  type ModelListInput,
+  type NativeModelInfo,
+  UPSTREAM_PATHS,
+  isRecord,
+  parseModelCatalogue,
+} from '@mcp/codex';
 import type { ModelsAdminResponse } from '@mcp/contracts';
 import type { Account } from './account';
 import { AccountsService } from './accounts.service';
@@ -53,7 +60,12 @@ export class ModelCatalogService {
 
   models(): CatalogModel[] {
     if (this.merged.length > 0) return this.merged;
-    return this.config.proxyModels.map((id) => ({ id, info: { slug: id }, accountIds: [], firstSeenAt: this.firstSeen(id) }));
+    return this.config.proxyModels.map((id) => ({
+      id,
+      info: { slug: id },
+      accountIds: [],
+      firstSeenAt: this.firstSeen(id),
+    }));
   }
 
   find(id: string): CatalogModel | undefined {
@@ -89,6 +101,16 @@ export class ModelCatalogService {
       this.firstSeenAt.set(id, at);
     }
     return at;
+  }
+
+  /** What @mcp/codex buildModelList needs for GET /v1/models (§9.3). */
+  modelListInput(): ModelListInput {
+    return {
+      catalogue: this.merged.map((model) => model.info),
+      fallbackIds: this.config.proxyModels,
+      firstSeen: (id) => this.firstSeen(id),
+      accountIds: new Map(this.merged.map((model) => [model.id, [...model.accountIds]])),
+    };
   }
 
   adminView(): ModelsAdminResponse {
@@ -146,9 +168,13 @@ export class ModelCatalogService {
   private async fetchCatalogue(account: Account): Promise<AccountCatalogue> {
     const path = `${UPSTREAM_PATHS.models}?client_version=${encodeURIComponent(this.config.modelsClientVersion)}`;
     const call = (accessToken: string) =>
-      this.http.getAsAccount(path, { accessToken, chatgptAccountId: account.chatgptAccountId }, {
-        timeoutMs: this.config.usageTimeoutMs,
-      });
+      this.http.getAsAccount(
+        path,
+        { accessToken, chatgptAccountId: account.chatgptAccountId },
+        {
+          timeoutMs: this.config.usageTimeoutMs,
+        },
+      );
     let token = await this.tokens.accessToken(account.id);
     let response = await call(token);
     if (response.status === 401) {

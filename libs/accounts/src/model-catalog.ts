@@ -36,7 +36,8 @@ export function toModelView(model: CatalogModel): ModelView {
   const view: ModelView = { id: model.id, accountIds: [...model.accountIds] };
   if (typeof info.display_name === 'string' && info.display_name !== '') view.displayName = info.display_name;
   if (typeof info.visibility === 'string' && info.visibility !== '') view.visibility = info.visibility;
-  if ('context_window' in info) view.contextWindow = typeof info.context_window === 'number' ? info.context_window : null;
+  if ('context_window' in info)
+    view.contextWindow = typeof info.context_window === 'number' ? info.context_window : null;
   if (info.supported_reasoning_levels !== undefined) view.reasoningEfforts = reasoningLevels(info);
   return view;
 }

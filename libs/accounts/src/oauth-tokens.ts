@@ -36,11 +36,15 @@ export function oauthError(body: unknown): OAuthErrorInfo {
   if (!isRecord(body)) return {};
   const error = body['error'];
   if (isRecord(error)) {
-    return { code: nonEmptyString(error['code']) ?? nonEmptyString(error['type']), message: nonEmptyString(error['message']) };
+    return {
+      code: nonEmptyString(error['code']) ?? nonEmptyString(error['type']),
+      message: nonEmptyString(error['message']),
+    };
   }
   return {
     code: nonEmptyString(error),
-    message: nonEmptyString(body['error_description']) ?? nonEmptyString(body['message']) ?? nonEmptyString(body['detail']),
+    message:
+      nonEmptyString(body['error_description']) ?? nonEmptyString(body['message']) ?? nonEmptyString(body['detail']),
   };
 }
 

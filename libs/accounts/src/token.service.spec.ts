@@ -19,7 +19,9 @@ describe('TokenService', () => {
   }
 
   function rotateTo(tag: string): void {
-    h.http.on(TOKEN_URL, () => json(200, { access_token: `access-${tag}`, refresh_token: `refresh-${tag}`, expires_in: 3600 }));
+    h.http.on(TOKEN_URL, () =>
+      json(200, { access_token: `access-${tag}`, refresh_token: `refresh-${tag}`, expires_in: 3600 }),
+    );
   }
 
   it('returns the stored token without calling the token endpoint while it is outside the margin', async () => {

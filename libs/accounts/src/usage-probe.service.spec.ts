@@ -9,7 +9,12 @@ const INTERVAL = 300_000;
 const NOW_S = Math.floor(FAKE_CLOCK_START / 1000);
 
 function window(usedPercent: number, seconds: number, resetInS: number) {
-  return { used_percent: usedPercent, limit_window_seconds: seconds, reset_after_seconds: resetInS, reset_at: NOW_S + resetInS };
+  return {
+    used_percent: usedPercent,
+    limit_window_seconds: seconds,
+    reset_after_seconds: resetInS,
+    reset_at: NOW_S + resetInS,
+  };
 }
 
 function usageBody(primary: unknown, secondary: unknown, extra: Record<string, unknown> = {}) {
@@ -30,17 +35,26 @@ describe('UsageProbeService', () => {
       h = await unitHarness([storedAccount()]);
     });
 
-    it.each([
+    it.each<[string, unknown, { fiveHour?: number; weekly?: number }]>([
       ['5-hour only', usageBody(window(30, 18_000, 600), null), { fiveHour: 30 }],
       ['weekly only, sent as the primary window', usageBody(window(55, 604_800, 86_400), null), { weekly: 55 }],
-      ['both, in reverse positions', usageBody(window(70, 604_800, 86_400), window(10, 18_000, 600)), { fiveHour: 10, weekly: 70 }],
+      [
+        'both, in reverse positions',
+        usageBody(window(70, 604_800, 86_400), window(10, 18_000, 600)),
+        { fiveHour: 10, weekly: 70 },
+      ],
       ['neither', usageBody(null, null), {}],
     ])('%s', async (_name, body, expected) => {
       h.http.on(USAGE, () => json(200, body));
       const account = await h.probes.probe('acc_1');
       expect(account.usage?.fiveHour?.usedPercent).toBe(expected.fiveHour);
       expect(account.usage?.weekly?.usedPercent).toBe(expected.weekly);
-      expect(account.usage).toMatchObject({ source: 'probe', fetchedAt: FAKE_CLOCK_START, planType: 'plus', allowed: true });
+      expect(account.usage).toMatchObject({
+        source: 'probe',
+        fetchedAt: FAKE_CLOCK_START,
+        planType: 'plus',
+        allowed: true,
+      });
       expect(account.state.blockedUntil).toBeUndefined();
     });
 
@@ -62,7 +76,11 @@ describe('UsageProbeService', () => {
     });
 
     it('lifts a plan block when the probe says allowed:true', async () => {
-      h.accounts.setBlock('acc_1', { until: FAKE_CLOCK_START + 10 * INTERVAL, kind: 'plan', reason: 'usage_not_included' });
+      h.accounts.setBlock('acc_1', {
+        until: FAKE_CLOCK_START + 10 * INTERVAL,
+        kind: 'plan',
+        reason: 'usage_not_included',
+      });
       h.http.on(USAGE, () => json(200, usageBody(window(5, 18_000, 600), null)));
       expect((await h.probes.probe('acc_1')).state.blockKind).toBeUndefined();
     });
@@ -85,10 +103,14 @@ describe('UsageProbeService', () => {
 
     it('refreshes once and retries after a 401, then flags a second 401 for re-login', async () => {
       let usageCalls = 0;
-      h.http.on('/oauth/token', () => json(200, { access_token: 'access-2', refresh_token: 'refresh-2', expires_in: 3600 }));
+      h.http.on('/oauth/token', () =>
+        json(200, { access_token: 'access-2', refresh_token: 'refresh-2', expires_in: 3600 }),
+      );
       h.http.on(USAGE, (call) => {
         usageCalls += 1;
-        return call.auth?.accessToken === 'access-2' ? json(200, usageBody(window(1, 18_000, 600), null)) : json(401, {});
+        return call.auth?.accessToken === 'access-2'
+          ? json(200, usageBody(window(1, 18_000, 600), null))
+          : json(401, {});
       });
       await expect(h.probes.probe('acc_1')).resolves.toMatchObject({ accessToken: 'access-2' });
       expect(usageCalls).toBe(2);
@@ -135,7 +157,11 @@ describe('UsageProbeService', () => {
         [
           storedAccount({ id: 'acc_a' }),
           storedAccount({ id: 'acc_b', chatgptAccountId: 'ws-b' }),
-          storedAccount({ id: 'acc_reauth', chatgptAccountId: 'ws-c', state: { modelBlocks: {}, needsReauth: true, recentErrors: [] } }),
+          storedAccount({
+            id: 'acc_reauth',
+            chatgptAccountId: 'ws-c',
+            state: { modelBlocks: {}, needsReauth: true, recentErrors: [] },
+          }),
         ],
         { USAGE_REFRESH_INTERVAL_MS: String(INTERVAL) },
       );

@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import type { AccountResponse, AccountsResponse, AccountView, ModelsAdminResponse, UsageRefreshResponse } from '@mcp/contracts';
+import type {
+  AccountResponse,
+  AccountsResponse,
+  AccountView,
+  ModelsAdminResponse,
+  UsageRefreshResponse,
+} from '@mcp/contracts';
 import { AccountsService, TokenService } from '@mcp/accounts';
 import { type E2eApp, eventually, startE2eApp } from './e2e-harness';
 
@@ -57,7 +63,13 @@ describe('AccountsModule against fake-chatgpt (e2e)', () => {
       const reply = await e.call<AccountsResponse>('GET', '/admin/accounts');
       expect(reply.status).toBe(200);
       const listed = reply.body.accounts.find((a) => a.id === account.id);
-      expect(listed).toMatchObject({ email: 'routes@example.com', label: 'Routes', hasRefreshToken: true, status: 'available', planType: 'plus' });
+      expect(listed).toMatchObject({
+        email: 'routes@example.com',
+        label: 'Routes',
+        hasRefreshToken: true,
+        status: 'available',
+        planType: 'plus',
+      });
       expect(listed).not.toHaveProperty('accessToken');
       expect(listed).not.toHaveProperty('refreshToken');
       expect(listed).not.toHaveProperty('idToken');
@@ -69,7 +81,11 @@ describe('AccountsModule against fake-chatgpt (e2e)', () => {
       const missing = await e.call<ErrorBody>('POST', '/admin/accounts', { email: 'not-an-email', enabled: 'yes' });
       expect(missing.status).toBe(400);
       expect(missing.body.message).toEqual(
-        expect.arrayContaining([expect.stringMatching(/accessToken/), expect.stringMatching(/email/), expect.stringMatching(/enabled/)]),
+        expect.arrayContaining([
+          expect.stringMatching(/accessToken/),
+          expect.stringMatching(/email/),
+          expect.stringMatching(/enabled/),
+        ]),
       );
       const unknown = await e.call<ErrorBody>('POST', '/admin/accounts', { accessToken: 'x', password: 'y' });
       expect(unknown.status).toBe(400);
@@ -80,7 +96,11 @@ describe('AccountsModule against fake-chatgpt (e2e)', () => {
       const again = await e.call<AccountResponse>('POST', '/admin/accounts', { accessToken, refreshToken, idToken });
       expect(again.status).toBe(200);
       expect(again.body.account.id).toBe(account.id);
-      expect((await e.call<AccountsResponse>('GET', '/admin/accounts')).body.accounts.filter((a) => a.email === 'routes@example.com')).toHaveLength(1);
+      expect(
+        (await e.call<AccountsResponse>('GET', '/admin/accounts')).body.accounts.filter(
+          (a) => a.email === 'routes@example.com',
+        ),
+      ).toHaveLength(1);
     });
 
     it('PATCH /admin/accounts/:id: 401, 400, 200 and 404', async () => {
@@ -183,8 +203,13 @@ describe('AccountsModule against fake-chatgpt (e2e)', () => {
 
       const tokens = e.app.get(TokenService);
       const direct = accounts.flatMap((a) => Array.from({ length: 20 }, () => tokens.accessToken(a.id)));
-      const viaApi = accounts.flatMap((a) => Array.from({ length: 3 }, () => e.call('POST', `/admin/accounts/${a.id}/refresh-usage`)));
-      const [fresh, replies] = await Promise.all([Promise.all(direct), Promise.all([...viaApi, e.call('POST', '/admin/usage/refresh')])]);
+      const viaApi = accounts.flatMap((a) =>
+        Array.from({ length: 3 }, () => e.call('POST', `/admin/accounts/${a.id}/refresh-usage`)),
+      );
+      const [fresh, replies] = await Promise.all([
+        Promise.all(direct),
+        Promise.all([...viaApi, e.call('POST', '/admin/usage/refresh')]),
+      ]);
 
       expect(replies.map((r) => r.status)).toEqual(replies.map(() => 200));
       expect(new Set(fresh).size).toBe(3);
@@ -207,10 +232,17 @@ describe('AccountsModule against fake-chatgpt (e2e)', () => {
       expect(probe.status).toBe(502);
       expect(probe.body.message).toMatch(/needs a new login/);
 
-      const view = (await e.call<AccountsResponse>('GET', '/admin/accounts')).body.accounts.find((a) => a.id === revoked.id);
+      const view = (await e.call<AccountsResponse>('GET', '/admin/accounts')).body.accounts.find(
+        (a) => a.id === revoked.id,
+      );
       expect(view).toMatchObject({ status: 'needs_reauth', state: { needsReauth: true } });
       expect(view?.state.lastError).toMatch(/refresh_token_invalidated/);
-      expect(e.app.get(AccountsService).usable().map((a) => a.id)).not.toContain(revoked.id);
+      expect(
+        e.app
+          .get(AccountsService)
+          .usable()
+          .map((a) => a.id),
+      ).not.toContain(revoked.id);
 
       e.fake.resetCounters();
       const all = await e.call<UsageRefreshResponse>('POST', '/admin/usage/refresh');

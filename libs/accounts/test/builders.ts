@@ -13,7 +13,10 @@ export interface IdentityClaims {
 }
 
 /** An id_token / access token pair with the §8.4 claims. */
-export function tokensFor(claims: IdentityClaims, tag = 'a'): { accessToken: string; idToken: string; refreshToken: string } {
+export function tokensFor(
+  claims: IdentityClaims,
+  tag = 'a',
+): { accessToken: string; idToken: string; refreshToken: string } {
   const auth = {
     chatgpt_account_id: claims.accountId,
     chatgpt_user_id: claims.userId,

@@ -19,7 +19,12 @@ export interface E2eApp {
   config: AppConfig;
   /** Every response body the admin API sent, for the "no token in any response" check. */
   bodies: string[];
-  call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, opts?: { auth?: boolean }): Promise<ApiReply<T>>;
+  call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts?: { auth?: boolean },
+  ): Promise<ApiReply<T>>;
   close(): Promise<void>;
 }
 

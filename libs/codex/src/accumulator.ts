@@ -80,7 +80,7 @@ export class ResponseAccumulator {
       case EVENTS.itemAdded:
       case EVENTS.itemDone:
         return this.onItem(type, data);
-      case 'response.content_part.added':
+      case EVENTS.contentPartAdded:
         return this.onPartAdded(data);
       case EVENTS.textDelta:
       case EVENTS.refusalDelta:

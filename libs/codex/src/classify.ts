@@ -1,5 +1,11 @@
 import type { UsageSnapshot } from '@mcp/contracts';
-import { CODEX_HEADER_PREFIX, DEFAULT_LIMIT_FAMILY, HEADERS, UPSTREAM_CODES as C } from './constants';
+import {
+  CODEX_HEADER_PREFIX,
+  DEFAULT_LIMIT_FAMILY,
+  HEADERS,
+  limitFamilyHeaderPrefix,
+  UPSTREAM_CODES as C,
+} from './constants';
 import { headerGetter, parseRetryAfter, type HeaderGetter, type HeaderSource } from './headers';
 import { epochToMs, finiteNumber, isRecord, nonEmptyString, tryParseJson, type JsonObject } from './json';
 import { readHeaderWindows, windowsOf } from './usage';
@@ -118,7 +124,10 @@ function quotaResetAt(
   if (f.resetsAt !== undefined && f.resetsAt > now) return f.resetsAt;
   if (f.resetsInSeconds !== undefined && f.resetsInSeconds > 0) return now + Math.round(f.resetsInSeconds * 1000);
   const family = activeFamily(get);
-  const prefixes = [CODEX_HEADER_PREFIX, ...(family && family !== DEFAULT_LIMIT_FAMILY ? [`x-${family}-`] : [])];
+  const prefixes = [
+    CODEX_HEADER_PREFIX,
+    ...(family && family !== DEFAULT_LIMIT_FAMILY ? [limitFamilyHeaderPrefix(family)] : []),
+  ];
   const headerWindows = prefixes.flatMap((p) => readHeaderWindows(get, p, now)).filter((w) => w.usedPercent >= 100);
   const fromHeaders = latestExhaustedReset(
     headerWindows.map((w) => w.resetAt),
@@ -142,6 +151,13 @@ function excerpt(input: UpstreamErrorInput): string | undefined {
   return text === undefined || text === '' ? undefined : text.slice(0, BODY_EXCERPT);
 }
 
+/** The parsed body when given, else the text as JSON, else the text itself (an HTML page, a plain message). */
+function parsedBody(input: UpstreamErrorInput): unknown {
+  if (input.body !== undefined) return input.body;
+  if (input.bodyText === undefined) return undefined;
+  return tryParseJson(input.bodyText) ?? input.bodyText;
+}
+
 function rateLimitDelay(get: HeaderGetter, message: string | undefined, now: number, cfg: ClassifyConfig): number {
   const header = parseRetryAfter(get(HEADERS.retryAfter), now);
   if (header !== undefined && header > 0) return header;
@@ -152,13 +168,7 @@ function rateLimitDelay(get: HeaderGetter, message: string | undefined, now: num
 export function classifyUpstreamError(input: UpstreamErrorInput): UpstreamFailure {
   const { status, now } = input;
   const cfg = input.cfg ?? input.config ?? DEFAULT_CONFIG;
-  const parsed =
-    input.body !== undefined
-      ? input.body
-      : input.bodyText !== undefined
-        ? (tryParseJson(input.bodyText) ?? input.bodyText)
-        : undefined;
-  const f = errorFields(parsed);
+  const f = errorFields(parsedBody(input));
   const get = headerGetter(input.headers);
   const base = { status, code: f.code ?? f.type ?? null, message: f.message ?? `Upstream HTTP ${status}` };
   const body = excerpt(input);

@@ -59,6 +59,26 @@ export const JWT_PROFILE_CLAIM = 'https://api.openai.com/profile';
 /** x-codex-* quota headers (§4.3). A per-model family uses `x-<family>-` with the same suffixes. */
 export const CODEX_HEADER_PREFIX = 'x-codex-';
 export const DEFAULT_LIMIT_FAMILY = 'codex';
+/** The header prefix of a per-model limit family named by x-codex-active-limit. */
+export function limitFamilyHeaderPrefix(family: string): string {
+  return `x-${family}-`;
+}
+export const QUOTA_WINDOW_POSITIONS = ['primary', 'secondary'] as const;
+/** Suffixes after `<prefix><position>-`. */
+export const QUOTA_WINDOW_HEADERS = {
+  usedPercent: 'used-percent',
+  windowMinutes: 'window-minutes',
+  resetAt: 'reset-at',
+  resetAfterSeconds: 'reset-after-seconds',
+} as const;
+/** Suffixes after `x-codex-`. */
+export const QUOTA_ACCOUNT_HEADERS = {
+  planType: 'plan-type',
+  activeLimit: 'active-limit',
+  creditsHasCredits: 'credits-has-credits',
+  creditsUnlimited: 'credits-unlimited',
+  creditsBalance: 'credits-balance',
+} as const;
 
 /** Window lengths that identify a window, never its position (§4.3, §6). */
 export const FIVE_HOUR_SECONDS = 18_000;
@@ -89,6 +109,7 @@ export const EVENTS = {
   inProgress: 'response.in_progress',
   itemAdded: 'response.output_item.added',
   itemDone: 'response.output_item.done',
+  contentPartAdded: 'response.content_part.added',
   textDelta: 'response.output_text.delta',
   textDone: 'response.output_text.done',
   annotationAdded: 'response.output_text.annotation.added',

@@ -1,5 +1,13 @@
 import type { Credits, UsageSnapshot, UsageWindow } from '@mcp/contracts';
-import { CODEX_HEADER_PREFIX, EVENTS, FIVE_HOUR_SECONDS, HEADERS, WEEKLY_SECONDS } from './constants';
+import {
+  CODEX_HEADER_PREFIX,
+  EVENTS,
+  FIVE_HOUR_SECONDS,
+  QUOTA_ACCOUNT_HEADERS as A,
+  QUOTA_WINDOW_HEADERS as W,
+  QUOTA_WINDOW_POSITIONS,
+  WEEKLY_SECONDS,
+} from './constants';
 import { headerGetter, type HeaderGetter, type HeaderSource } from './headers';
 import { epochToMs, finiteNumber, isRecord, looseBoolean, nonEmptyString } from './json';
 
@@ -80,32 +88,26 @@ export function parseWhamUsage(body: unknown, now: number): UsageSnapshot | unde
 /** The windows a header family (`x-codex-` or `x-<family>-`) announces, identified by minutes (§4.3). */
 export function readHeaderWindows(get: HeaderGetter, prefix: string, now: number): UsageWindow[] {
   const windows: UsageWindow[] = [];
-  for (const position of ['primary', 'secondary']) {
-    const base = `${prefix}${position}-`;
-    const minutes = finiteNumber(get(`${base}window-minutes`));
-    const used = finiteNumber(get(`${base}used-percent`));
+  for (const position of QUOTA_WINDOW_POSITIONS) {
+    const header = (suffix: string) => get(`${prefix}${position}-${suffix}`);
+    const minutes = finiteNumber(header(W.windowMinutes));
+    const used = finiteNumber(header(W.usedPercent));
     if (minutes === undefined || minutes <= 0 || used === undefined) continue;
-    windows.push(makeWindow(used, minutes * 60, get(`${base}reset-at`), get(`${base}reset-after-seconds`), now));
+    windows.push(makeWindow(used, minutes * 60, header(W.resetAt), header(W.resetAfterSeconds), now));
   }
   return windows;
 }
 
+/** Any of these present means the response carries x-codex quota data. */
 const CODEX_HEADER_SUFFIXES = [
-  'primary-used-percent',
-  'secondary-used-percent',
-  'primary-window-minutes',
-  'secondary-window-minutes',
-  'plan-type',
-  'active-limit',
-  'credits-has-credits',
-  'credits-unlimited',
-  'credits-balance',
+  ...QUOTA_WINDOW_POSITIONS.flatMap((p) => [`${p}-${W.usedPercent}`, `${p}-${W.windowMinutes}`]),
+  ...Object.values(A),
 ];
 
 function headerCredits(get: HeaderGetter): Credits | undefined {
-  const has = looseBoolean(get(`${CODEX_HEADER_PREFIX}credits-has-credits`));
-  const unlimited = looseBoolean(get(`${CODEX_HEADER_PREFIX}credits-unlimited`));
-  const balance = get(`${CODEX_HEADER_PREFIX}credits-balance`);
+  const has = looseBoolean(get(`${CODEX_HEADER_PREFIX}${A.creditsHasCredits}`));
+  const unlimited = looseBoolean(get(`${CODEX_HEADER_PREFIX}${A.creditsUnlimited}`));
+  const balance = get(`${CODEX_HEADER_PREFIX}${A.creditsBalance}`);
   if (has === undefined && unlimited === undefined && balance === undefined) return undefined;
   return { hasCredits: has ?? false, unlimited: unlimited ?? false, balance: balance ?? null };
 }
@@ -118,8 +120,8 @@ export function parseCodexHeaders(headers: HeaderSource | undefined, now: number
     { fetchedAt: now, source: 'headers' },
     {
       ...slotWindows(readHeaderWindows(get, CODEX_HEADER_PREFIX, now)),
-      planType: get(HEADERS.planType),
-      activeLimit: get(HEADERS.activeLimit),
+      planType: get(`${CODEX_HEADER_PREFIX}${A.planType}`),
+      activeLimit: get(`${CODEX_HEADER_PREFIX}${A.activeLimit}`),
       credits: headerCredits(get),
     },
   );

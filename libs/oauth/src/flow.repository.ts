@@ -28,7 +28,9 @@ export class FileFlowRepository extends FlowRepository {
     const doc = await this.store.read();
     if (doc === undefined) return [];
     if (doc.version !== 1 || !Array.isArray(doc.flows)) {
-      throw new Error(`${this.config.oauthStatePath} is not an OAuth state document ({version:1, flows:[…]}); left untouched`);
+      throw new Error(
+        `${this.config.oauthStatePath} is not an OAuth state document ({version:1, flows:[…]}); left untouched`,
+      );
     }
     return doc.flows;
   }

@@ -5,7 +5,15 @@ const NOW = Date.UTC(2025, 0, 15, 12);
 const HOUR = 3_600_000;
 
 function flow(id: string, parts: Partial<OAuthFlow> = {}): OAuthFlow {
-  return { id, method: 'browser', status: 'pending', codeVerifier: `verifier-${id}`, createdAt: NOW - HOUR, expiresAt: NOW + HOUR, ...parts };
+  return {
+    id,
+    method: 'browser',
+    status: 'pending',
+    codeVerifier: `verifier-${id}`,
+    createdAt: NOW - HOUR,
+    expiresAt: NOW + HOUR,
+    ...parts,
+  };
 }
 
 describe('PKCE', () => {
@@ -18,7 +26,9 @@ describe('PKCE', () => {
   });
 
   it('matches the RFC 7636 example', () => {
-    expect(pkceChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+    expect(pkceChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe(
+      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    );
   });
 });
 

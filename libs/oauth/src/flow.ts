@@ -29,7 +29,12 @@ export function toFlowView(flow: OAuthFlow): OAuthFlowView {
 }
 
 /** Moves a flow to a final status; the verifier is no longer needed, so it is dropped. */
-export function finishFlow(flow: OAuthFlow, status: Exclude<OAuthFlowStatus, 'pending'>, now: number, error?: string): void {
+export function finishFlow(
+  flow: OAuthFlow,
+  status: Exclude<OAuthFlowStatus, 'pending'>,
+  now: number,
+  error?: string,
+): void {
   flow.status = status;
   flow.completedAt = now;
   delete flow.codeVerifier;
@@ -49,7 +54,9 @@ export function tidyFlows(flows: OAuthFlow[], now: number): { flows: OAuthFlow[]
     }
   }
   const kept = flows
-    .filter((flow) => flow.status === 'pending' || now - (flow.completedAt ?? flow.expiresAt) <= FINISHED_FLOW_RETENTION_MS)
+    .filter(
+      (flow) => flow.status === 'pending' || now - (flow.completedAt ?? flow.expiresAt) <= FINISHED_FLOW_RETENTION_MS,
+    )
     .sort((a, b) => b.createdAt - a.createdAt)
     .slice(0, MAX_FLOWS);
   if (kept.length !== flows.length) changed = true;

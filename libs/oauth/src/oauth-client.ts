@@ -16,7 +16,11 @@ import { OAuthUpstreamError } from './errors';
 const AUTH_TIMEOUT_MS = 20_000;
 const DEFAULT_DEVICE_INTERVAL_S = 5;
 const DEFAULT_DEVICE_TTL_S = 900;
-const PENDING_CODES = new Set(['deviceauth_authorization_pending', 'authorization_pending', 'deviceauth_authorization_unknown']);
+const PENDING_CODES = new Set([
+  'deviceauth_authorization_pending',
+  'authorization_pending',
+  'deviceauth_authorization_unknown',
+]);
 const EXPIRED_CODES = new Set(['deviceauth_expired', 'expired_token']);
 
 export interface DeviceCode {
@@ -67,7 +71,11 @@ export class OAuthClient {
 
   async requestDeviceCode(): Promise<DeviceCode> {
     const response = await this.send(() =>
-      this.http.postJson(this.config.oauthDeviceAuthorizationUrl, { client_id: this.config.oauthClientId }, { timeoutMs: AUTH_TIMEOUT_MS }),
+      this.http.postJson(
+        this.config.oauthDeviceAuthorizationUrl,
+        { client_id: this.config.oauthClientId },
+        { timeoutMs: AUTH_TIMEOUT_MS },
+      ),
     );
     if (!isSuccess(response)) {
       throw new OAuthUpstreamError(`The device-code endpoint refused the request (${describeTokenFailure(response)})`);
@@ -75,7 +83,8 @@ export class OAuthClient {
     const body = isRecord(response.body) ? response.body : {};
     const deviceAuthId = nonEmptyString(body['device_auth_id']);
     const userCode = nonEmptyString(body['user_code']) ?? nonEmptyString(body['usercode']);
-    if (!deviceAuthId || !userCode) throw new OAuthUpstreamError('The device-code endpoint answered without a user code');
+    if (!deviceAuthId || !userCode)
+      throw new OAuthUpstreamError('The device-code endpoint answered without a user code');
     return {
       deviceAuthId,
       userCode,

@@ -38,7 +38,13 @@ class FakeOAuthClient {
   }
 
   async requestDeviceCode(): Promise<DeviceCode> {
-    return { deviceAuthId: 'deviceauth_1', userCode: 'ABCD-1234', intervalSeconds: 5, expiresAt: FAKE_CLOCK_START + 900_000, verificationUrl: 'https://auth.test/device' };
+    return {
+      deviceAuthId: 'deviceauth_1',
+      userCode: 'ABCD-1234',
+      intervalSeconds: 5,
+      expiresAt: FAKE_CLOCK_START + 900_000,
+      verificationUrl: 'https://auth.test/device',
+    };
   }
 
   async pollDevice(): Promise<DevicePoll> {
@@ -139,10 +145,18 @@ describe('OAuthService', () => {
     const started = await oauth.start({ method: 'device' });
     client.polls.push({ kind: 'slow_down' }, { kind: 'approved', code: 'ac_dev', codeVerifier: 'device-verifier' });
 
-    await expect(oauth.pollDevice(started.flowId)).resolves.toEqual({ ok: true, status: 'pending', intervalSeconds: 10 });
+    await expect(oauth.pollDevice(started.flowId)).resolves.toEqual({
+      ok: true,
+      status: 'pending',
+      intervalSeconds: 10,
+    });
     const done = await oauth.pollDevice(started.flowId);
     expect(done.status).toBe('success');
-    expect(client.exchanged[0]).toEqual({ code: 'ac_dev', verifier: 'device-verifier', redirectUri: config.oauthDeviceRedirectUri });
+    expect(client.exchanged[0]).toEqual({
+      code: 'ac_dev',
+      verifier: 'device-verifier',
+      redirectUri: config.oauthDeviceRedirectUri,
+    });
     await expect(oauth.pollDevice(started.flowId)).resolves.toMatchObject({ status: 'success' });
     expect(client.exchanged).toHaveLength(1);
   });

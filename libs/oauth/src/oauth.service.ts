@@ -107,7 +107,9 @@ export class OAuthService implements OnModuleInit {
       );
     }
     if (pasted.error !== undefined) {
-      throw new OAuthInputError(`The sign-in failed at OpenAI (error=${pasted.error}${pasted.errorDescription ? `: ${pasted.errorDescription}` : ''})`);
+      throw new OAuthInputError(
+        `The sign-in failed at OpenAI (error=${pasted.error}${pasted.errorDescription ? `: ${pasted.errorDescription}` : ''})`,
+      );
     }
     if (pasted.code === undefined) {
       throw new OAuthInputError(
@@ -116,7 +118,9 @@ export class OAuthService implements OnModuleInit {
     }
     const code = pasted.code;
     return this.exclusive(flow, async () => {
-      const tokens = await this.exchange(flow, () => this.client.exchangeCode(code, flow.codeVerifier ?? '', this.config.oauthRedirectUri));
+      const tokens = await this.exchange(flow, () =>
+        this.client.exchangeCode(code, flow.codeVerifier ?? '', this.config.oauthRedirectUri),
+      );
       return this.finish(flow, tokens);
     });
   }
@@ -125,7 +129,8 @@ export class OAuthService implements OnModuleInit {
   async pollDevice(flowId: string): Promise<OAuthDevicePollResponse> {
     await this.tidy();
     const flow = this.find(flowId);
-    if (flow.method !== 'device') throw new OAuthInputError('This is a browser login: complete it by pasting the redirect URL');
+    if (flow.method !== 'device')
+      throw new OAuthInputError('This is a browser login: complete it by pasting the redirect URL');
     if (flow.status === 'success' && flow.accountId !== undefined) {
       const account = this.accounts.get(flow.accountId);
       if (account) return { ok: true, status: 'success', account: toAccountView(account, this.clock.now()) };
@@ -207,7 +212,8 @@ export class OAuthService implements OnModuleInit {
   }
 
   private exclusive<T>(flow: OAuthFlow, work: () => Promise<T>): Promise<T> {
-    if (this.busy.has(flow.id)) return Promise.reject(new FlowClosedError('This login attempt is already being completed'));
+    if (this.busy.has(flow.id))
+      return Promise.reject(new FlowClosedError('This login attempt is already being completed'));
     const running = work().finally(() => this.busy.delete(flow.id));
     this.busy.set(flow.id, running);
     return running;
@@ -217,7 +223,9 @@ export class OAuthService implements OnModuleInit {
     if (flow.status === 'expired' || this.clock.now() > flow.expiresAt) throw new FlowExpiredError();
     if (flow.status === 'success') throw new FlowClosedError('This login attempt was already completed');
     if (flow.status === 'error') {
-      throw new FlowClosedError(`This login attempt already failed (${flow.error ?? 'unknown error'}): start a new login`);
+      throw new FlowClosedError(
+        `This login attempt already failed (${flow.error ?? 'unknown error'}): start a new login`,
+      );
     }
   }
 

@@ -48,7 +48,12 @@ export interface OAuthE2e {
   clock: ShiftableClock;
   logs: RecordingLogger;
   bodies: string[];
-  call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, opts?: { auth?: boolean }): Promise<ApiReply<T>>;
+  call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts?: { auth?: boolean },
+  ): Promise<ApiReply<T>>;
   close(): Promise<void>;
 }
 
@@ -89,7 +94,11 @@ export async function startOAuthE2e(): Promise<OAuthE2e> {
       const headers: Record<string, string> = {};
       if (opts.auth !== false) headers['authorization'] = `Bearer ${TEST_ADMIN_TOKEN}`;
       if (body !== undefined) headers['content-type'] = 'application/json';
-      const response = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const text = await response.text();
       bodies.push(text);
       return { status: response.status, body: (text ? JSON.parse(text) : undefined) as never, text };
@@ -106,6 +115,7 @@ export async function startOAuthE2e(): Promise<OAuthE2e> {
 export async function followAuthorize(authorizeUrl: string): Promise<string> {
   const response = await fetch(authorizeUrl, { redirect: 'manual' });
   const location = response.headers.get('location');
-  if (response.status !== 302 || !location) throw new Error(`authorize answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 302 || !location)
+    throw new Error(`authorize answered ${response.status}: ${await response.text()}`);
   return location;
 }

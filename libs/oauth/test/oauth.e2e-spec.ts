@@ -32,7 +32,9 @@ describe('OAuthModule against fake-chatgpt (e2e)', () => {
     const secrets = [
       ...accounts.accounts.flatMap((a) => [a['accessToken'], a['refreshToken'], a['idToken']]),
       ...flows.flows.map((f) => f['codeVerifier']),
-      ...Object.values(e.fake.counters().lastRequest).map((r) => String(r.headers['authorization'] ?? '').replace('Bearer ', '')),
+      ...Object.values(e.fake.counters().lastRequest).map((r) =>
+        String(r.headers['authorization'] ?? '').replace('Bearer ', ''),
+      ),
       ...codes,
     ].filter((s): s is string => typeof s === 'string' && s.length > 8);
     expect(secrets.length).toBeGreaterThan(10);
@@ -72,11 +74,18 @@ describe('OAuthModule against fake-chatgpt (e2e)', () => {
     for (const [i, paste] of pasteStyles.entries()) {
       const email = `user${i + 1}@example.com`;
       const started = await startBrowser({ email });
-      expect(started).toMatchObject({ ok: true, method: 'browser', expectedRedirectUri: 'http://localhost:1455/auth/callback' });
+      expect(started).toMatchObject({
+        ok: true,
+        method: 'browser',
+        expectedRedirectUri: 'http://localhost:1455/auth/callback',
+      });
       const location = await login(started.authorizeUrl);
       expect(location.startsWith('http://localhost:1455/auth/callback?')).toBe(true);
 
-      const done = await e.call<OAuthCompleteResponse>('POST', '/admin/oauth/complete', { flowId: started.flowId, ...paste(location, started.flowId) });
+      const done = await e.call<OAuthCompleteResponse>('POST', '/admin/oauth/complete', {
+        flowId: started.flowId,
+        ...paste(location, started.flowId),
+      });
       expect(done.status).toBe(200);
       expect(done.body.warning).toBeUndefined();
       expect(done.body.account).toMatchObject({ email, planType: 'plus', status: 'available', hasRefreshToken: true });
@@ -87,23 +96,44 @@ describe('OAuthModule against fake-chatgpt (e2e)', () => {
       expect(status.body.flow).not.toHaveProperty('codeVerifier');
     }
     expect(e.fake.counters().pkceVerified - before).toBe(3);
-    expect((await accounts()).map((a) => a.email).sort()).toEqual(['user1@example.com', 'user2@example.com', 'user3@example.com']);
+    expect((await accounts()).map((a) => a.email).sort()).toEqual([
+      'user1@example.com',
+      'user2@example.com',
+      'user3@example.com',
+    ]);
   });
 
   it('onboards an account by device code', async () => {
-    const started = (await e.call<DeviceStart>('POST', '/admin/oauth/start', { method: 'device', email: 'device@example.com' })).body;
-    expect(started).toMatchObject({ ok: true, method: 'device', verificationUrl: `${e.fake.url}/codex/device`, intervalSeconds: 5 });
+    const started = (
+      await e.call<DeviceStart>('POST', '/admin/oauth/start', { method: 'device', email: 'device@example.com' })
+    ).body;
+    expect(started).toMatchObject({
+      ok: true,
+      method: 'device',
+      verificationUrl: `${e.fake.url}/codex/device`,
+      intervalSeconds: 5,
+    });
     expect(started.userCode).toMatch(/^[A-Z]{4}-\d{4}$/);
 
-    const pending = await e.call<OAuthDevicePollResponse>('POST', '/admin/oauth/device/poll', { flowId: started.flowId });
+    const pending = await e.call<OAuthDevicePollResponse>('POST', '/admin/oauth/device/poll', {
+      flowId: started.flowId,
+    });
     expect(pending.body).toEqual({ ok: true, status: 'pending', intervalSeconds: 5 });
 
     const page = await fetch(`${started.verificationUrl}?user_code=${started.userCode}&email=device@example.com`);
     expect(page.status).toBe(200);
     const before = e.fake.counters().pkceVerified;
-    const done = await e.call<Extract<OAuthDevicePollResponse, { status: 'success' }>>('POST', '/admin/oauth/device/poll', { flowId: started.flowId });
+    const done = await e.call<Extract<OAuthDevicePollResponse, { status: 'success' }>>(
+      'POST',
+      '/admin/oauth/device/poll',
+      { flowId: started.flowId },
+    );
     expect(done.status).toBe(200);
-    expect(done.body).toMatchObject({ ok: true, status: 'success', account: { email: 'device@example.com', status: 'available' } });
+    expect(done.body).toMatchObject({
+      ok: true,
+      status: 'success',
+      account: { email: 'device@example.com', status: 'available' },
+    });
     expect(e.fake.counters().pkceVerified - before).toBe(1);
     expect((await accounts()).filter((a) => a.email === 'device@example.com')).toHaveLength(1);
   });
@@ -117,17 +147,26 @@ describe('OAuthModule against fake-chatgpt (e2e)', () => {
     expect((await accounts()).find((a) => a.id === target.id)?.status).toBe('needs_reauth');
 
     const started = await startBrowser({ accountId: target.id, email: 'user1@example.com' });
-    const done = await e.call<OAuthCompleteResponse>('POST', '/admin/oauth/complete', { flowId: started.flowId, input: await login(started.authorizeUrl) });
+    const done = await e.call<OAuthCompleteResponse>('POST', '/admin/oauth/complete', {
+      flowId: started.flowId,
+      input: await login(started.authorizeUrl),
+    });
     expect(done.status).toBe(200);
     expect(done.body.account).toMatchObject({ id: target.id, status: 'available', state: { needsReauth: false } });
     expect((await accounts()).filter((a) => a.email === 'user1@example.com')).toHaveLength(1);
-    expect((await accounts())).toHaveLength(4);
+    expect(await accounts()).toHaveLength(4);
   });
 
   it('succeeds but says so when the login email differs from the one typed', async () => {
     const started = await startBrowser({ email: 'typed@example.com' });
-    const signedInElsewhere = started.authorizeUrl.replace('login_hint=typed%40example.com', 'login_hint=other%40example.com');
-    const done = await e.call<OAuthCompleteResponse>('POST', '/admin/oauth/complete', { flowId: started.flowId, input: await login(signedInElsewhere) });
+    const signedInElsewhere = started.authorizeUrl.replace(
+      'login_hint=typed%40example.com',
+      'login_hint=other%40example.com',
+    );
+    const done = await e.call<OAuthCompleteResponse>('POST', '/admin/oauth/complete', {
+      flowId: started.flowId,
+      input: await login(signedInElsewhere),
+    });
     expect(done.status).toBe(200);
     expect(done.body.account.email).toBe('other@example.com');
     expect(done.body.warning).toMatch(/other@example\.com.*typed@example\.com/);
@@ -138,10 +177,15 @@ describe('OAuthModule against fake-chatgpt (e2e)', () => {
       const first = await startBrowser({ email: 'user2@example.com' });
       const second = await startBrowser({ email: 'user2@example.com' });
       const location = await login(first.authorizeUrl);
-      const reply = await e.call<ErrorBody>('POST', '/admin/oauth/complete', { flowId: second.flowId, input: location });
+      const reply = await e.call<ErrorBody>('POST', '/admin/oauth/complete', {
+        flowId: second.flowId,
+        input: location,
+      });
       expect(reply.status).toBe(400);
       expect(reply.body.message).toMatch(/state mismatch/);
-      expect((await e.call<OAuthStatusResponse>('GET', `/admin/oauth/status/${second.flowId}`)).body.flow.status).toBe('pending');
+      expect((await e.call<OAuthStatusResponse>('GET', `/admin/oauth/status/${second.flowId}`)).body.flow.status).toBe(
+        'pending',
+      );
     });
 
     it('400 with a plain explanation for error=access_denied', async () => {
@@ -149,14 +193,20 @@ describe('OAuthModule against fake-chatgpt (e2e)', () => {
       e.fake.options.denyNextLogin = true;
       const location = await login(started.authorizeUrl);
       expect(location).toContain('error=access_denied');
-      const reply = await e.call<ErrorBody>('POST', '/admin/oauth/complete', { flowId: started.flowId, input: location });
+      const reply = await e.call<ErrorBody>('POST', '/admin/oauth/complete', {
+        flowId: started.flowId,
+        input: location,
+      });
       expect(reply.status).toBe(400);
       expect(reply.body.message).toMatch(/denied at OpenAI.*approve access/);
     });
 
     it('400 when the input holds no code', async () => {
       const started = await startBrowser({});
-      const reply = await e.call<ErrorBody>('POST', '/admin/oauth/complete', { flowId: started.flowId, input: 'http://localhost:1455/auth/callback' });
+      const reply = await e.call<ErrorBody>('POST', '/admin/oauth/complete', {
+        flowId: started.flowId,
+        input: 'http://localhost:1455/auth/callback',
+      });
       expect(reply.status).toBe(400);
       expect(reply.body.message).toMatch(/No authorization code/);
     });
@@ -172,14 +222,22 @@ describe('OAuthModule against fake-chatgpt (e2e)', () => {
 
       const started = await startBrowser({ email: 'user2@example.com' });
       const location = await login(started.authorizeUrl);
-      expect((await e.call('POST', '/admin/oauth/complete', { flowId: started.flowId, input: location })).status).toBe(200);
-      const twice = await e.call<ErrorBody>('POST', '/admin/oauth/complete', { flowId: started.flowId, input: location });
+      expect((await e.call('POST', '/admin/oauth/complete', { flowId: started.flowId, input: location })).status).toBe(
+        200,
+      );
+      const twice = await e.call<ErrorBody>('POST', '/admin/oauth/complete', {
+        flowId: started.flowId,
+        input: location,
+      });
       expect(twice.status).toBe(409);
 
       const stale = await startBrowser({ email: 'user2@example.com' });
       e.clock.offset += e.config.oauthFlowTtlMs + 1000;
       try {
-        const expired = await e.call<ErrorBody>('POST', '/admin/oauth/complete', { flowId: stale.flowId, input: 'code=abc' });
+        const expired = await e.call<ErrorBody>('POST', '/admin/oauth/complete', {
+          flowId: stale.flowId,
+          input: 'code=abc',
+        });
         expect(expired.status).toBe(410);
         expect(expired.body.message).toMatch(/expired/);
       } finally {
@@ -206,7 +264,9 @@ describe('OAuthModule against fake-chatgpt (e2e)', () => {
       const browser = await startBrowser({});
       const device = (await e.call<DeviceStart>('POST', '/admin/oauth/start', { method: 'device' })).body;
       expect((await e.call('POST', '/admin/oauth/device/poll', { flowId: browser.flowId })).status).toBe(400);
-      expect((await e.call('POST', '/admin/oauth/complete', { flowId: device.flowId, input: 'code=abc' })).status).toBe(400);
+      expect((await e.call('POST', '/admin/oauth/complete', { flowId: device.flowId, input: 'code=abc' })).status).toBe(
+        400,
+      );
       expect((await e.call('POST', '/admin/oauth/start', { accountId: 'acc_missing' })).status).toBe(404);
     });
   });
@@ -231,7 +291,9 @@ describe('OAuthModule against fake-chatgpt (e2e)', () => {
 
     it('GET /admin/oauth/status/:flowId', async () => {
       const started = await startBrowser({});
-      expect((await e.call('GET', `/admin/oauth/status/${started.flowId}`, undefined, { auth: false })).status).toBe(401);
+      expect((await e.call('GET', `/admin/oauth/status/${started.flowId}`, undefined, { auth: false })).status).toBe(
+        401,
+      );
       expect((await e.call<AccountResponse>('GET', `/admin/oauth/status/${started.flowId}`)).status).toBe(200);
     });
   });

@@ -32,6 +32,8 @@ function requestIdMiddleware(req: Request, res: Response, next: NextFunction): v
 })
 export class ProxyModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(requestIdMiddleware).forRoutes(ModelsController, ResponsesController, ChatController, V1FallbackController);
+    consumer
+      .apply(requestIdMiddleware)
+      .forRoutes(ModelsController, ResponsesController, ChatController, V1FallbackController);
   }
 }

@@ -1,7 +1,8 @@
 import type { Block, UsageSnapshot } from '@mcp/contracts';
 import { exhaustion } from './routing-account';
 
-export type FailureKind = 'quota' | 'plan' | 'rate_limit' | 'model_ineligible' | 'auth' | 'account' | 'transient' | 'client';
+export type FailureKind =
+  'quota' | 'plan' | 'rate_limit' | 'model_ineligible' | 'auth' | 'account' | 'transient' | 'client';
 
 /** The fields of @mcp/codex's `UpstreamFailure` that decide a block (structurally compatible). */
 export interface RoutingFailure {

@@ -18,7 +18,11 @@ interface EligibilityCase {
 const cases: EligibilityCase[] = [
   { name: 'a plain enabled account is a candidate', account: account('a'), code: 'ok' },
   { name: 'a disabled account is not', account: account('a', { enabled: false }), code: 'disabled' },
-  { name: 'an account needing re-login is not', account: account('a', { state: { needsReauth: true } }), code: 'needs_reauth' },
+  {
+    name: 'an account needing re-login is not',
+    account: account('a', { state: { needsReauth: true } }),
+    code: 'needs_reauth',
+  },
   {
     name: 'an account blocked until later is not',
     account: account('a', { state: { blockedUntil: NOW + 1, blockKind: 'quota', blockReason: 'usage_limit_reached' } }),
@@ -32,24 +36,32 @@ const cases: EligibilityCase[] = [
   },
   {
     name: 'a cooldown on this model skips the account for this model',
-    account: account('a', { state: { modelBlocks: { [MODEL]: { until: NOW + HOUR, kind: 'transient', reason: '502' } } } }),
+    account: account('a', {
+      state: { modelBlocks: { [MODEL]: { until: NOW + HOUR, kind: 'transient', reason: '502' } } },
+    }),
     code: 'model_blocked',
     until: NOW + HOUR,
   },
   {
     name: 'a cooldown on another model does not',
-    account: account('a', { state: { modelBlocks: { 'gpt-5-codex': { until: NOW + HOUR, kind: 'ineligible', reason: '' } } } }),
+    account: account('a', {
+      state: { modelBlocks: { 'gpt-5-codex': { until: NOW + HOUR, kind: 'ineligible', reason: '' } } },
+    }),
     code: 'ok',
   },
   {
     name: 'a spent window blocks until its reset',
-    account: account('a', { usage: usage(NOW, { fiveHour: fiveHour(100, NOW + HOUR), weekly: weekly(60, NOW + DAY) }) }),
+    account: account('a', {
+      usage: usage(NOW, { fiveHour: fiveHour(100, NOW + HOUR), weekly: weekly(60, NOW + DAY) }),
+    }),
     code: 'window_exhausted',
     until: NOW + HOUR,
   },
   {
     name: 'two spent windows block until the later reset',
-    account: account('a', { usage: usage(NOW, { fiveHour: fiveHour(100, NOW + HOUR), weekly: weekly(100, NOW + DAY) }) }),
+    account: account('a', {
+      usage: usage(NOW, { fiveHour: fiveHour(100, NOW + HOUR), weekly: weekly(100, NOW + DAY) }),
+    }),
     code: 'window_exhausted',
     until: NOW + DAY,
   },
@@ -60,7 +72,9 @@ const cases: EligibilityCase[] = [
   },
   {
     name: 'limitReached with no window at 100 % uses the latest known reset',
-    account: account('a', { usage: usage(NOW, { fiveHour: fiveHour(97, NOW + HOUR), weekly: weekly(80, NOW + 2 * DAY), limitReached: true }) }),
+    account: account('a', {
+      usage: usage(NOW, { fiveHour: fiveHour(97, NOW + HOUR), weekly: weekly(80, NOW + 2 * DAY), limitReached: true }),
+    }),
     code: 'window_exhausted',
     until: NOW + 2 * DAY,
   },
@@ -70,7 +84,12 @@ const cases: EligibilityCase[] = [
     modelAccounts: ['b'],
     code: 'not_in_catalogue',
   },
-  { name: 'a catalogue listing the account lets it through', account: account('a'), modelAccounts: ['a', 'b'], code: 'ok' },
+  {
+    name: 'a catalogue listing the account lets it through',
+    account: account('a'),
+    modelAccounts: ['a', 'b'],
+    code: 'ok',
+  },
   { name: 'an account tried earlier in this request is not', account: account('a'), excluded: ['a'], code: 'excluded' },
 ];
 
@@ -86,22 +105,39 @@ describe('eligibility (PROTOCOL §7.1)', () => {
   });
 
   it('asks the caller to record a quota block for a spent window, with a readable reason', () => {
-    const result = eligibility(account('a', { usage: usage(NOW, { fiveHour: fiveHour(100, Date.UTC(2025, 0, 15, 14)) }) }), MODEL, NOW, null);
+    const result = eligibility(
+      account('a', { usage: usage(NOW, { fiveHour: fiveHour(100, Date.UTC(2025, 0, 15, 14)) }) }),
+      MODEL,
+      NOW,
+      null,
+    );
     expect(result).toMatchObject({
       ok: false,
-      record: { until: Date.UTC(2025, 0, 15, 14), kind: 'quota', reason: '5h window at 100% until 2025-01-15T14:00:00Z' },
+      record: {
+        until: Date.UTC(2025, 0, 15, 14),
+        kind: 'quota',
+        reason: '5h window at 100% until 2025-01-15T14:00:00Z',
+      },
     });
   });
 
   it('skips a spent window with an unknown reset without inventing a block', () => {
     const result = eligibility(account('a', { usage: usage(NOW, { weekly: weekly(100, null) }) }), MODEL, NOW, null);
-    expect(result).toMatchObject({ ok: false, code: 'window_exhausted', reason: 'weekly window at 100% (reset time unknown)' });
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'window_exhausted',
+      reason: 'weekly window at 100% (reset time unknown)',
+    });
     expect(result.ok === false && result.record).toBeFalsy();
   });
 
   it('reports "never for this model" before "not right now", so the error can say 404 rather than 429', () => {
     const both = account('a', {
-      state: { blockedUntil: NOW + HOUR, blockKind: 'quota', modelBlocks: { [MODEL]: { until: NOW + HOUR, kind: 'ineligible', reason: 'not in plan' } } },
+      state: {
+        blockedUntil: NOW + HOUR,
+        blockKind: 'quota',
+        modelBlocks: { [MODEL]: { until: NOW + HOUR, kind: 'ineligible', reason: 'not in plan' } },
+      },
     });
     expect(eligibility(both, MODEL, NOW, null)).toMatchObject({ code: 'model_blocked', blockKind: 'ineligible' });
     expect(eligibility(both, 'other', NOW, null)).toMatchObject({ code: 'blocked', blockKind: 'quota' });

@@ -2,13 +2,7 @@ import type { Block, BlockKind } from '@mcp/contracts';
 import { activeAccountBlock, activeModelBlock, exhaustion, isoSeconds, type RoutingAccount } from './routing-account';
 
 export type SkipCode =
-  | 'disabled'
-  | 'needs_reauth'
-  | 'blocked'
-  | 'model_blocked'
-  | 'window_exhausted'
-  | 'not_in_catalogue'
-  | 'excluded';
+  'disabled' | 'needs_reauth' | 'blocked' | 'model_blocked' | 'window_exhausted' | 'not_in_catalogue' | 'excluded';
 
 export interface Skip {
   ok: false;
@@ -47,7 +41,11 @@ export function eligibility(
   if (modelBlock?.kind === 'ineligible') return modelSkip(model, modelBlock);
   const block = activeAccountBlock(account, now);
   if (block) {
-    return { ...skip('blocked', `blocked (${block.kind}) until ${isoSeconds(block.until)}${suffix(block.reason)}`), until: block.until, blockKind: block.kind };
+    return {
+      ...skip('blocked', `blocked (${block.kind}) until ${isoSeconds(block.until)}${suffix(block.reason)}`),
+      until: block.until,
+      blockKind: block.kind,
+    };
   }
   if (modelBlock) return modelSkip(model, modelBlock);
   const spent = exhaustion(account.usage, now);

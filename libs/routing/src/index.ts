@@ -2,7 +2,14 @@
 export { RoutingModule } from './routing.module';
 export { RoutingService } from './routing.service';
 export type { ChooseOptions, RoutingDecision } from './routing.service';
-export { NoAccountAvailableError, accountReadyAt, explainNoAccount, formatDuration, noAccountMessage, soonestReset } from './no-account';
+export {
+  NoAccountAvailableError,
+  accountReadyAt,
+  explainNoAccount,
+  formatDuration,
+  noAccountMessage,
+  soonestReset,
+} from './no-account';
 export type { NoAccountDetails, NoAccountReason } from './no-account';
 export { eligibility } from './eligibility';
 export type { Eligibility, Skip, SkipCode } from './eligibility';

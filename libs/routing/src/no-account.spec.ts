@@ -1,10 +1,20 @@
 import { FAKE_CLOCK_START } from '@mcp/testing';
-import { explainNoAccount, formatDuration, NoAccountAvailableError, noAccountMessage, soonestReset } from './no-account';
+import {
+  explainNoAccount,
+  formatDuration,
+  NoAccountAvailableError,
+  noAccountMessage,
+  soonestReset,
+} from './no-account';
 import { account, DAY, fiveHour, HOUR, usage, weekly } from './testing/routing-fixtures';
 
 const NOW = FAKE_CLOCK_START;
 const MODEL = 'gpt-5.3-codex';
-const quotaBlock = (until: number) => ({ blockedUntil: until, blockKind: 'quota' as const, blockReason: 'usage_limit_reached' });
+const quotaBlock = (until: number) => ({
+  blockedUntil: until,
+  blockKind: 'quota' as const,
+  blockReason: 'usage_limit_reached',
+});
 
 describe('soonestReset (PROTOCOL §12.2)', () => {
   it('takes, per account, the later of its block end and its spent window reset, then the earliest account', () => {
@@ -12,14 +22,19 @@ describe('soonestReset (PROTOCOL §12.2)', () => {
       // Block ends in 1 h but the weekly window stays spent for 2 days: ready in 2 days.
       account('a', { state: quotaBlock(NOW + HOUR), usage: usage(NOW, { weekly: weekly(100, NOW + 2 * DAY) }) }),
       // Block outlasts the window: ready when the block ends.
-      account('b', { state: quotaBlock(NOW + 5 * HOUR), usage: usage(NOW, { fiveHour: fiveHour(100, NOW + 3 * HOUR) }) }),
+      account('b', {
+        state: quotaBlock(NOW + 5 * HOUR),
+        usage: usage(NOW, { fiveHour: fiveHour(100, NOW + 3 * HOUR) }),
+      }),
       account('c', { state: { modelBlocks: { [MODEL]: { until: NOW + 9 * HOUR, kind: 'rate_limit', reason: '' } } } }),
     ];
     expect(soonestReset(accounts, MODEL, NOW)).toBe(NOW + 5 * HOUR);
   });
 
   it('is undefined when no account says when it refills', () => {
-    expect(soonestReset([account('a', { usage: usage(NOW, { weekly: weekly(100, null) }) })], MODEL, NOW)).toBeUndefined();
+    expect(
+      soonestReset([account('a', { usage: usage(NOW, { weekly: weekly(100, null) }) })], MODEL, NOW),
+    ).toBeUndefined();
   });
 });
 
@@ -31,7 +46,11 @@ describe('explainNoAccount (PROTOCOL §7.5, §12.2)', () => {
 
   it('says needs_reauth when every enabled account needs a new login', () => {
     const result = explainNoAccount(
-      [account('a', { state: { needsReauth: true } }), account('b', { state: { needsReauth: true } }), account('c', { enabled: false })],
+      [
+        account('a', { state: { needsReauth: true } }),
+        account('b', { state: { needsReauth: true } }),
+        account('c', { enabled: false }),
+      ],
       MODEL,
       NOW,
       null,
@@ -40,7 +59,9 @@ describe('explainNoAccount (PROTOCOL §7.5, §12.2)', () => {
   });
 
   it('says model_unavailable when no account may serve the model', () => {
-    const ineligible = account('a', { state: { modelBlocks: { [MODEL]: { until: NOW + HOUR, kind: 'ineligible', reason: '' } } } });
+    const ineligible = account('a', {
+      state: { modelBlocks: { [MODEL]: { until: NOW + HOUR, kind: 'ineligible', reason: '' } } },
+    });
     expect(explainNoAccount([ineligible, account('b')], MODEL, NOW, ['c']).reason).toBe('model_unavailable');
   });
 
@@ -51,7 +72,12 @@ describe('explainNoAccount (PROTOCOL §7.5, §12.2)', () => {
       account('c', { usage: usage(NOW, { fiveHour: fiveHour(100, NOW + 3 * HOUR) }) }),
       account('d', { state: { needsReauth: true } }),
     ];
-    expect(explainNoAccount(accounts, MODEL, NOW, null)).toEqual({ reason: 'exhausted', model: MODEL, accountCount: 3, soonestResetAt: NOW + HOUR });
+    expect(explainNoAccount(accounts, MODEL, NOW, null)).toEqual({
+      reason: 'exhausted',
+      model: MODEL,
+      accountCount: 3,
+      soonestResetAt: NOW + HOUR,
+    });
   });
 
   it('says transient (never 429) as soon as one account is only cooling down from an upstream failure', () => {
@@ -59,7 +85,12 @@ describe('explainNoAccount (PROTOCOL §7.5, §12.2)', () => {
       account('a', { state: quotaBlock(NOW + 2 * HOUR) }),
       account('b', { state: { modelBlocks: { [MODEL]: { until: NOW + 15_000, kind: 'transient', reason: '502' } } } }),
     ];
-    expect(explainNoAccount(accounts, MODEL, NOW, null)).toEqual({ reason: 'transient', model: MODEL, accountCount: 2, soonestResetAt: NOW + 15_000 });
+    expect(explainNoAccount(accounts, MODEL, NOW, null)).toEqual({
+      reason: 'transient',
+      model: MODEL,
+      accountCount: 2,
+      soonestResetAt: NOW + 15_000,
+    });
   });
 
   it('counts an account already tried and not blocked as transient', () => {
@@ -82,14 +113,19 @@ describe('NoAccountAvailableError', () => {
   });
 
   it('words the single-account and unknown-reset cases naturally', () => {
-    expect(noAccountMessage({ reason: 'exhausted', model: 'm', accountCount: 1 }, NOW)).toBe("The only account is at its usage limit for model 'm'.");
+    expect(noAccountMessage({ reason: 'exhausted', model: 'm', accountCount: 1 }, NOW)).toBe(
+      "The only account is at its usage limit for model 'm'.",
+    );
     expect(noAccountMessage({ reason: 'model_unavailable', model: 'gpt-9', accountCount: 2 }, NOW)).toBe(
       "The model 'gpt-9' is not available to any configured account.",
     );
   });
 
   it('never asks a client to wait less than a second', () => {
-    expect(new NoAccountAvailableError({ reason: 'transient', model: 'm', accountCount: 1, soonestResetAt: NOW + 10 }, NOW).retryAfterSeconds).toBe(1);
+    expect(
+      new NoAccountAvailableError({ reason: 'transient', model: 'm', accountCount: 1, soonestResetAt: NOW + 10 }, NOW)
+        .retryAfterSeconds,
+    ).toBe(1);
   });
 });
 

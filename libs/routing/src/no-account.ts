@@ -80,7 +80,9 @@ function categorise(skip: Skip): SkipCategory {
     case 'blocked':
     case 'model_blocked':
       if (skip.blockKind === 'ineligible') return 'model';
-      return skip.blockKind === 'quota' || skip.blockKind === 'plan' || skip.blockKind === 'rate_limit' ? 'quota' : 'transient';
+      return skip.blockKind === 'quota' || skip.blockKind === 'plan' || skip.blockKind === 'rate_limit'
+        ? 'quota'
+        : 'transient';
     case 'excluded':
       return 'transient';
   }

@@ -42,8 +42,14 @@ const cases: OrderingCase[] = [
   {
     name: 'touched accounts go by the nearest weekly reset, whatever their priority',
     accounts: [
-      account('late', { usage: usage(NOW, { fiveHour: fiveHour(5, NOW + HOUR), weekly: weekly(10, NOW + 5 * DAY) }), priority: -5 }),
-      account('soon', { usage: usage(NOW, { fiveHour: fiveHour(90, NOW + HOUR), weekly: weekly(95, NOW + DAY) }), priority: 3 }),
+      account('late', {
+        usage: usage(NOW, { fiveHour: fiveHour(5, NOW + HOUR), weekly: weekly(10, NOW + 5 * DAY) }),
+        priority: -5,
+      }),
+      account('soon', {
+        usage: usage(NOW, { fiveHour: fiveHour(90, NOW + HOUR), weekly: weekly(95, NOW + DAY) }),
+        priority: 3,
+      }),
     ],
     order: ['soon', 'late'],
     tiers: [2, 2],
@@ -81,14 +87,19 @@ const cases: OrderingCase[] = [
   },
   {
     name: 'a snapshot with no windows at all is treated like a missing snapshot',
-    accounts: [account('empty', { usage: usage(NOW, {}) }), account('weekly', { usage: usage(NOW, { weekly: weekly(99, NOW + DAY) }) })],
+    accounts: [
+      account('empty', { usage: usage(NOW, {}) }),
+      account('weekly', { usage: usage(NOW, { weekly: weekly(99, NOW + DAY) }) }),
+    ],
     order: ['weekly', 'empty'],
     tiers: [2, 3],
   },
   {
     name: 'a window whose reset has passed has refilled and counts as untouched',
     accounts: [
-      account('stale', { usage: usage(NOW - 6 * HOUR, { fiveHour: fiveHour(80, NOW - HOUR), weekly: weekly(0, NOW + DAY) }) }),
+      account('stale', {
+        usage: usage(NOW - 6 * HOUR, { fiveHour: fiveHour(80, NOW - HOUR), weekly: weekly(0, NOW + DAY) }),
+      }),
       account('busy', { usage: fresh({ fiveHour: 10, weekly: 10 }), priority: -3 }),
     ],
     order: ['stale', 'busy'],
@@ -107,7 +118,9 @@ describe('rankCandidates (PROTOCOL §7.2)', () => {
     const ranked = rankCandidates(
       [
         account('t1', { usage: fresh({ fiveHour: 0, weekly: 0 }), priority: 2 }),
-        account('t2', { usage: usage(NOW, { fiveHour: fiveHour(12, NOW + HOUR), weekly: weekly(40, Date.UTC(2025, 0, 17)) }) }),
+        account('t2', {
+          usage: usage(NOW, { fiveHour: fiveHour(12, NOW + HOUR), weekly: weekly(40, Date.UTC(2025, 0, 17)) }),
+        }),
         account('t3'),
       ],
       NOW,

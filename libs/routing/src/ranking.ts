@@ -34,7 +34,12 @@ function tierKey(account: RoutingAccount, now: number): TierKey {
   let tier: Tier = 3;
   if (windows.length > 0 && windows.every((w) => w.usedPercent === 0)) tier = 1;
   else if (weeklyResetAt !== null) tier = 2;
-  return { account, tier, weeklyResetAt, weeklyResetSecond: weeklyResetAt === null ? 0 : Math.floor(weeklyResetAt / 1000) };
+  return {
+    account,
+    tier,
+    weeklyResetAt,
+    weeklyResetSecond: weeklyResetAt === null ? 0 : Math.floor(weeklyResetAt / 1000),
+  };
 }
 
 function compareKeys(a: TierKey, b: TierKey): number {
@@ -56,7 +61,8 @@ function explain(key: TierKey, now: number): string {
     const selected = last === undefined ? 'never selected' : `last selected ${isoSeconds(last)}`;
     return `untouched (${usage}); priority ${account.priority}; ${selected}`;
   }
-  if (key.tier === 2) return `weekly resets ${isoSeconds(key.weeklyResetAt ?? 0)} (${usage}); priority ${account.priority}`;
+  if (key.tier === 2)
+    return `weekly resets ${isoSeconds(key.weeklyResetAt ?? 0)} (${usage}); priority ${account.priority}`;
   const missing = account.usage ? 'no weekly window' : 'no usage snapshot';
   return `${missing}${account.usage ? ` (${usage})` : ''}; priority ${account.priority}`;
 }

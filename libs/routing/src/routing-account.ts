@@ -81,7 +81,9 @@ export function describeUsage(usage: UsageSnapshot | undefined, now: number): st
   if (!usage) return 'no usage snapshot';
   const windows = routingWindows(usage);
   if (windows.length === 0) return 'no quota windows known';
-  return windows.map(({ name, window }) => `${name} ${formatPercent(currentWindow(window, now).usedPercent)}%`).join(', ');
+  return windows
+    .map(({ name, window }) => `${name} ${formatPercent(currentWindow(window, now).usedPercent)}%`)
+    .join(', ');
 }
 
 function formatPercent(value: number): string {

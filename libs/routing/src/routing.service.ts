@@ -92,7 +92,8 @@ export class RoutingService {
     const decision = blockForFailure(failure, model, now, this.config, account.usage);
     if (!decision) return;
     // Never shorten a block already in force (e.g. a quota block outlasting a later cooldown).
-    const current = decision.model === undefined ? activeAccountBlock(account, now) : activeModelBlock(account, decision.model, now);
+    const current =
+      decision.model === undefined ? activeAccountBlock(account, now) : activeModelBlock(account, decision.model, now);
     if (current && current.until >= decision.block.until) return;
     this.accounts.setBlock(accountId, decision.block, decision.model);
   }
@@ -126,7 +127,11 @@ export class RoutingService {
     const pinned = ranked[index];
     if (!pinned) return { candidates: ranked, sessionAffinity: false };
     const rest = ranked.filter((_, i) => i !== index);
-    const note: RoutingCandidateNote = { accountId: pinned.accountId, tier: 'affinity', reason: `session affinity; otherwise tier ${pinned.tier}: ${pinned.reason}` };
+    const note: RoutingCandidateNote = {
+      accountId: pinned.accountId,
+      tier: 'affinity',
+      reason: `session affinity; otherwise tier ${pinned.tier}: ${pinned.reason}`,
+    };
     return { candidates: [note, ...rest], sessionAffinity: true };
   }
 

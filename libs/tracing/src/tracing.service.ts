@@ -13,7 +13,14 @@ import type {
 import { AccountsLookup } from './accounts-lookup';
 import { MetricsService } from './metrics/metrics.service';
 import { StatsHistory } from './stats/stats-history';
-import { matchesTrace, normalizeRoute, paginate, toStatsRecord, toSummary, type TraceFilter } from './traces/trace-query';
+import {
+  matchesTrace,
+  normalizeRoute,
+  paginate,
+  toStatsRecord,
+  toSummary,
+  type TraceFilter,
+} from './traces/trace-query';
 import { TraceStore } from './traces/trace-store';
 
 /**
@@ -48,8 +55,14 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown {
     private readonly accounts: AccountsLookup,
   ) {
     const onError = (error: unknown) => this.logger.error(`Writing traces failed: ${(error as Error).message}`);
-    this.traces = new TraceStore(config.traceFilePath, config.traceRetentionMax, { flushIntervalMs: TRACE_FLUSH_INTERVAL_MS, onError });
-    this.history = new StatsHistory(config.traceStatsHistoryPath, { flushIntervalMs: TRACE_FLUSH_INTERVAL_MS, onError });
+    this.traces = new TraceStore(config.traceFilePath, config.traceRetentionMax, {
+      flushIntervalMs: TRACE_FLUSH_INTERVAL_MS,
+      onError,
+    });
+    this.history = new StatsHistory(config.traceStatsHistoryPath, {
+      flushIntervalMs: TRACE_FLUSH_INTERVAL_MS,
+      onError,
+    });
     this.pricing = this.readPricing(config.pricingOverrides);
   }
 

@@ -8,7 +8,12 @@ export function openai(stack: Stack): OpenAI {
 }
 
 /** POST JSON with plain fetch (the route the tests pick, headers as given). */
-export function postJson(stack: Stack, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+export function postJson(
+  stack: Stack,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(`${stack.baseUrl}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: 'Bearer x', ...headers },

@@ -83,7 +83,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 }
 
-async function signIn(service: AccountsService, fake: FakeChatgpt, fakeId: string, priority: number, targetId?: string): Promise<string> {
+async function signIn(
+  service: AccountsService,
+  fake: FakeChatgpt,
+  fakeId: string,
+  priority: number,
+  targetId?: string,
+): Promise<string> {
   const tokens = fake.issueTokens(fakeId);
   const input = {
     accessToken: tokens.accessToken,

@@ -1,14 +1,4 @@
-import {
-  IsBoolean,
-  IsEmail,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsBoolean, IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { CreateAccountRequest, PatchAccountRequest } from '@mcp/contracts';
 
 const MAX_TOKEN_LENGTH = 20_000;

@@ -9,6 +9,8 @@ export class AccountsErrorFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const notFound = error instanceof AccountNotFoundError;
     const status = notFound ? HttpStatus.NOT_FOUND : HttpStatus.BAD_GATEWAY;
-    response.status(status).json({ statusCode: status, message: error.message, error: notFound ? 'Not Found' : 'Bad Gateway' });
+    response
+      .status(status)
+      .json({ statusCode: status, message: error.message, error: notFound ? 'Not Found' : 'Bad Gateway' });
   }
 }

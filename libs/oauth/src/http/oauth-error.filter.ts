@@ -16,7 +16,15 @@ const STATUS: [new (...args: never[]) => Error, HttpStatus, string][] = [
 @Catch(OAuthInputError, FlowNotFoundError, AccountNotFoundError, FlowClosedError, FlowExpiredError, OAuthUpstreamError)
 export class OAuthErrorFilter implements ExceptionFilter {
   catch(error: Error, host: ArgumentsHost): void {
-    const [, status, label] = STATUS.find(([type]) => error instanceof type) ?? [Error, HttpStatus.INTERNAL_SERVER_ERROR, 'Error'];
-    host.switchToHttp().getResponse<Response>().status(status).json({ statusCode: status, message: error.message, error: label });
+    const [, status, label] = STATUS.find(([type]) => error instanceof type) ?? [
+      Error,
+      HttpStatus.INTERNAL_SERVER_ERROR,
+      'Error',
+    ];
+    host
+      .switchToHttp()
+      .getResponse<Response>()
+      .status(status)
+      .json({ statusCode: status, message: error.message, error: label });
   }
 }

@@ -34,6 +34,12 @@ const BACKOFF_BASE_MS = 500;
 const BACKOFF_JITTER_MS = 250;
 const TRANSIENT_CLASSES: ReadonlySet<AttemptClass> = new Set(['transient', 'empty_output', 'truncated']);
 
+/** The account an attempt uses: its id and the workspace header it needs. */
+interface AttemptTarget {
+  id: string;
+  workspace: string | undefined;
+}
+
 /** Failover bookkeeping of one request. */
 interface LoopState {
   tried: Set<string>;
@@ -63,8 +69,13 @@ export class AttemptLoop {
     for (;;) {
       const accountId = await this.nextAccount(plan, ctx, state);
       ctx.trace.accountId = accountId;
-      ctx.trace.accountEmail = this.accounts.get(accountId)?.email ?? null;
-      const outcome = await this.attemptRecordingAbort(accountId, plan, ctx);
+      const account = this.accounts.get(accountId);
+      ctx.trace.accountEmail = account?.email ?? null;
+      const outcome = await this.attemptRecordingAbort(
+        { id: accountId, workspace: account?.chatgptAccountId },
+        plan,
+        ctx,
+      );
       if (outcome.ok) return outcome.success;
       if (outcome.failure.kind === 'client') throw upstreamClientError(outcome.failure.message, outcome.failure.code);
       this.routing.recordFailure(accountId, plan.upstreamModel, outcome.failure);
@@ -99,7 +110,10 @@ export class AttemptLoop {
       if (!(error instanceof NoAccountAvailableError)) throw error;
       const retry = this.retryTarget(state);
       if (retry === undefined) {
-        throw finalError(error, ctx.trace.attempts, { now: this.clock.now(), transientCooldownMs: this.config.transientCooldownMs });
+        throw finalError(error, ctx.trace.attempts, {
+          now: this.clock.now(),
+          transientCooldownMs: this.config.transientCooldownMs,
+        });
       }
       await this.backoff(state.retries - 1, ctx.signal);
       return retry;
@@ -123,36 +137,54 @@ export class AttemptLoop {
   }
 
   /** A disconnect mid-attempt still leaves that attempt in the trace, as `aborted`. */
-  private async attemptRecordingAbort(accountId: string, plan: UpstreamPlan, ctx: AttemptContext): Promise<AttemptOutcome> {
+  private async attemptRecordingAbort(
+    target: AttemptTarget,
+    plan: UpstreamPlan,
+    ctx: AttemptContext,
+  ): Promise<AttemptOutcome> {
     const startedAt = performance.now();
     try {
-      return await this.attemptAccount(accountId, plan, ctx);
+      return await this.attemptAccount(target, plan, ctx);
     } catch (error) {
       if (error instanceof ClientGoneError) {
-        ctx.trace.addAttempt({ accountId, status: null, class: 'aborted', latencyMs: elapsed(startedAt), message: error.message });
+        ctx.trace.addAttempt({
+          accountId: target.id,
+          status: null,
+          class: 'aborted',
+          latencyMs: elapsed(startedAt),
+          message: error.message,
+        });
       }
       throw error;
     }
   }
 
   /** One account: a fresh token, the call, and on a 401 one refresh and one retry (§4.2 auth row). */
-  private async attemptAccount(accountId: string, plan: UpstreamPlan, ctx: AttemptContext): Promise<AttemptOutcome> {
+  private async attemptAccount(
+    target: AttemptTarget,
+    plan: UpstreamPlan,
+    ctx: AttemptContext,
+  ): Promise<AttemptOutcome> {
+    const accountId = target.id;
     let token: string;
     try {
       token = await this.tokens.accessToken(accountId);
     } catch (error) {
       return this.tokenFailure(accountId, error, ctx);
     }
-    const first = await this.attemptWithToken(accountId, token, plan, ctx);
+    const first = await this.attemptWithToken(target, token, plan, ctx);
     if (first.ok || first.failure.kind !== 'auth') return first;
     try {
       token = await this.tokens.refresh(accountId, token);
     } catch (error) {
       return this.tokenFailure(accountId, error, ctx);
     }
-    const second = await this.attemptWithToken(accountId, token, plan, ctx);
+    const second = await this.attemptWithToken(target, token, plan, ctx);
     if (!second.ok && second.failure.kind === 'auth') {
-      await this.accounts.markNeedsReauth(accountId, `Upstream rejected a freshly refreshed token: ${second.failure.message}`);
+      await this.accounts.markNeedsReauth(
+        accountId,
+        `Upstream rejected a freshly refreshed token: ${second.failure.message}`,
+      );
     }
     return second;
   }
@@ -165,15 +197,20 @@ export class AttemptLoop {
     return { ok: false, failure, cls: 'auth' };
   }
 
-  private async attemptWithToken(accountId: string, token: string, plan: UpstreamPlan, ctx: AttemptContext): Promise<AttemptOutcome> {
+  private async attemptWithToken(
+    target: AttemptTarget,
+    token: string,
+    plan: UpstreamPlan,
+    ctx: AttemptContext,
+  ): Promise<AttemptOutcome> {
+    const accountId = target.id;
     const startedAt = performance.now();
-    const account = this.accounts.get(accountId);
     let response: UpstreamResponse;
     try {
       response = await ctx.trace.waitUpstream(
         this.upstream.send({
           accessToken: token,
-          chatgptAccountId: account?.chatgptAccountId,
+          chatgptAccountId: target.workspace,
           body: plan.body,
           sessionKey: plan.sessionKey,
           compact: plan.compact,
@@ -195,7 +232,12 @@ export class AttemptLoop {
     return this.readStream(serving, response, plan, ctx);
   }
 
-  private async httpFailure(accountId: string, startedAt: number, response: UpstreamResponse, ctx: AttemptContext): Promise<AttemptOutcome> {
+  private async httpFailure(
+    accountId: string,
+    startedAt: number,
+    response: UpstreamResponse,
+    ctx: AttemptContext,
+  ): Promise<AttemptOutcome> {
     const bodyText = await ctx.trace.waitUpstream(readErrorBody(response.body));
     if (ctx.signal.aborted) throw new ClientGoneError();
     const failure = classifyUpstreamError({
@@ -209,11 +251,20 @@ export class AttemptLoop {
     return this.failed(ctx, accountId, startedAt, response.status, failure, failure.kind);
   }
 
-  private async readCompact(serving: AttemptSuccessServing, response: UpstreamResponse, ctx: AttemptContext): Promise<AttemptOutcome> {
+  private async readCompact(
+    serving: AttemptSuccessServing,
+    response: UpstreamResponse,
+    ctx: AttemptContext,
+  ): Promise<AttemptOutcome> {
     try {
       const body = await ctx.trace.waitUpstream(readWholeBody(response.body, this.config.requestBodyLimitBytes));
       const contentType = headerValue(response.headers['content-type']) ?? 'application/json';
-      ctx.trace.addAttempt({ accountId: serving.accountId, status: serving.status, class: 'ok', latencyMs: elapsed(serving.startedAt) });
+      ctx.trace.addAttempt({
+        accountId: serving.accountId,
+        status: serving.status,
+        class: 'ok',
+        latencyMs: elapsed(serving.startedAt),
+      });
       return { ok: true, success: { kind: 'json', serving, status: response.status, body, contentType } };
     } catch (error) {
       if (ctx.signal.aborted) throw new ClientGoneError();
@@ -238,7 +289,7 @@ export class AttemptLoop {
       wait: (promise) => ctx.trace.waitUpstream(promise),
       now: () => this.clock.now(),
       classify: this.config,
-      lastUsage: this.accounts.get(serving.accountId)?.usage,
+      lastUsage: () => this.accounts.get(serving.accountId)?.usage,
     });
     if (!result.ok) {
       if (!response.body.destroyed) response.body.destroy();
@@ -267,7 +318,9 @@ export class AttemptLoop {
     if (snapshot) this.accounts.recordUsage(accountId, snapshot);
     this.catalog.noteModelsEtag(headerValue(headers[HEADERS.modelsEtag]));
     const requestId =
-      headerValue(headers[HEADERS.requestId]) ?? headerValue(headers[HEADERS.oaiRequestId]) ?? headerValue(headers[HEADERS.cfRay]);
+      headerValue(headers[HEADERS.requestId]) ??
+      headerValue(headers[HEADERS.oaiRequestId]) ??
+      headerValue(headers[HEADERS.cfRay]);
     if (requestId) ctx.trace.upstreamRequestId = requestId;
   }
 }

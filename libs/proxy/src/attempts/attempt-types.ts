@@ -52,8 +52,7 @@ export interface JsonSuccess {
 export type AttemptSuccess = StreamSuccess | JsonSuccess;
 
 export type AttemptOutcome =
-  | { ok: true; success: AttemptSuccess }
-  | { ok: false; failure: UpstreamFailure; cls: AttemptClass };
+  { ok: true; success: AttemptSuccess } | { ok: false; failure: UpstreamFailure; cls: AttemptClass };
 
 /** The client went away: nothing more is written, and the trace records 499. */
 export class ClientGoneError extends Error {

@@ -1,4 +1,11 @@
-import { classifyStreamError, networkFailure, type ClassifyConfig, type ResponseAccumulator, type SseEvent, type UpstreamFailure } from '@mcp/codex';
+import {
+  classifyStreamError,
+  networkFailure,
+  type ClassifyConfig,
+  type ResponseAccumulator,
+  type SseEvent,
+  type UpstreamFailure,
+} from '@mcp/codex';
 import type { AttemptClass, UsageSnapshot } from '@mcp/contracts';
 import type { UpstreamEventBatches } from '../upstream/upstream-events';
 import { ClientGoneError } from './attempt-types';
@@ -12,7 +19,8 @@ export interface CommitReadOptions {
   wait<T>(promise: Promise<T>): Promise<T>;
   now(): number;
   classify: ClassifyConfig;
-  lastUsage?: UsageSnapshot;
+  /** Read only when a failure needs it (§4.4 step 5). */
+  lastUsage?: () => UsageSnapshot | undefined;
 }
 
 export type CommitReadResult = { ok: true } | { ok: false; failure: UpstreamFailure; cls: AttemptClass };
@@ -38,7 +46,11 @@ export async function readUntilCommit(
       return { ok: false, ...streamReadFailure(error) };
     }
     if (next.done) {
-      return { ok: false, cls: 'truncated', failure: networkFailure('The upstream stream ended before a terminal event', 'truncated') };
+      return {
+        ok: false,
+        cls: 'truncated',
+        failure: networkFailure('The upstream stream ended before a terminal event', 'truncated'),
+      };
     }
     held.push(...takeBatch(next.value, accumulator, options.absorb));
     if (accumulator.terminal !== undefined) return judgeTerminal(accumulator, options);
@@ -47,7 +59,11 @@ export async function readUntilCommit(
 }
 
 /** Folds a batch into the accumulator; returns the events to relay (rate-limit events absorbed, none after a terminal). */
-export function takeBatch(batch: SseEvent[], accumulator: ResponseAccumulator, absorb: (event: SseEvent) => boolean): SseEvent[] {
+export function takeBatch(
+  batch: SseEvent[],
+  accumulator: ResponseAccumulator,
+  absorb: (event: SseEvent) => boolean,
+): SseEvent[] {
   const taken: SseEvent[] = [];
   for (const event of batch) {
     if (accumulator.terminal !== undefined) break;
@@ -60,11 +76,15 @@ export function takeBatch(batch: SseEvent[], accumulator: ResponseAccumulator, a
 
 function judgeTerminal(accumulator: ResponseAccumulator, options: CommitReadOptions): CommitReadResult {
   if (accumulator.terminal === 'failed' || accumulator.terminal === 'error') {
-    const failure = classifyStreamError(accumulator.error, options.now(), options.classify, options.lastUsage);
+    const failure = classifyStreamError(accumulator.error, options.now(), options.classify, options.lastUsage?.());
     return { ok: false, failure, cls: failure.kind };
   }
   if (accumulator.terminal === 'completed' && !accumulator.hasContent) {
-    return { ok: false, cls: 'empty_output', failure: networkFailure('The upstream completed without any output', 'empty_output') };
+    return {
+      ok: false,
+      cls: 'empty_output',
+      failure: networkFailure('The upstream completed without any output', 'empty_output'),
+    };
   }
   return { ok: true };
 }
@@ -73,7 +93,10 @@ function judgeTerminal(accumulator: ResponseAccumulator, options: CommitReadOpti
 export function streamReadFailure(error: unknown): { failure: UpstreamFailure; cls: AttemptClass } {
   const code = (error as { code?: string } | undefined)?.code;
   if (code === 'UND_ERR_BODY_TIMEOUT') {
-    return { cls: 'transient', failure: networkFailure('The upstream stream went silent past UPSTREAM_IDLE_TIMEOUT_MS', 'timeout') };
+    return {
+      cls: 'transient',
+      failure: networkFailure('The upstream stream went silent past UPSTREAM_IDLE_TIMEOUT_MS', 'timeout'),
+    };
   }
   return { cls: 'transient', failure: networkFailure(`The upstream connection failed: ${describeError(error)}`) };
 }

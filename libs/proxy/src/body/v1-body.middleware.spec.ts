@@ -5,7 +5,8 @@ import express from 'express';
 import { createV1BodyMiddleware } from './v1-body.middleware';
 
 // Produced with `zstd -19`: {"model":"gpt-5.3-codex","input":"hello zstd","note":"aaa…"} (356 bytes).
-const ZSTD_SMALL = 'KLUv/WRkAOUBAJLDDBKQzwEktsoCxlIUu28GUKzN7Jj35+Ys+z08yVhBt8br5nLCxx5OOTUSZBQhobp549TuNgEAh6ICKNgJmkY=';
+const ZSTD_SMALL =
+  'KLUv/WRkAOUBAJLDDBKQzwEktsoCxlIUu28GUKzN7Jj35+Ys+z08yVhBt8br5nLCxx5OOTUSZBQhobp549TuNgEAh6ICKNgJmkY=';
 // Produced with `zstd -19`: {"pad":"a×2,000,000"}: 102 bytes that expand past any small limit.
 const ZSTD_BOMB =
   'KLUv/aSKhB4AjAAASHsicGFkIjoiYQEA9P85OAICABBhAgAQYQIAEGECABBhAgAQYQIAEGECABBhAgAQYQIAEGECABBhAgAQYQIAEGECABBhAgAQYVUAABAifQEAhQQdAAE4CsHz';
@@ -78,7 +79,11 @@ describe('v1 body middleware', () => {
   });
 
   it('enforces the limit after zstd decompression', async () => {
-    await expectError(await post(Buffer.from(ZSTD_BOMB, 'base64'), { 'content-encoding': 'zstd' }), 413, 'payload_too_large');
+    await expectError(
+      await post(Buffer.from(ZSTD_BOMB, 'base64'), { 'content-encoding': 'zstd' }),
+      413,
+      'payload_too_large',
+    );
   });
 
   it('enforces the limit after gzip decompression', async () => {
@@ -88,7 +93,11 @@ describe('v1 body middleware', () => {
   });
 
   it('rejects corrupt zstd data with 400', async () => {
-    await expectError(await post(Buffer.from('not zstd at all'), { 'content-encoding': 'zstd' }), 400, 'invalid_request_error');
+    await expectError(
+      await post(Buffer.from('not zstd at all'), { 'content-encoding': 'zstd' }),
+      400,
+      'invalid_request_error',
+    );
   });
 
   it('rejects malformed JSON with 400', async () => {

@@ -27,8 +27,8 @@ export interface KeyMatch {
 
 export interface NewApiKey {
   name: string;
-  allowedModels?: string[];
-  rpmLimit?: number;
+  allowedModels?: string[] | null;
+  rpmLimit?: number | null;
 }
 
 /** `null` clears an optional restriction; `undefined` leaves it as is. */

@@ -2,6 +2,7 @@ import { BadRequestException, Logger, ValidationPipe } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import fc from 'fast-check';
+import type { ApiKeyView } from '@mcp/contracts';
 import { ApiKeysService } from './api-keys.service';
 import { AppConfig } from '@mcp/config';
 import { FakeClock, disposeTestConfig, testConfig } from '@mcp/testing';
@@ -78,6 +79,14 @@ function expectValidCreate(dto: CreateApiKeyDto): void {
     expect(Number.isInteger(dto.rpmLimit) && dto.rpmLimit >= 1).toBe(true);
 }
 
+/** What the admin API shows must be well-typed whatever body produced it (no stray nulls). */
+function expectValidView(view: ApiKeyView): void {
+  expect(typeof view.name).toBe('string');
+  expect(typeof view.enabled).toBe('boolean');
+  if ('rpmLimit' in view) expect(Number.isInteger(view.rpmLimit)).toBe(true);
+  if ('allowedModels' in view) expect(Array.isArray(view.allowedModels) && view.allowedModels.length > 0).toBe(true);
+}
+
 describe('admin client-key DTOs under random bodies', () => {
   let config: AppConfig;
   let service: ApiKeysService;
@@ -120,6 +129,7 @@ describe('admin client-key DTOs under random bodies', () => {
         expectValidCreate(result);
         const { key, secret } = await service.create(result);
         expect(service.verify(secret)?.id).toBe(key.id);
+        expectValidView(key);
         await service.remove(key.id);
       }),
       { numRuns: 300 },
@@ -135,9 +145,7 @@ describe('admin client-key DTOs under random bodies', () => {
         const result = await throughPipe(body, PatchApiKeyDto);
         if (result instanceof BadRequestException) return expectFieldErrors(result);
         accepted += 1;
-        const view = await service.update(existingId, result);
-        expect(typeof view.name).toBe('string');
-        expect(typeof view.enabled).toBe('boolean');
+        expectValidView(await service.update(existingId, result));
       }),
       { numRuns: 300 },
     );

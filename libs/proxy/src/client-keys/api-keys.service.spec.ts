@@ -116,6 +116,14 @@ describe('ApiKeysService with the file repository', () => {
     expect(service.verify(secret)).toEqual({ id: key.id, name: 'renamed', source: 'admin' });
   });
 
+  it('treats null limits in a new key as not set', async () => {
+    const service = await start();
+    const { key, secret } = await service.create({ name: 'plain', allowedModels: null, rpmLimit: null });
+    expect(key).not.toHaveProperty('rpmLimit');
+    expect(key).not.toHaveProperty('allowedModels');
+    expect(service.verify(secret)).toEqual({ id: key.id, name: 'plain', source: 'admin' });
+  });
+
   it('lands two concurrent edits of one key', async () => {
     const service = await start();
     const { key } = await service.create({ name: 'before' });

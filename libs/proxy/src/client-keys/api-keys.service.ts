@@ -111,8 +111,9 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
       prefix: displayPrefix(secret),
       enabled: true,
       createdAt: this.clock.now(),
-      ...(input.allowedModels ? { allowedModels: unique(input.allowedModels) } : {}),
-      ...(input.rpmLimit !== undefined ? { rpmLimit: input.rpmLimit } : {}),
+      ...(Array.isArray(input.allowedModels) ? { allowedModels: unique(input.allowedModels) } : {}),
+      // The DTO lets null through as "not set" (IsOptional), so test for a number, not for undefined.
+      ...(typeof input.rpmLimit === 'number' ? { rpmLimit: input.rpmLimit } : {}),
     };
     await this.commit((keys) => [...keys, key]);
     this.logger.log(`Client key ${key.id} ("${key.name}") created`);
@@ -192,7 +193,7 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
         name: key.name,
         source: 'admin' as const,
         ...(key.allowedModels ? { allowedModels: key.allowedModels } : {}),
-        ...(key.rpmLimit !== undefined ? { rpmLimit: key.rpmLimit } : {}),
+        ...(typeof key.rpmLimit === 'number' ? { rpmLimit: key.rpmLimit } : {}),
       },
     }));
     this.table = [...env, ...admin];

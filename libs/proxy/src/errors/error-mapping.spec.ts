@@ -20,7 +20,11 @@ function attempt(cls: TraceAttempt['class']): TraceAttempt {
 describe('finalError (PROTOCOL.md §12.2)', () => {
   it('answers 429 usage_limit_reached with Retry-After and resets_at when every account is exhausted', () => {
     const resetAt = NOW + 2 * 3600_000 + 14 * 60_000;
-    const error = finalError(noAccount('exhausted', { soonestResetAt: resetAt }), [attempt('quota'), attempt('quota')], ctx);
+    const error = finalError(
+      noAccount('exhausted', { soonestResetAt: resetAt }),
+      [attempt('quota'), attempt('quota')],
+      ctx,
+    );
     expect(error.status).toBe(429);
     expect(error.headers['Retry-After']).toBe(String(2 * 3600 + 14 * 60));
     expect(error.toBody()).toEqual({
@@ -85,7 +89,10 @@ describe('finalError (PROTOCOL.md §12.2)', () => {
   });
 
   it('keeps the upstream code (context_length_exceeded) on a client error', () => {
-    const error = upstreamClientError('Your input exceeds the context window of this model.', 'context_length_exceeded');
+    const error = upstreamClientError(
+      'Your input exceeds the context window of this model.',
+      'context_length_exceeded',
+    );
     expect([error.status, error.type, error.code]).toEqual([400, 'invalid_request_error', 'context_length_exceeded']);
   });
 });
@@ -97,7 +104,9 @@ describe('toOpenAiHttpError', () => {
   });
 
   it('maps a ClientRequestError with its param and code', () => {
-    const error = toOpenAiHttpError(new ClientRequestError("'n' must be 1", { code: 'unsupported_parameter', param: 'n' }));
+    const error = toOpenAiHttpError(
+      new ClientRequestError("'n' must be 1", { code: 'unsupported_parameter', param: 'n' }),
+    );
     expect(error.toBody()).toEqual({
       error: { message: "'n' must be 1", type: 'invalid_request_error', code: 'unsupported_parameter', param: 'n' },
     });
@@ -105,7 +114,9 @@ describe('toOpenAiHttpError', () => {
   });
 
   it('renders an HttpException that already carries the OpenAI envelope as is', () => {
-    const body = { error: { message: 'Missing API key.', type: 'invalid_request_error', code: 'invalid_api_key', param: null } };
+    const body = {
+      error: { message: 'Missing API key.', type: 'invalid_request_error', code: 'invalid_api_key', param: null },
+    };
     const error = toOpenAiHttpError(new HttpException(body, 401));
     expect(error.status).toBe(401);
     expect(error.toBody()).toEqual(body);
@@ -113,7 +124,11 @@ describe('toOpenAiHttpError', () => {
 
   it('maps plain Nest exceptions to the envelope', () => {
     const unauthorized = toOpenAiHttpError(new UnauthorizedException());
-    expect([unauthorized.status, unauthorized.code, unauthorized.headers['www-authenticate']]).toEqual([401, 'invalid_api_key', 'Bearer']);
+    expect([unauthorized.status, unauthorized.code, unauthorized.headers['www-authenticate']]).toEqual([
+      401,
+      'invalid_api_key',
+      'Bearer',
+    ]);
     const bad = toOpenAiHttpError(new BadRequestException(['model must be a string', 'input is required']));
     expect(bad.toBody().error).toEqual(
       expect.objectContaining({ message: 'model must be a string; input is required', type: 'invalid_request_error' }),

@@ -23,7 +23,11 @@ export const NO_ACCOUNTS_MESSAGE = 'No enabled account is configured: add one in
  * The answer when no candidate is left (§7.5, §12.2): routing says why the remaining accounts are out, and the
  * attempts say whether every upstream answer was unusable (502) rather than unavailable (503).
  */
-export function finalError(noAccount: NoAccountFacts, attempts: readonly TraceAttempt[], ctx: FinalErrorContext): OpenAiHttpError {
+export function finalError(
+  noAccount: NoAccountFacts,
+  attempts: readonly TraceAttempt[],
+  ctx: FinalErrorContext,
+): OpenAiHttpError {
   const failed = attempts.filter((a) => a.class !== 'ok');
   if (failed.length > 0 && failed.every((a) => UNUSABLE.has(a.class))) return badGateway(failed);
   switch (noAccount.reason) {
@@ -62,7 +66,8 @@ function exhausted(noAccount: NoAccountFacts, now: number): OpenAiHttpError {
 }
 
 function upstreamUnavailable(noAccount: NoAccountFacts, ctx: FinalErrorContext): OpenAiHttpError {
-  const retryAfter = secondsUntil(noAccount.soonestResetAt, ctx.now) ?? Math.max(1, Math.ceil(ctx.transientCooldownMs / 1000));
+  const retryAfter =
+    secondsUntil(noAccount.soonestResetAt, ctx.now) ?? Math.max(1, Math.ceil(ctx.transientCooldownMs / 1000));
   return new OpenAiHttpError(503, noAccount.message, 'service_unavailable', {
     code: 'upstream_unavailable',
     headers: { 'Retry-After': String(retryAfter) },

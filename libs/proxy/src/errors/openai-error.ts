@@ -44,7 +44,11 @@ export class OpenAiHttpError extends Error {
   }
 }
 
-export function invalidRequest(message: string, code = 'invalid_request_error', param: string | null = null): OpenAiHttpError {
+export function invalidRequest(
+  message: string,
+  code = 'invalid_request_error',
+  param: string | null = null,
+): OpenAiHttpError {
   return new OpenAiHttpError(400, message, 'invalid_request_error', { code, param });
 }
 

@@ -49,7 +49,9 @@ function fromHttpException(error: HttpException): OpenAiHttpError {
 }
 
 /** An HttpException whose body is already the OpenAI envelope (e.g. from ClientKeyGuard) keeps its fields. */
-function envelopeOf(response: unknown): { message: string; type: string; code: string | null; param: string | null } | undefined {
+function envelopeOf(
+  response: unknown,
+): { message: string; type: string; code: string | null; param: string | null } | undefined {
   if (typeof response !== 'object' || response === null) return undefined;
   const inner = (response as { error?: unknown }).error;
   if (typeof inner !== 'object' || inner === null) return undefined;

@@ -87,7 +87,8 @@ export class ProxyService {
       clientKeyId: exchange.req.clientKeyId ?? null,
     };
     const body: unknown = exchange.req.body;
-    const prepared = route === 'chat' ? prepareChat(body, options) : prepareResponses(body, route === 'compact', options);
+    const prepared =
+      route === 'chat' ? prepareChat(body, options) : prepareResponses(body, route === 'compact', options);
     const trace = exchange.trace;
     trace.upstreamModel = prepared.plan.upstreamModel;
     trace.droppedParams = prepared.droppedParams;
@@ -97,7 +98,12 @@ export class ProxyService {
     return prepared;
   }
 
-  private async deliver(route: Route, exchange: ProxyExchange, prepared: PreparedRequest, success: AttemptSuccess): Promise<void> {
+  private async deliver(
+    route: Route,
+    exchange: ProxyExchange,
+    prepared: PreparedRequest,
+    success: AttemptSuccess,
+  ): Promise<void> {
     if (success.kind === 'json') {
       exchange.trace.markCommitted();
       this.outcomes.succeeded(exchange, prepared, success.serving.accountId);
@@ -116,7 +122,12 @@ export class ProxyService {
     exchange.sendJson(200, JSON.stringify(body));
   }
 
-  private async relay(exchange: ProxyExchange, prepared: PreparedRequest, success: StreamSuccess, sink: StreamSink): Promise<void> {
+  private async relay(
+    exchange: ProxyExchange,
+    prepared: PreparedRequest,
+    success: StreamSuccess,
+    sink: StreamSink,
+  ): Promise<void> {
     const end = await relayStream(success, exchange.writer, sink, {
       signal: exchange.signal,
       headers: () => {
@@ -159,4 +170,3 @@ export class ProxyService {
     this.metrics.observeRequest(record);
   }
 }
-

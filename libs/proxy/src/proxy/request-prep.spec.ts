@@ -9,11 +9,21 @@ const options = (overrides: Partial<PrepareOptions> = {}): PrepareOptions => ({
   ...overrides,
 });
 
-const chat = (messages: unknown[], extra: Record<string, unknown> = {}) => ({ model: 'gpt-5.3-codex', messages, ...extra });
+const chat = (messages: unknown[], extra: Record<string, unknown> = {}) => ({
+  model: 'gpt-5.3-codex',
+  messages,
+  ...extra,
+});
 
 describe('session key (PROTOCOL.md §2.4)', () => {
   it('derives the same key for the same conversation prefix, and sends it as prompt_cache_key', () => {
-    const first = prepareChat(chat([{ role: 'system', content: 'Be brief' }, { role: 'user', content: 'hi' }]), options());
+    const first = prepareChat(
+      chat([
+        { role: 'system', content: 'Be brief' },
+        { role: 'user', content: 'hi' },
+      ]),
+      options(),
+    );
     const later = prepareChat(
       chat([
         { role: 'system', content: 'Be brief' },
@@ -30,15 +40,23 @@ describe('session key (PROTOCOL.md §2.4)', () => {
 
   it('derives different keys for different client keys, models or openings', () => {
     const base = prepareChat(chat([{ role: 'user', content: 'hi' }]), options()).plan.sessionKey;
-    expect(prepareChat(chat([{ role: 'user', content: 'hi' }]), options({ clientKeyId: 'key_other' })).plan.sessionKey).not.toBe(base);
+    expect(
+      prepareChat(chat([{ role: 'user', content: 'hi' }]), options({ clientKeyId: 'key_other' })).plan.sessionKey,
+    ).not.toBe(base);
     expect(prepareChat(chat([{ role: 'user', content: 'hello' }]), options()).plan.sessionKey).not.toBe(base);
-    expect(prepareChat({ ...chat([{ role: 'user', content: 'hi' }]), model: 'gpt-5.2-codex' }, options()).plan.sessionKey).not.toBe(base);
+    expect(
+      prepareChat({ ...chat([{ role: 'user', content: 'hi' }]), model: 'gpt-5.2-codex' }, options()).plan.sessionKey,
+    ).not.toBe(base);
   });
 
   it('prefers the client prompt_cache_key, then the session headers', () => {
     const fromBody = prepareChat(chat([{ role: 'user', content: 'hi' }], { prompt_cache_key: 'conv-1' }), options());
     expect(fromBody.plan.sessionKey).toBe('conv-1');
-    const fromHeader = prepareResponses({ model: 'gpt-5.3-codex', input: 'hi' }, false, options({ headers: { session_id: ' s-42 ' } }));
+    const fromHeader = prepareResponses(
+      { model: 'gpt-5.3-codex', input: 'hi' },
+      false,
+      options({ headers: { session_id: ' s-42 ' } }),
+    );
     expect(fromHeader.plan.sessionKey).toBe('s-42');
     expect(fromHeader.plan.body['prompt_cache_key']).toBe('s-42');
   });
@@ -60,7 +78,9 @@ describe('session key (PROTOCOL.md §2.4)', () => {
 
 describe('request preparation', () => {
   it('commits streaming clients at the first output item and the others at the end of the stream', () => {
-    expect(prepareResponses({ model: 'm', input: 'x', stream: true }, false, options()).plan.commitAt).toBe('first_output');
+    expect(prepareResponses({ model: 'm', input: 'x', stream: true }, false, options()).plan.commitAt).toBe(
+      'first_output',
+    );
     expect(prepareResponses({ model: 'm', input: 'x' }, false, options()).plan.commitAt).toBe('terminal');
     const compact = prepareResponses({ model: 'm', input: 'x', stream: true }, true, options());
     expect([compact.stream, compact.plan.compact]).toEqual([false, true]);
@@ -68,7 +88,10 @@ describe('request preparation', () => {
   });
 
   it('keeps the model string the client sent for chat replies, and strips the provider prefix upstream', () => {
-    const prepared = prepareChat(chat([{ role: 'user', content: 'hi' }], { model: 'openai/gpt-5.3-codex', stream: true }), options());
+    const prepared = prepareChat(
+      chat([{ role: 'user', content: 'hi' }], { model: 'openai/gpt-5.3-codex', stream: true }),
+      options(),
+    );
     expect(prepared.plan.clientModel).toBe('openai/gpt-5.3-codex');
     expect(prepared.plan.upstreamModel).toBe('gpt-5.3-codex');
     expect(prepared.stream).toBe(true);
@@ -81,10 +104,14 @@ describe('request preparation', () => {
   });
 
   it('refuses what upstream cannot honour with a ClientRequestError naming the param', () => {
-    expect(() => prepareResponses({ model: 'm', input: 'x', previous_response_id: 'resp_1' }, false, options())).toThrow(ClientRequestError);
+    expect(() =>
+      prepareResponses({ model: 'm', input: 'x', previous_response_id: 'resp_1' }, false, options()),
+    ).toThrow(ClientRequestError);
     expect(() => prepareChat(chat([{ role: 'user', content: 'hi' }], { n: 2 }), options())).toThrow(
       expect.objectContaining({ param: 'n' }) as Error,
     );
-    expect(() => prepareResponses({ input: 'x' }, false, options())).toThrow(expect.objectContaining({ param: 'model' }) as Error);
+    expect(() => prepareResponses({ input: 'x' }, false, options())).toThrow(
+      expect.objectContaining({ param: 'model' }) as Error,
+    );
   });
 });

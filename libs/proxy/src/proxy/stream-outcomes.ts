@@ -31,7 +31,11 @@ export class StreamOutcomes {
   aggregated(exchange: ProxyExchange, prepared: PreparedRequest, success: StreamSuccess): void {
     this.recordAttempt(exchange, success.serving, 'ok');
     this.noteAnswer(exchange, success.accumulator);
-    this.routing.recordSuccess(success.serving.accountId, prepared.plan.sessionKey ?? null, prepared.plan.upstreamModel);
+    this.routing.recordSuccess(
+      success.serving.accountId,
+      prepared.plan.sessionKey ?? null,
+      prepared.plan.upstreamModel,
+    );
   }
 
   relayed(exchange: ProxyExchange, prepared: PreparedRequest, success: StreamSuccess, end: RelayEnd): void {
@@ -75,7 +79,12 @@ export class StreamOutcomes {
   }
 
   private recordAttempt(exchange: ProxyExchange, serving: ServingAttempt, cls: AttemptClass, message?: string): void {
-    const attempt = { accountId: serving.accountId, status: serving.status, class: cls, latencyMs: elapsed(serving.startedAt) };
+    const attempt = {
+      accountId: serving.accountId,
+      status: serving.status,
+      class: cls,
+      latencyMs: elapsed(serving.startedAt),
+    };
     exchange.trace.addAttempt(message === undefined ? attempt : { ...attempt, message });
   }
 }

@@ -68,7 +68,12 @@ export function chatSink(model: string, includeUsage: boolean): StreamSink {
  * Relays a committed upstream stream (§7.5 onwards): headers, the held events, then each event as it arrives.
  * After commit there is no failover: failures become in-stream errors (§12.3).
  */
-export async function relayStream(success: StreamSuccess, writer: SseWriter, sink: StreamSink, options: RelayOptions): Promise<RelayEnd> {
+export async function relayStream(
+  success: StreamSuccess,
+  writer: SseWriter,
+  sink: StreamSink,
+  options: RelayOptions,
+): Promise<RelayEnd> {
   const accumulator = success.accumulator;
   writer.start(options.headers());
   await writer.write(success.held.flatMap((event) => sink.frames(event)));

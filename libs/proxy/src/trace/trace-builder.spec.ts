@@ -73,7 +73,11 @@ describe('TraceBuilder', () => {
     trace.status = 200;
     trace.error = 'The upstream stream ended before a terminal event';
     const record = trace.build();
-    expect([record?.status, record?.isError, record?.error]).toEqual([200, false, 'The upstream stream ended before a terminal event']);
+    expect([record?.status, record?.isError, record?.error]).toEqual([
+      200,
+      false,
+      'The upstream stream ended before a terminal event',
+    ]);
   });
 
   it('is built once: a second build returns nothing, so a request is never traced twice', () => {

@@ -13,7 +13,10 @@ export type UpstreamEventBatches = AsyncGenerator<SseEvent[], void, undefined>;
  * the relay then writes a whole batch to the client at once. Breaking out of (or calling `return()` on) the
  * iterator destroys the body, which closes the upstream request.
  */
-export async function* upstreamEvents(body: AsyncIterable<unknown>, options: UpstreamEventsOptions = {}): UpstreamEventBatches {
+export async function* upstreamEvents(
+  body: AsyncIterable<unknown>,
+  options: UpstreamEventsOptions = {},
+): UpstreamEventBatches {
   let batch: SseEvent[] = [];
   const parser = new SseParser({
     onEvent: (event) => batch.push(event),

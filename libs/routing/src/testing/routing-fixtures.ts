@@ -12,7 +12,10 @@ export function weekly(usedPercent: number, resetAt: number | null): UsageWindow
   return { usedPercent, resetAt, windowSeconds: 604_800 };
 }
 
-export function usage(now: number, windows: Partial<Pick<UsageSnapshot, 'fiveHour' | 'weekly' | 'limitReached'>>): UsageSnapshot {
+export function usage(
+  now: number,
+  windows: Partial<Pick<UsageSnapshot, 'fiveHour' | 'weekly' | 'limitReached'>>,
+): UsageSnapshot {
   return { fetchedAt: now, source: 'probe', ...windows };
 }
 

@@ -3,7 +3,13 @@ import { Test } from '@nestjs/testing';
 import { type Account, AccountRepository, AccountsService, InMemoryAccountRepository } from '@mcp/accounts';
 import { costUsd } from '@mcp/codex';
 import { AdminAuthModule, ConfigModule } from '@mcp/config';
-import type { TraceRecord, TracesLegacyResponse, TracesPageResponse, TraceStatsResponse, UsageStatsResponse } from '@mcp/contracts';
+import type {
+  TraceRecord,
+  TracesLegacyResponse,
+  TracesPageResponse,
+  TraceStatsResponse,
+  UsageStatsResponse,
+} from '@mcp/contracts';
 import { TEST_ADMIN_TOKEN, tempDir, testConfig, type TempDir } from '@mcp/testing';
 import { MetricsService } from '../metrics/metrics.service';
 import { traceRecord } from '../testing/trace-builder';
@@ -20,15 +26,32 @@ const ACCOUNT: Account = {
   priority: 0,
   createdAt: 0,
   updatedAt: 0,
-  usage: { fiveHour: { usedPercent: 42, resetAt: Date.now() + 3_600_000, windowSeconds: 18_000 }, fetchedAt: 0, source: 'probe' },
+  usage: {
+    fiveHour: { usedPercent: 42, resetAt: Date.now() + 3_600_000, windowSeconds: 18_000 },
+    fetchedAt: 0,
+    source: 'probe',
+  },
   state: { modelBlocks: {}, needsReauth: false, recentErrors: [] },
 };
 
 /** Six traces: oldest first, t1..t6, one second apart. */
 const TRACES: TraceRecord[] = [
-  traceRecord({ id: 't1', at: BASE, requestBody: { model: 'gpt-5.3-codex', input: [{ image_url: 'data:image/png;base64,AAAA' }] } }),
+  traceRecord({
+    id: 't1',
+    at: BASE,
+    requestBody: { model: 'gpt-5.3-codex', input: [{ image_url: 'data:image/png;base64,AAAA' }] },
+  }),
   traceRecord({ id: 't2', at: BASE + 1000, route: '/v1/responses', stream: true }),
-  traceRecord({ id: 't3', at: BASE + 2000, status: 429, isError: true, error: 'All accounts exhausted', tokensInput: 0, tokensOutput: 0, tokensTotal: 0 }),
+  traceRecord({
+    id: 't3',
+    at: BASE + 2000,
+    status: 429,
+    isError: true,
+    error: 'All accounts exhausted',
+    tokensInput: 0,
+    tokensOutput: 0,
+    tokensTotal: 0,
+  }),
   traceRecord({ id: 't4', at: BASE + 3000, accountId: 'acc_b', model: 'gpt-5-codex', upstreamModel: 'gpt-5-codex' }),
   traceRecord({
     id: 't5',
@@ -79,13 +102,17 @@ describe('tracing HTTP routes', () => {
     dir.cleanup();
   });
 
-  it.each(['/admin/traces', '/admin/traces/t6', '/admin/traces/export', '/admin/stats/usage', '/admin/stats/traces', '/metrics'])(
-    '%s needs the admin token',
-    async (path) => {
-      expect((await get(path, null)).status).toBe(401);
-      expect((await get(path, 'wrong-token-wrong-token')).status).toBe(401);
-    },
-  );
+  it.each([
+    '/admin/traces',
+    '/admin/traces/t6',
+    '/admin/traces/export',
+    '/admin/stats/usage',
+    '/admin/stats/traces',
+    '/metrics',
+  ])('%s needs the admin token', async (path) => {
+    expect((await get(path, null)).status).toBe(401);
+    expect((await get(path, 'wrong-token-wrong-token')).status).toBe(401);
+  });
 
   describe('GET /admin/traces', () => {
     it('pages the retained traces newest first, without payloads, with stats over the filtered set', async () => {
@@ -108,7 +135,14 @@ describe('tracing HTTP routes', () => {
 
     it('reports totalPages 1 for an empty result', async () => {
       const body = await json<TracesPageResponse>('/admin/traces?model=nothing-like-this');
-      expect(body.pagination).toEqual({ page: 1, pageSize: 100, total: 0, totalPages: 1, hasPrev: false, hasNext: false });
+      expect(body.pagination).toEqual({
+        page: 1,
+        pageSize: 100,
+        total: 0,
+        totalPages: 1,
+        hasPrev: false,
+        hasNext: false,
+      });
     });
 
     it.each([
@@ -171,8 +205,17 @@ describe('tracing HTTP routes', () => {
   describe('stats routes', () => {
     it('GET /admin/stats/usage covers the whole history (not just the retained traces)', async () => {
       const body = await json<UsageStatsResponse>('/admin/stats/usage');
-      expect(body.totals).toMatchObject({ requests: 6, ok: 4, errors: 2, statusCounts: { '200': 4, '429': 1, '502': 1 } });
-      expect(body.byAccount[0]).toMatchObject({ accountId: 'acc_a', requests: 5, account: { id: 'acc_a', email: 'a@example.com', label: 'Team A', enabled: true } });
+      expect(body.totals).toMatchObject({
+        requests: 6,
+        ok: 4,
+        errors: 2,
+        statusCounts: { '200': 4, '429': 1, '502': 1 },
+      });
+      expect(body.byAccount[0]).toMatchObject({
+        accountId: 'acc_a',
+        requests: 5,
+        account: { id: 'acc_a', email: 'a@example.com', label: 'Team A', enabled: true },
+      });
       expect(body.byAccount[1]).toMatchObject({ accountId: 'acc_b', account: null });
       expect(JSON.stringify(body)).not.toContain('secret-access-token');
     });
@@ -207,7 +250,13 @@ describe('tracing HTTP routes', () => {
       await app.close();
       await start();
       expect(await json<UsageStatsResponse>('/admin/stats/usage')).toEqual(before);
-      expect((await json<TracesPageResponse>('/admin/traces')).traces.map((t) => t.id)).toEqual(['t6', 't5', 't4', 't3', 't2']);
+      expect((await json<TracesPageResponse>('/admin/traces')).traces.map((t) => t.id)).toEqual([
+        't6',
+        't5',
+        't4',
+        't3',
+        't2',
+      ]);
     });
 
     it('drops payloads when TRACE_INCLUDE_BODY=false', async () => {
@@ -219,7 +268,9 @@ describe('tracing HTTP routes', () => {
     });
 
     it('summarises data URLs in stored payloads', async () => {
-      app.get(TracingService).record(traceRecord({ id: 'img', requestBody: { url: 'data:image/png;base64,AAAABBBB' } }));
+      app
+        .get(TracingService)
+        .record(traceRecord({ id: 'img', requestBody: { url: 'data:image/png;base64,AAAABBBB' } }));
       const { trace } = await json<{ trace: TraceRecord }>('/admin/traces/img');
       expect(trace.requestBody).toEqual({ url: '<data:image/png;base64, 6 bytes>' });
     });
@@ -233,7 +284,9 @@ describe('tracing HTTP routes', () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain('text/plain');
       const text = await response.text();
-      expect(text).toContain('mcp_http_requests_total{route="/v1/chat/completions",status="200",model="gpt-5.3-codex",account="acc_a"} 2');
+      expect(text).toContain(
+        'mcp_http_requests_total{route="/v1/chat/completions",status="200",model="gpt-5.3-codex",account="acc_a"} 2',
+      );
       expect(text).toContain('mcp_tokens_total{kind="input",model="gpt-5.3-codex",account="acc_a"} 400');
       expect(text).toContain('mcp_upstream_errors_total{class="quota"} 1');
       expect(text).toContain('mcp_failovers_total{reason="quota"} 1');

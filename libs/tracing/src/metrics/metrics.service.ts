@@ -30,14 +30,56 @@ export class MetricsService {
     private readonly clock: Clock,
   ) {
     const registers = [this.registry];
-    this.requests = new Counter({ name: 'mcp_http_requests_total', help: 'Proxied requests by route, HTTP status, model and serving account', labelNames: ['route', 'status', 'model', 'account'], registers });
-    this.latency = new Histogram({ name: 'mcp_http_request_duration_seconds', help: 'Total duration of proxied requests', labelNames: ['route'], buckets: SECONDS_BUCKETS, registers });
-    this.ttfb = new Histogram({ name: 'mcp_http_time_to_first_byte_seconds', help: 'Time until the first byte went to the client (the commit point)', labelNames: ['route'], buckets: SECONDS_BUCKETS, registers });
-    this.tokens = new Counter({ name: 'mcp_tokens_total', help: 'Tokens by kind (input, cached_input, output, reasoning)', labelNames: ['kind', 'model', 'account'], registers });
-    this.cost = new Counter({ name: 'mcp_estimated_cost_usd_total', help: 'Estimated cost at API list prices', labelNames: ['model'], registers });
-    this.failovers = new Counter({ name: 'mcp_failovers_total', help: 'Attempts abandoned for another account, by reason', labelNames: ['reason'], registers });
-    this.refreshes = new Counter({ name: 'mcp_token_refreshes_total', help: 'OAuth token refreshes by outcome', labelNames: ['outcome'], registers });
-    this.upstreamErrors = new Counter({ name: 'mcp_upstream_errors_total', help: 'Failed upstream attempts by failure class', labelNames: ['class'], registers });
+    this.requests = new Counter({
+      name: 'mcp_http_requests_total',
+      help: 'Proxied requests by route, HTTP status, model and serving account',
+      labelNames: ['route', 'status', 'model', 'account'],
+      registers,
+    });
+    this.latency = new Histogram({
+      name: 'mcp_http_request_duration_seconds',
+      help: 'Total duration of proxied requests',
+      labelNames: ['route'],
+      buckets: SECONDS_BUCKETS,
+      registers,
+    });
+    this.ttfb = new Histogram({
+      name: 'mcp_http_time_to_first_byte_seconds',
+      help: 'Time until the first byte went to the client (the commit point)',
+      labelNames: ['route'],
+      buckets: SECONDS_BUCKETS,
+      registers,
+    });
+    this.tokens = new Counter({
+      name: 'mcp_tokens_total',
+      help: 'Tokens by kind (input, cached_input, output, reasoning)',
+      labelNames: ['kind', 'model', 'account'],
+      registers,
+    });
+    this.cost = new Counter({
+      name: 'mcp_estimated_cost_usd_total',
+      help: 'Estimated cost at API list prices',
+      labelNames: ['model'],
+      registers,
+    });
+    this.failovers = new Counter({
+      name: 'mcp_failovers_total',
+      help: 'Attempts abandoned for another account, by reason',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.refreshes = new Counter({
+      name: 'mcp_token_refreshes_total',
+      help: 'OAuth token refreshes by outcome',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.upstreamErrors = new Counter({
+      name: 'mcp_upstream_errors_total',
+      help: 'Failed upstream attempts by failure class',
+      labelNames: ['class'],
+      registers,
+    });
     this.registerAccountGauges();
     collectDefaultMetrics({ register: this.registry, prefix: 'mcp_' });
   }
@@ -48,11 +90,18 @@ export class MetricsService {
     const account = trace.accountId ?? NONE;
     this.requests.inc({ route: trace.route, status: String(trace.status), model, account });
     this.latency.observe({ route: trace.route }, trace.latencyMs / 1000);
-    if (trace.ttfbMs !== null && trace.ttfbMs !== undefined) this.ttfb.observe({ route: trace.route }, trace.ttfbMs / 1000);
-    const kinds = { input: trace.tokensInput, cached_input: trace.tokensInputCached, output: trace.tokensOutput, reasoning: trace.tokensReasoning };
+    if (trace.ttfbMs !== null && trace.ttfbMs !== undefined)
+      this.ttfb.observe({ route: trace.route }, trace.ttfbMs / 1000);
+    const kinds = {
+      input: trace.tokensInput,
+      cached_input: trace.tokensInputCached,
+      output: trace.tokensOutput,
+      reasoning: trace.tokensReasoning,
+    };
     for (const [kind, n] of Object.entries(kinds)) if (n > 0) this.tokens.inc({ kind, model, account }, n);
     if (trace.costUsd) this.cost.inc({ model }, trace.costUsd);
-    for (const attempt of trace.attempts ?? []) if (attempt.class !== 'ok') this.upstreamErrors.inc({ class: attempt.class });
+    for (const attempt of trace.attempts ?? [])
+      if (attempt.class !== 'ok') this.upstreamErrors.inc({ class: attempt.class });
   }
 
   /** An attempt given up for the next candidate (`reason`: the failure class, e.g. quota, transient). */
@@ -84,7 +133,8 @@ export class MetricsService {
       registers,
       collect() {
         this.reset();
-        for (const { account, window, usedPercent } of windowsOf(read().list)) this.set({ account, window }, usedPercent);
+        for (const { account, window, usedPercent } of windowsOf(read().list))
+          this.set({ account, window }, usedPercent);
       },
     });
     new Gauge({
@@ -130,7 +180,9 @@ export class MetricsService {
   }
 }
 
-function windowsOf(accounts: Account[]): { account: string; window: string; usedPercent: number; resetAt: number | null }[] {
+function windowsOf(
+  accounts: Account[],
+): { account: string; window: string; usedPercent: number; resetAt: number | null }[] {
   const rows: { account: string; window: string; usedPercent: number; resetAt: number | null }[] = [];
   for (const a of accounts) {
     if (a.usage?.fiveHour) rows.push({ account: a.id, window: 'five_hour', ...a.usage.fiveHour });

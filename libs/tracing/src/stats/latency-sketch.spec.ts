@@ -10,7 +10,9 @@ describe('LatencySketch', () => {
   it('uses the nearest-rank definition', () => {
     const sketch = new LatencySketch(100);
     for (const ms of [10, 9, 8, 7, 6, 5, 4, 3, 2, 1]) sketch.add(ms);
-    expect([sketch.percentile(10), sketch.percentile(50), sketch.percentile(95), sketch.percentile(100)]).toEqual([1, 5, 10, 10]);
+    expect([sketch.percentile(10), sketch.percentile(50), sketch.percentile(95), sketch.percentile(100)]).toEqual([
+      1, 5, 10, 10,
+    ]);
   });
 
   it('answers 0 for an empty group', () => {
@@ -19,22 +21,30 @@ describe('LatencySketch', () => {
 
   it('is exact while within its limit', () => {
     fc.assert(
-      fc.property(fc.array(fc.nat({ max: 600_000 }), { minLength: 1, maxLength: 300 }), fc.integer({ min: 1, max: 100 }), (values, p) => {
-        const sketch = new LatencySketch(1000);
-        values.forEach((v) => sketch.add(v));
-        return sketch.exact && sketch.percentile(p) === nearestRank(values, p);
-      }),
+      fc.property(
+        fc.array(fc.nat({ max: 600_000 }), { minLength: 1, maxLength: 300 }),
+        fc.integer({ min: 1, max: 100 }),
+        (values, p) => {
+          const sketch = new LatencySketch(1000);
+          values.forEach((v) => sketch.add(v));
+          return sketch.exact && sketch.percentile(p) === nearestRank(values, p);
+        },
+      ),
     );
   });
 
   it('stays within ±3.2 % of the exact answer once it folds into a histogram', () => {
     fc.assert(
-      fc.property(fc.array(fc.nat({ max: 4_000_000_000 }), { minLength: 20, maxLength: 400 }), fc.integer({ min: 1, max: 100 }), (values, p) => {
-        const sketch = new LatencySketch(10);
-        values.forEach((v) => sketch.add(v));
-        const exact = nearestRank(values, p);
-        return !sketch.exact && Math.abs(sketch.percentile(p) - exact) <= Math.max(0.5, exact * 0.032);
-      }),
+      fc.property(
+        fc.array(fc.nat({ max: 4_000_000_000 }), { minLength: 20, maxLength: 400 }),
+        fc.integer({ min: 1, max: 100 }),
+        (values, p) => {
+          const sketch = new LatencySketch(10);
+          values.forEach((v) => sketch.add(v));
+          const exact = nearestRank(values, p);
+          return !sketch.exact && Math.abs(sketch.percentile(p) - exact) <= Math.max(0.5, exact * 0.032);
+        },
+      ),
     );
   });
 });

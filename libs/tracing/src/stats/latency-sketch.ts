@@ -1,17 +1,23 @@
+import type { SparseHistogram } from './sparse-histogram';
+
 /**
  * Latencies of one group, for nearest-rank percentiles. Exact (the real samples, selected in
- * O(n)) while the group holds at most `exactLimit` requests; past that it folds into a
- * log-linear histogram of 16 bins per power of two, whose answer is within ±3.1 % of the exact
- * one (values under 32 ms stay exact). Either way memory per group stays bounded.
+ * O(n)) while the group holds at most `exactLimit` requests (0: never); past that, a log-linear
+ * histogram of 16 bins per power of two, whose answer is within ±3.1 % of the exact one (values
+ * under 32 ms stay exact). Either way memory per group stays bounded.
  */
 export class LatencySketch {
-  private samples: number[] | undefined = [];
+  private samples: number[] | undefined;
   private histogram: Uint32Array | undefined;
+  /** A single rollup cell's histogram, read in place until a second source arrives (saves a dense copy). */
+  private borrowed: SparseHistogram | undefined;
   private min = Infinity;
   private max = -Infinity;
   count = 0;
 
-  constructor(private readonly exactLimit: number) {}
+  constructor(private readonly exactLimit: number) {
+    if (exactLimit > 0) this.samples = [];
+  }
 
   get exact(): boolean {
     return this.samples !== undefined;
@@ -26,7 +32,26 @@ export class LatencySketch {
       if (this.samples.length > this.exactLimit) this.foldIntoHistogram();
       return;
     }
-    this.histogram![binOf(ms)]! += 1;
+    this.dense()[binOf(ms)]! += 1;
+  }
+
+  /** Adds a rollup cell's latencies (turns an exact sketch into a histogram: cells hold no samples). */
+  addHistogram(cell: SparseHistogram): void {
+    const pairs = cell.pairs;
+    if (pairs.length === 0) return;
+    if (this.samples) this.foldIntoHistogram();
+    if (cell.min < this.min) this.min = cell.min;
+    if (cell.max > this.max) this.max = cell.max;
+    if (this.count === 0 && !this.histogram) {
+      this.borrowed = cell;
+      for (let k = 1; k < pairs.length; k += 2) this.count += pairs[k]!;
+      return;
+    }
+    const histogram = this.dense();
+    for (let k = 0; k < pairs.length; k += 2) {
+      histogram[pairs[k]!]! += pairs[k + 1]!;
+      this.count += pairs[k + 1]!;
+    }
   }
 
   /** Nearest-rank percentile (`p` in 0–100); 0 for an empty group. */
@@ -34,20 +59,42 @@ export class LatencySketch {
     if (this.count === 0) return 0;
     const rank = Math.min(this.count, Math.max(1, Math.ceil((p / 100) * this.count)));
     if (this.samples) return selectKth(this.samples, rank - 1);
-    const histogram = this.histogram!;
     let seen = 0;
+    if (this.borrowed) {
+      const pairs = this.borrowed.pairs;
+      for (let k = 0; k < pairs.length; k += 2) {
+        seen += pairs[k + 1]!;
+        if (seen >= rank) return this.clamp(binMidpoint(pairs[k]!));
+      }
+      return this.max;
+    }
+    const histogram = this.dense();
     for (let bin = 0; bin < histogram.length; bin++) {
       seen += histogram[bin]!;
-      if (seen >= rank) return Math.min(this.max, Math.max(this.min, binMidpoint(bin)));
+      if (seen >= rank) return this.clamp(binMidpoint(bin));
     }
     return this.max;
   }
 
+  private clamp(ms: number): number {
+    return Math.min(this.max, Math.max(this.min, ms));
+  }
+
+  private dense(): Uint32Array {
+    if (!this.histogram) {
+      this.histogram = new Uint32Array(BIN_COUNT);
+      const pairs = this.borrowed?.pairs ?? [];
+      for (let k = 0; k < pairs.length; k += 2) this.histogram[pairs[k]!]! += pairs[k + 1]!;
+      this.borrowed = undefined;
+    }
+    return this.histogram;
+  }
+
   private foldIntoHistogram(): void {
-    const histogram = new Uint32Array(BIN_COUNT);
-    for (const ms of this.samples!) histogram[binOf(ms)]! += 1;
-    this.histogram = histogram;
+    const samples = this.samples!;
     this.samples = undefined;
+    const histogram = this.dense();
+    for (const ms of samples) histogram[binOf(ms)]! += 1;
   }
 }
 

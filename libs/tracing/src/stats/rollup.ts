@@ -1,12 +1,16 @@
-import { DIMENSIONS, type Dimension, type StatsColumns } from './stats-columns';
+import { SparseHistogram } from './sparse-histogram';
+import type { Dimension, StatsColumns } from './stats-columns';
 import { Tally } from './tally';
 
+export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
-/** The tally of every request of one period with one (account, route, model, key) combination. */
+/** The requests of one period with one combination of the rollup's dimensions. */
 export interface Cell {
-  ids: Record<Dimension, number>;
+  /** Interned ids of the rollup's dimensions only. */
+  ids: Partial<Record<Dimension, number>>;
   tally: Tally;
+  latencies: SparseHistogram;
 }
 
 export interface Period {
@@ -16,21 +20,23 @@ export interface Period {
   firstRecord: number;
   lastRecord: number;
   count: number;
-  cells: Map<string, Cell>;
+  cells: Map<number | string, Cell>;
 }
 
 /**
- * Rollups of the history per period (a UTC day by default) and per full combination of the
- * dimensions, so any filter and any breakdown can be answered from cells: a query adds up the
- * cells of the periods it covers entirely and looks at single records only for the periods at
- * its edges.
+ * Counts, sums and latency histograms per period (e.g. a UTC day) and per combination of some
+ * dimensions, so a query can add up the cells of the periods it covers entirely and look at
+ * single records only in the (at most two) periods at its edges.
  */
 export class Rollup {
   private readonly periods = new Map<number, Period>();
   /** Period numbers, ascending. */
   private readonly order: number[] = [];
 
-  constructor(readonly periodMs: number = DAY_MS) {}
+  constructor(
+    readonly periodMs: number,
+    readonly dimensions: readonly Dimension[],
+  ) {}
 
   add(c: StatsColumns, i: number): void {
     const index = Math.floor(c.at[i]! / this.periodMs);
@@ -43,14 +49,19 @@ export class Rollup {
     if (i < period.firstRecord) period.firstRecord = i;
     if (i > period.lastRecord) period.lastRecord = i;
     period.count += 1;
-    const ids = c.ids;
-    const key = `${ids.account[i]!}|${ids.route[i]!}|${ids.model[i]!}|${ids.key[i]!}`;
+    const key = this.keyOf(c, i);
     let cell = period.cells.get(key);
     if (!cell) {
-      cell = { ids: idsOf(c, i), tally: new Tally() };
+      cell = { ids: this.idsOf(c, i), tally: new Tally(), latencies: new SparseHistogram() };
       period.cells.set(key, cell);
     }
     cell.tally.addRecord(c, i);
+    cell.latencies.add(c.latency[i]!);
+  }
+
+  /** Whether this rollup can answer for these dimensions (as filters or breakdowns). */
+  holds(dimensions: readonly Dimension[]): boolean {
+    return dimensions.every((dimension) => this.dimensions.includes(dimension));
   }
 
   /** Periods that overlap [lo, hi] (inclusive, epoch ms), ascending. */
@@ -73,17 +84,26 @@ export class Rollup {
     return n;
   }
 
+  private keyOf(c: StatsColumns, i: number): number | string {
+    const dims = this.dimensions;
+    if (dims.length === 0) return 0;
+    if (dims.length === 1) return c.ids[dims[0]!][i]!;
+    let key = '';
+    for (const dimension of dims) key += `${c.ids[dimension][i]!}|`;
+    return key;
+  }
+
+  private idsOf(c: StatsColumns, i: number): Partial<Record<Dimension, number>> {
+    const ids: Partial<Record<Dimension, number>> = {};
+    for (const dimension of this.dimensions) ids[dimension] = c.ids[dimension][i]!;
+    return ids;
+  }
+
   private insertOrdered(index: number): void {
     const last = this.order[this.order.length - 1];
     if (last === undefined || index > last) this.order.push(index);
     else this.order.splice(lowerBound(this.order, index), 0, index);
   }
-}
-
-function idsOf(c: StatsColumns, i: number): Record<Dimension, number> {
-  const ids = {} as Record<Dimension, number>;
-  for (const dimension of DIMENSIONS) ids[dimension] = c.ids[dimension][i]!;
-  return ids;
 }
 
 /** First position in ascending `values` whose value is >= target. */

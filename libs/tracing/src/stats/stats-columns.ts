@@ -64,7 +64,8 @@ export class StatsColumns {
     const i = this.length++;
     this.at[i] = at;
     this.latency[i] = wholeCount(record.latencyMs);
-    this.ttfb[i] = record.ttfbMs === null || !Number.isFinite(record.ttfbMs) ? -1 : Math.min(0x7fff_ffff, wholeCount(record.ttfbMs));
+    this.ttfb[i] =
+      record.ttfbMs === null || !Number.isFinite(record.ttfbMs) ? -1 : Math.min(0x7fff_ffff, wholeCount(record.ttfbMs));
     this.status[i] = Math.min(0xffff, wholeCount(record.status));
     this.stream[i] = record.stream ? 1 : 0;
     this.tokensInput[i] = wholeCount(record.tokensInput);
@@ -82,7 +83,15 @@ export class StatsColumns {
 
   /** Bytes held by the columns (capacity included), for diagnostics and the benchmark. */
   get byteLength(): number {
-    const arrays = [this.at, this.latency, this.ttfb, this.status, this.stream, this.tokensInput, this.tokensInputCached];
+    const arrays = [
+      this.at,
+      this.latency,
+      this.ttfb,
+      this.status,
+      this.stream,
+      this.tokensInput,
+      this.tokensInputCached,
+    ];
     arrays.push(this.tokensOutput, this.tokensReasoning, this.tokensTotal, this.cost, ...Object.values(this.ids));
     return arrays.reduce((sum, array) => sum + array.byteLength, 0);
   }
@@ -111,7 +120,8 @@ export class StatsColumns {
     this.tokensReasoning = resize(this.tokensReasoning, capacity);
     this.tokensTotal = resize(this.tokensTotal, capacity);
     this.cost = resize(this.cost, capacity);
-    for (const dimension of Object.keys(this.ids) as Dimension[]) this.ids[dimension] = resize(this.ids[dimension], capacity);
+    for (const dimension of Object.keys(this.ids) as Dimension[])
+      this.ids[dimension] = resize(this.ids[dimension], capacity);
   }
 }
 

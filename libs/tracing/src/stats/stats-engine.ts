@@ -1,9 +1,10 @@
-import { LatencySketch } from './latency-sketch';
-import type { Cell, Period, Rollup } from './rollup';
+import { Accumulators, type BucketPlan, type StatsResult } from './accumulators';
+import type { Period, Rollup } from './rollup';
 import { DIMENSIONS, type Dimension, type StatsColumns } from './stats-columns';
-import { Tally } from './tally';
 
-/** Groups up to this size get exact percentiles (see LatencySketch). */
+export type { GroupStats, StatsResult } from './accumulators';
+
+/** Queries matching at most this many requests get exact percentiles; larger ones use histograms. */
 export const DEFAULT_EXACT_LIMIT = 50_000;
 /** A time series never has more points than this: a finer bucketMs over a long range is widened. */
 export const MAX_BUCKETS = 5000;
@@ -17,145 +18,141 @@ export interface StatsQuery {
   bucketMs?: number;
 }
 
-export interface GroupStats {
-  tally: Tally;
-  latencies: LatencySketch;
-}
-
-export interface StatsResult {
-  total: GroupStats;
-  breakdowns: Partial<Record<Dimension, Map<string, GroupStats>>>;
-  /** Ascending, gaps between the first and last active bucket filled with empty groups. */
-  timeseries?: { bucketMs: number; buckets: { at: number; group: GroupStats }[] };
-}
-
 type Filter = { dimension: Dimension; ids: ArrayLike<number>; id: number }[];
 
 /**
- * Answers a stats query from the rollup cells of the periods the range covers entirely, plus one
- * pass over the single records in the range: it feeds every latency to the percentile sketches
- * and adds the records of the partly covered edge periods (and every record of a time series,
- * whose buckets need not align with periods). Counts and sums are exact either way.
+ * Answers a stats query over the columns. Counts and sums are always exact. A query that may match
+ * at most `exactLimit` requests reads its records one by one (exact, nearest-rank percentiles).
+ * A larger one is answered in parts — the total and time series, then each breakdown — each from
+ * the smallest rollup that holds the part's dimensions: the cells of the periods the range covers
+ * entirely, plus the single records of the (at most two) edge periods. Its percentiles come from
+ * histograms (±3.1 %). A part no rollup can answer reads every record in range.
+ * `rollups` go smallest first; the first one must be per day and also locates records by time.
  */
-export function runStatsQuery(c: StatsColumns, rollup: Rollup, query: StatsQuery, exactLimit = DEFAULT_EXACT_LIMIT): StatsResult {
+export function runStatsQuery(
+  c: StatsColumns,
+  rollups: readonly Rollup[],
+  query: StatsQuery,
+  exactLimit = DEFAULT_EXACT_LIMIT,
+): StatsResult {
   const lo = query.sinceMs ?? -Infinity;
   const hi = query.untilMs ?? Infinity;
   const filter = resolveFilter(c, query.filter);
-  const periods = filter ? rollup.overlapping(lo, hi) : [];
-  const acc = new Accumulators(c, query, exactLimit, bucketPlan(query.bucketMs, lo, hi, periods, rollup.periodMs));
-  if (!filter || periods.length === 0) return acc.result();
-  let from = Infinity;
-  let to = -1;
-  for (const period of periods) {
-    from = Math.min(from, period.firstRecord);
-    to = Math.max(to, period.lastRecord);
-    if (!rollup.covers(period.index, lo, hi)) continue;
-    for (const cell of period.cells.values()) if (cellMatches(cell, filter)) acc.addCell(cell);
+  const locator = rollups[0]!;
+  const periods = filter ? locator.overlapping(lo, hi) : [];
+  const plan = bucketPlan(query.bucketMs, lo, hi, periods, locator.periodMs);
+  if (!filter || periods.length === 0) return new Accumulators(c, query.breakdowns, exactLimit, plan).result();
+  const range: Range = { c, rollups, filter, lo, hi };
+  if (mayMatch(range) <= exactLimit) {
+    const acc = new Accumulators(c, query.breakdowns, exactLimit, plan);
+    scanRecords(range, acc, periods);
+    return acc.result();
   }
-  const P = rollup.periodMs;
-  const fullFrom = lo === -Infinity ? -Infinity : Math.ceil(lo / P);
-  const fullTo = hi === Infinity ? Infinity : Math.floor((hi + 1) / P) - 1;
+  const result = answerPart(range, [], plan).result();
+  for (const dimension of query.breakdowns) {
+    result.breakdowns[dimension] = answerPart(range, [dimension], undefined).result().breakdowns[dimension]!;
+  }
+  return result;
+}
+
+interface Range {
+  c: StatsColumns;
+  rollups: readonly Rollup[];
+  filter: Filter;
+  lo: number;
+  hi: number;
+}
+
+/** The first rollup that holds every filtered and broken-down dimension and whose period divides the buckets. */
+function pickRollup(
+  { rollups, filter }: Range,
+  breakdowns: readonly Dimension[],
+  bucketMs?: number,
+): Rollup | undefined {
+  const needed = [...filter.map((f) => f.dimension), ...breakdowns];
+  return rollups.find((r) => r.holds(needed) && (bucketMs === undefined || bucketMs % r.periodMs === 0));
+}
+
+/** An upper bound of the matching requests: exact for whole periods, every record of the edge periods. */
+function mayMatch(range: Range): number {
+  const rollup = pickRollup(range, []);
+  if (!rollup) return count(range.rollups[0]!.overlapping(range.lo, range.hi));
+  let n = 0;
+  for (const period of rollup.overlapping(range.lo, range.hi)) {
+    if (!rollup.covers(period.index, range.lo, range.hi)) n += period.count;
+    else for (const cell of period.cells.values()) if (cellMatches(cell.ids, range.filter)) n += cell.tally.requests;
+  }
+  return n;
+}
+
+function answerPart(range: Range, breakdowns: readonly Dimension[], plan: BucketPlan | undefined): Accumulators {
+  const acc = new Accumulators(range.c, breakdowns, 0, plan);
+  const rollup = pickRollup(range, breakdowns, plan?.bucketMs);
+  if (!rollup) {
+    scanRecords(range, acc, range.rollups[0]!.overlapping(range.lo, range.hi));
+    return acc;
+  }
+  const edges: Period[] = [];
+  for (const period of rollup.overlapping(range.lo, range.hi)) {
+    if (!rollup.covers(period.index, range.lo, range.hi)) {
+      edges.push(period);
+      continue;
+    }
+    const start = period.index * rollup.periodMs;
+    for (const cell of period.cells.values()) if (cellMatches(cell.ids, range.filter)) acc.addCell(cell, start);
+  }
+  scanRecords(range, acc, edges, rollup.periodMs);
+  return acc;
+}
+
+function count(periods: Period[]): number {
+  return periods.reduce((n, period) => n + period.count, 0);
+}
+
+/**
+ * Feeds the records of `periods` that fall in the range and match the filter. With `ownPeriodMs`,
+ * each period's records are read separately and only those of that very period count (edge
+ * periods next to ones added from cells); without it, one pass over their combined span.
+ */
+function scanRecords({ c, filter, lo, hi }: Range, acc: Accumulators, periods: Period[], ownPeriodMs?: number): void {
   const at = c.at;
-  for (let i = from; i <= to; i++) {
-    const t = at[i]!;
-    if (t < lo || t > hi || !recordMatches(filter, i)) continue;
-    const period = Math.floor(t / P);
-    acc.addRecord(i, t, period < fullFrom || period > fullTo);
+  const spans = ownPeriodMs === undefined ? [spanOf(periods)] : periods;
+  for (const { index, firstRecord, lastRecord } of spans) {
+    for (let i = firstRecord; i <= lastRecord; i++) {
+      const t = at[i]!;
+      if (t < lo || t > hi || !recordMatches(filter, i)) continue;
+      if (ownPeriodMs !== undefined && Math.floor(t / ownPeriodMs) !== index) continue;
+      acc.addRecord(i, t);
+    }
   }
-  return acc.result();
 }
 
-interface BucketPlan {
-  bucketMs: number;
-  /** Bucket number (floor(at / bucketMs)) of slot 0. */
-  base: number;
+function spanOf(periods: Period[]): Pick<Period, 'index' | 'firstRecord' | 'lastRecord'> {
+  let firstRecord = Infinity;
+  let lastRecord = -1;
+  for (const period of periods) {
+    firstRecord = Math.min(firstRecord, period.firstRecord);
+    lastRecord = Math.max(lastRecord, period.lastRecord);
+  }
+  return { index: -1, firstRecord, lastRecord };
 }
 
-function bucketPlan(requested: number | undefined, lo: number, hi: number, periods: Period[], periodMs: number): BucketPlan | undefined {
+function bucketPlan(
+  requested: number | undefined,
+  lo: number,
+  hi: number,
+  periods: Period[],
+  periodMs: number,
+): BucketPlan | undefined {
   if (requested === undefined) return undefined;
   const first = periods[0];
   const last = periods[periods.length - 1];
   if (!first || !last) return { bucketMs: requested, base: 0 };
   const start = Math.max(lo, first.index * periodMs);
   const end = Math.min(hi, (last.index + 1) * periodMs - 1);
-  const count = Math.floor(end / requested) - Math.floor(start / requested) + 1;
-  const bucketMs = count > MAX_BUCKETS ? requested * Math.ceil(count / MAX_BUCKETS) : requested;
+  const buckets = Math.floor(end / requested) - Math.floor(start / requested) + 1;
+  const bucketMs = buckets > MAX_BUCKETS ? requested * Math.ceil(buckets / MAX_BUCKETS) : requested;
   return { bucketMs, base: Math.floor(start / bucketMs) };
-}
-
-class Accumulators {
-  readonly total: GroupStats;
-  private readonly groups = new Map<Dimension, (GroupStats | undefined)[]>();
-  private readonly buckets: (GroupStats | undefined)[] = [];
-
-  constructor(
-    private readonly c: StatsColumns,
-    private readonly query: StatsQuery,
-    private readonly exactLimit: number,
-    private readonly plan: BucketPlan | undefined,
-  ) {
-    this.total = this.newGroup();
-    for (const dimension of query.breakdowns) this.groups.set(dimension, []);
-  }
-
-  addCell(cell: Cell): void {
-    this.total.tally.merge(cell.tally);
-    for (const [dimension, groups] of this.groups) this.group(groups, cell.ids[dimension]).tally.merge(cell.tally);
-  }
-
-  addRecord(i: number, at: number, edge: boolean): void {
-    const c = this.c;
-    const latency = c.latency[i]!;
-    this.total.latencies.add(latency);
-    if (edge) this.total.tally.addRecord(c, i);
-    for (const [dimension, groups] of this.groups) {
-      const group = this.group(groups, c.ids[dimension][i]!);
-      group.latencies.add(latency);
-      if (edge) group.tally.addRecord(c, i);
-    }
-    if (this.plan) {
-      const bucket = this.group(this.buckets, Math.floor(at / this.plan.bucketMs) - this.plan.base);
-      bucket.latencies.add(latency);
-      bucket.tally.addRecord(c, i);
-    }
-  }
-
-  result(): StatsResult {
-    const breakdowns: StatsResult['breakdowns'] = {};
-    for (const [dimension, groups] of this.groups) {
-      const named = new Map<string, GroupStats>();
-      groups.forEach((group, id) => group && named.set(this.c.names[dimension].valueOf(id), group));
-      breakdowns[dimension] = named;
-    }
-    const result: StatsResult = { total: this.total, breakdowns };
-    if (this.plan) result.timeseries = { bucketMs: this.plan.bucketMs, buckets: this.series(this.plan) };
-    return result;
-  }
-
-  private series(plan: BucketPlan): { at: number; group: GroupStats }[] {
-    const used = Object.keys(this.buckets).map(Number);
-    if (used.length === 0) return [];
-    const first = Math.min(...used);
-    const last = Math.max(...used);
-    const series: { at: number; group: GroupStats }[] = [];
-    for (let slot = first; slot <= last; slot++) {
-      series.push({ at: (plan.base + slot) * plan.bucketMs, group: this.buckets[slot] ?? this.newGroup() });
-    }
-    return series;
-  }
-
-  private group(groups: (GroupStats | undefined)[], slot: number): GroupStats {
-    let group = groups[slot];
-    if (!group) {
-      group = this.newGroup();
-      groups[slot] = group;
-    }
-    return group;
-  }
-
-  private newGroup(): GroupStats {
-    return { tally: new Tally(), latencies: new LatencySketch(this.exactLimit) };
-  }
 }
 
 /** Interned ids of the filter values; null when a value never occurs (nothing can match). */
@@ -171,8 +168,8 @@ function resolveFilter(c: StatsColumns, filter: StatsQuery['filter']): Filter | 
   return resolved;
 }
 
-function cellMatches(cell: Cell, filter: Filter): boolean {
-  for (const { dimension, id } of filter) if (cell.ids[dimension] !== id) return false;
+function cellMatches(ids: Partial<Record<Dimension, number>>, filter: Filter): boolean {
+  for (const { dimension, id } of filter) if (ids[dimension] !== id) return false;
   return true;
 }
 

@@ -37,8 +37,29 @@ function rec(over: Partial<StatsRecord>): StatsRecord {
 }
 
 const SAMPLE: StatsRecord[] = [
-  rec({ at: T, stream: true, latencyMs: 100, ttfbMs: 20, tokensInput: 1000, tokensInputCached: 200, tokensOutput: 300, tokensReasoning: 100, tokensTotal: 1300, costUsd: 0.01 }),
-  rec({ at: T + 1000, route: '/v1/responses', model: 'mystery', clientKeyId: null, latencyMs: 300, tokensInput: 500, tokensOutput: 50, tokensTotal: 550, costUsd: null }),
+  rec({
+    at: T,
+    stream: true,
+    latencyMs: 100,
+    ttfbMs: 20,
+    tokensInput: 1000,
+    tokensInputCached: 200,
+    tokensOutput: 300,
+    tokensReasoning: 100,
+    tokensTotal: 1300,
+    costUsd: 0.01,
+  }),
+  rec({
+    at: T + 1000,
+    route: '/v1/responses',
+    model: 'mystery',
+    clientKeyId: null,
+    latencyMs: 300,
+    tokensInput: 500,
+    tokensOutput: 50,
+    tokensTotal: 550,
+    costUsd: null,
+  }),
   rec({ at: T + 2000, accountId: 'acc_b', status: 429, isError: true, latencyMs: 50 }),
   rec({ at: T + 3000, accountId: 'acc_b', status: 502, isError: true, latencyMs: 1000, clientKeyId: 'key_2' }),
   rec({ at: T + 4000, accountId: null, status: 499, isError: true, stream: true, latencyMs: 200 }),
@@ -134,13 +155,24 @@ describe('StatsHistory aggregates (PROTOCOL §11.5)', () => {
     expect(usage.totals.lastAt).toBe(T + 3000);
     expect(history.usage({ sinceMs: T + 4001 }, info).totals.requests).toBe(0);
     expect(history.usage({ accountId: 'acc_b', route: '/v1/chat/completions' }, info).totals.requests).toBe(2);
-    expect(history.usage({ model: 'never-seen' }, info).totals).toMatchObject({ requests: 0, firstAt: null, p95LatencyMs: 0 });
+    expect(history.usage({ model: 'never-seen' }, info).totals).toMatchObject({
+      requests: 0,
+      firstAt: null,
+      p95LatencyMs: 0,
+    });
     expect(history.usage({ clientKeyId: 'key_2' }, info).totals.requests).toBe(1);
   });
 
   it('gives empty results, not errors, on an empty history', () => {
     const usage = StatsHistory.of([]).usage({}, info);
-    expect(usage.totals).toMatchObject({ requests: 0, errorRate: 0, successRate: 0, avgLatencyMs: 0, firstAt: null, lastAt: null });
+    expect(usage.totals).toMatchObject({
+      requests: 0,
+      errorRate: 0,
+      successRate: 0,
+      avgLatencyMs: 0,
+      firstAt: null,
+      lastAt: null,
+    });
     expect(usage.byAccount).toEqual([]);
   });
 });
@@ -174,7 +206,10 @@ describe('StatsHistory over 100,000 generated records', () => {
     expect(usage.tracesMatched).toBe(expected.length);
     expectMatchesReference(usage.totals, expected);
     for (const byModel of usage.byModel) {
-      expectMatchesReference(byModel, expected.filter((r) => (r.model ?? 'unknown') === byModel.model));
+      expectMatchesReference(
+        byModel,
+        expected.filter((r) => (r.model ?? 'unknown') === byModel.model),
+      );
     }
   });
 
@@ -182,7 +217,11 @@ describe('StatsHistory over 100,000 generated records', () => {
     const usage = sketched.usage({}, () => null);
     expectMatchesReference(usage.totals, records, false);
     const small = sketched.usage({ model: 'experimental-unpriced' }, () => null);
-    expectMatchesReference(small.totals, records.filter((r) => r.model === 'experimental-unpriced'), true);
+    expectMatchesReference(
+      small.totals,
+      records.filter((r) => r.model === 'experimental-unpriced'),
+      true,
+    );
   });
 
   it('sums the hourly time series to the same totals, bucket by bucket', () => {
@@ -215,7 +254,14 @@ describe('StatsHistory trace stats (PROTOCOL §11.5)', () => {
     ]);
     const response = history.traceStats({}, HOUR);
     expect(response).toMatchObject({ ok: true, filters: { bucketMs: HOUR }, totalStored: 3, matched: 3 });
-    expect(response.stats.totals).toMatchObject({ requests: 3, errors: 1, errorRate: 0.3333, tokensInput: 5, latencyP50Ms: 20, latencyP95Ms: 30 });
+    expect(response.stats.totals).toMatchObject({
+      requests: 3,
+      errors: 1,
+      errorRate: 0.3333,
+      tokensInput: 5,
+      latencyP50Ms: 20,
+      latencyP95Ms: 30,
+    });
     expect(response.stats.models.map((m) => [m.model, m.count, m.okCount, m.errorCount])).toEqual([
       ['gpt-5.3-codex', 2, 2, 0],
       ['gpt-5-codex', 1, 0, 1],

@@ -1,7 +1,7 @@
 import type { StatsFilters, StatsRecord, TraceStats, TraceStatsResponse, UsageStatsResponse } from '@mcp/contracts';
 import { JsonlLog, type ReadAllResult } from '@mcp/storage';
-import { Rollup } from './rollup';
-import { StatsColumns, UNKNOWN } from './stats-columns';
+import { DAY_MS, HOUR_MS, Rollup } from './rollup';
+import { DIMENSIONS, StatsColumns, UNKNOWN } from './stats-columns';
 import { DEFAULT_EXACT_LIMIT, runStatsQuery } from './stats-engine';
 import { queryOf, sortedBreakdown, toAggregate, toTraceStats } from './stats-shapes';
 
@@ -16,13 +16,30 @@ export interface StatsHistoryOptions {
 }
 
 /**
+ * The rollups kept, smallest first (the query planner takes the first that fits, see
+ * runStatsQuery): per UTC day by each single dimension, per hour (time series), per hour by model,
+ * and per day by every dimension (any filter combined with any breakdown).
+ */
+function createRollups(): Rollup[] {
+  return [
+    new Rollup(DAY_MS, ['route']),
+    new Rollup(DAY_MS, ['key']),
+    new Rollup(DAY_MS, ['account']),
+    new Rollup(DAY_MS, ['model']),
+    new Rollup(HOUR_MS, []),
+    new Rollup(HOUR_MS, ['model']),
+    new Rollup(DAY_MS, DIMENSIONS),
+  ];
+}
+
+/**
  * requests-stats-history.jsonl (PROTOCOL.md §10.5): append-only on disk, and in memory as
- * columns plus per-day rollups, built once at boot by streaming the file and then kept up to
- * date record by record. Stats queries never read the file.
+ * columns plus rollups, built once at boot by streaming the file and then kept up to date record
+ * by record. Stats queries never read the file.
  */
 export class StatsHistory {
   private readonly columns = new StatsColumns();
-  private readonly rollup = new Rollup();
+  private readonly rollups = createRollups();
   private readonly log: JsonlLog<StatsRecord> | undefined;
   private readonly exactLimit: number;
 
@@ -65,12 +82,17 @@ export class StatsHistory {
   }
 
   get cellCount(): number {
-    return this.rollup.cellCount;
+    return this.rollups.reduce((n, rollup) => n + rollup.cellCount, 0);
   }
 
   /** GET /admin/stats/usage (§11.5). `accountInfo` describes an account id, or null when unknown. */
   usage(filters: StatsFilters, accountInfo: (accountId: string) => AccountInfo): UsageStatsResponse {
-    const result = runStatsQuery(this.columns, this.rollup, queryOf(filters, ['account', 'route', 'model', 'key']), this.exactLimit);
+    const result = runStatsQuery(
+      this.columns,
+      this.rollups,
+      queryOf(filters, ['account', 'route', 'model', 'key']),
+      this.exactLimit,
+    );
     const breakdown = result.breakdowns;
     return {
       ok: true,
@@ -83,7 +105,10 @@ export class StatsHistory {
       })),
       byRoute: sortedBreakdown(breakdown.route).map(([route, group]) => ({ route, ...toAggregate(group) })),
       byModel: sortedBreakdown(breakdown.model).map(([model, group]) => ({ model, ...toAggregate(group) })),
-      byClientKey: sortedBreakdown(breakdown.key).map(([clientKeyId, group]) => ({ clientKeyId, ...toAggregate(group) })),
+      byClientKey: sortedBreakdown(breakdown.key).map(([clientKeyId, group]) => ({
+        clientKeyId,
+        ...toAggregate(group),
+      })),
       tracesEvaluated: this.size,
       tracesMatched: result.total.tally.requests,
     };
@@ -96,8 +121,12 @@ export class StatsHistory {
   }
 
   traceStatsOnly(filters: StatsFilters, bucketMs: number): { stats: TraceStats; bucketMs: number; matched: number } {
-    const result = runStatsQuery(this.columns, this.rollup, queryOf(filters, ['model'], bucketMs), this.exactLimit);
-    return { stats: toTraceStats(result), bucketMs: result.timeseries?.bucketMs ?? bucketMs, matched: result.total.tally.requests };
+    const result = runStatsQuery(this.columns, this.rollups, queryOf(filters, ['model'], bucketMs), this.exactLimit);
+    return {
+      stats: toTraceStats(result),
+      bucketMs: result.timeseries?.bucketMs ?? bucketMs,
+      matched: result.total.tally.requests,
+    };
   }
 
   flush(): Promise<void> {
@@ -110,6 +139,7 @@ export class StatsHistory {
 
   private ingest(record: StatsRecord): void {
     const i = this.columns.push(record);
-    if (i >= 0) this.rollup.add(this.columns, i);
+    if (i < 0) return;
+    for (const rollup of this.rollups) rollup.add(this.columns, i);
   }
 }

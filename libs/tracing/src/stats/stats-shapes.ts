@@ -52,19 +52,21 @@ export function toAggregate(group: GroupStats): Aggregate {
 /** The `stats` object of /admin/stats/traces and of a traces page (§11.5). */
 export function toTraceStats(result: StatsResult): TraceStats {
   const total = result.total;
-  const models = [...(result.breakdowns.model ?? new Map<string, GroupStats>())].sort(byRequestsThenName).map(([model, group]) => {
-    const s = group.tally.sums;
-    return {
-      model,
-      count: s[T.REQUESTS]!,
-      okCount: s[T.OK]!,
-      errorCount: s[T.ERRORS]!,
-      ...tokenSet(group),
-      costUsd: roundCost(s[T.COST]!),
-      latencyAvgMs: ratio(s[T.LATENCY_TOTAL]!, s[T.REQUESTS]!, 1, 2),
-      latencyP95Ms: group.latencies.percentile(95),
-    };
-  });
+  const models = [...(result.breakdowns.model ?? new Map<string, GroupStats>())]
+    .sort(byRequestsThenName)
+    .map(([model, group]) => {
+      const s = group.tally.sums;
+      return {
+        model,
+        count: s[T.REQUESTS]!,
+        okCount: s[T.OK]!,
+        errorCount: s[T.ERRORS]!,
+        ...tokenSet(group),
+        costUsd: roundCost(s[T.COST]!),
+        latencyAvgMs: ratio(s[T.LATENCY_TOTAL]!, s[T.REQUESTS]!, 1, 2),
+        latencyP95Ms: group.latencies.percentile(95),
+      };
+    });
   const timeseries = (result.timeseries?.buckets ?? []).map(({ at, group }) => ({
     at,
     requests: group.tally.sums[T.REQUESTS]!,
@@ -110,8 +112,7 @@ function tokenSet(group: GroupStats): TokenSet {
 }
 
 function statusCounts(group: GroupStats): Record<string, number> {
-  const entries = [...group.tally.statuses].sort((a, b) => a[0] - b[0]);
-  return Object.fromEntries(entries.map(([status, n]) => [String(status), n]));
+  return Object.fromEntries(group.tally.statusEntries().map(([status, n]) => [String(status), n]));
 }
 
 function ratio(part: number, whole: number, scale: number, decimals: number): number {

@@ -25,7 +25,8 @@ const ADDITIVE_SLOTS = 15;
 /** Exact counts and sums over a set of requests (everything in an Aggregate except percentiles). */
 export class Tally {
   readonly sums = new Float64Array(SLOTS);
-  readonly statuses = new Map<number, number>();
+  /** [status, count, status, count, …]: a handful of statuses, so a flat array beats a Map. */
+  readonly statuses: number[] = [];
 
   constructor() {
     this.sums[FIRST_AT] = Infinity;
@@ -64,7 +65,25 @@ export class Tally {
     const at = c.at[i]!;
     if (at < s[FIRST_AT]!) s[FIRST_AT] = at;
     if (at > s[LAST_AT]!) s[LAST_AT] = at;
-    this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+    this.countStatus(status, 1);
+  }
+
+  /** Only what a time-series point shows (requests, errors, tokens, cost): the cheap per-record path. */
+  addSeriesFields(c: StatsColumns, i: number): void {
+    const s = this.sums;
+    s[REQUESTS]! += 1;
+    const status = c.status[i]!;
+    if (status >= 400) s[ERRORS]! += 1;
+    else if (status >= 200) s[OK]! += 1;
+    s[LATENCY_TOTAL]! += c.latency[i]!;
+    s[TOKENS_INPUT]! += c.tokensInput[i]!;
+    s[TOKENS_CACHED]! += c.tokensInputCached[i]!;
+    s[TOKENS_OUTPUT]! += c.tokensOutput[i]!;
+    s[TOKENS_REASONING]! += c.tokensReasoning[i]!;
+    s[TOKENS_TOTAL]! += c.tokensTotal[i]!;
+    const cost = c.cost[i]!;
+    if (Number.isNaN(cost)) s[UNPRICED]! += 1;
+    else s[COST]! += cost;
   }
 
   merge(other: Tally): void {
@@ -73,6 +92,25 @@ export class Tally {
     for (let slot = 0; slot < ADDITIVE_SLOTS; slot++) s[slot]! += o[slot]!;
     if (o[FIRST_AT]! < s[FIRST_AT]!) s[FIRST_AT] = o[FIRST_AT]!;
     if (o[LAST_AT]! > s[LAST_AT]!) s[LAST_AT] = o[LAST_AT]!;
-    for (const [status, n] of other.statuses) this.statuses.set(status, (this.statuses.get(status) ?? 0) + n);
+    const theirs = other.statuses;
+    for (let k = 0; k < theirs.length; k += 2) this.countStatus(theirs[k]!, theirs[k + 1]!);
+  }
+
+  /** Status → count, ascending by status. */
+  statusEntries(): [number, number][] {
+    const entries: [number, number][] = [];
+    for (let k = 0; k < this.statuses.length; k += 2) entries.push([this.statuses[k]!, this.statuses[k + 1]!]);
+    return entries.sort((a, b) => a[0] - b[0]);
+  }
+
+  private countStatus(status: number, n: number): void {
+    const statuses = this.statuses;
+    for (let k = 0; k < statuses.length; k += 2) {
+      if (statuses[k] === status) {
+        statuses[k + 1]! += n;
+        return;
+      }
+    }
+    statuses.push(status, n);
   }
 }

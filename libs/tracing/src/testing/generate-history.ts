@@ -16,11 +16,39 @@ export interface GenerateHistoryOptions {
 type Weighted<T> = readonly (readonly [T, number])[];
 
 // Skewed like real traffic: a few accounts, routes, models and keys carry most requests.
-const ACCOUNTS: Weighted<string | null> = [['acc_alpha', 40], ['acc_beta', 30], ['acc_gamma', 20], ['acc_delta', 9], [null, 1]];
-const ROUTES: Weighted<string> = [['/v1/chat/completions', 60], ['/v1/responses', 35], ['/v1/responses/compact', 5]];
-const MODELS: Weighted<string> = [['gpt-5.3-codex', 50], ['gpt-5.2-codex', 25], ['gpt-5-codex', 15], ['gpt-5.1-codex-mini', 9], ['experimental-unpriced', 1]];
-const KEYS: Weighted<string | null> = [['key_team', 50], ['key_ci', 30], ['key_bot', 15], [null, 5]];
-const STATUSES: Weighted<number> = [[200, 90], [429, 3], [400, 2], [499, 2], [502, 2], [503, 1]];
+const ACCOUNTS: Weighted<string | null> = [
+  ['acc_alpha', 40],
+  ['acc_beta', 30],
+  ['acc_gamma', 20],
+  ['acc_delta', 9],
+  [null, 1],
+];
+const ROUTES: Weighted<string> = [
+  ['/v1/chat/completions', 60],
+  ['/v1/responses', 35],
+  ['/v1/responses/compact', 5],
+];
+const MODELS: Weighted<string> = [
+  ['gpt-5.3-codex', 50],
+  ['gpt-5.2-codex', 25],
+  ['gpt-5-codex', 15],
+  ['gpt-5.1-codex-mini', 9],
+  ['experimental-unpriced', 1],
+];
+const KEYS: Weighted<string | null> = [
+  ['key_team', 50],
+  ['key_ci', 30],
+  ['key_bot', 15],
+  [null, 5],
+];
+const STATUSES: Weighted<number> = [
+  [200, 90],
+  [429, 3],
+  [400, 2],
+  [499, 2],
+  [502, 2],
+  [503, 1],
+];
 
 /** A small deterministic PRNG (mulberry32): the same seed always yields the same history. */
 function random(seed: number): () => number {

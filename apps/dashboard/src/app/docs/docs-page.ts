@@ -24,13 +24,20 @@ export interface Snippet {
   title: string;
   note: string;
   code: string;
+  /** A second step shown under the first block (e.g. the environment variable after the config file). */
+  then?: { note: string; code: string };
 }
 
 export function buildSnippets(ctx: SnippetContext): { clients: Snippet[]; http: Snippet[] } {
   return {
     clients: [
-      { id: 'codex', title: 'Codex CLI', note: 'Add a custom provider in ~/.codex/config.toml:', code: codexConfig(ctx) },
-      { id: 'codex-key', title: 'Codex CLI key', note: 'Then give Codex the key through the environment:', code: keyExport(ctx) },
+      {
+        id: 'codex',
+        title: 'Codex CLI',
+        note: 'Add a custom provider in ~/.codex/config.toml:',
+        code: codexConfig(ctx),
+        then: { note: 'Then give Codex the key through the environment:', code: keyExport(ctx) },
+      },
       { id: 'node', title: 'OpenAI SDK for Node.js', note: 'npm install openai', code: nodeSdk(ctx) },
       { id: 'python', title: 'OpenAI SDK for Python', note: 'pip install openai', code: pythonSdk(ctx) },
       { id: 'generic', title: 'Any OpenAI-compatible client', note: 'Editors, agents and tools that take a custom endpoint:', code: genericClient(ctx) },

@@ -28,6 +28,11 @@ describe('docs snippets', () => {
     expect(keyExport({ ...ctx, keysRequired: false })).toContain('does not require client keys');
   });
 
+  it('follows the Codex config file with the key it names', () => {
+    const codex = buildSnippets(ctx).clients.find((s) => s.id === 'codex')!;
+    expect(codex.then?.code).toContain('export MULTICODEX_API_KEY=');
+  });
+
   it('gives every snippet a distinct id', () => {
     const { clients, http } = buildSnippets(ctx);
     const ids = [...clients, ...http].map((s) => s.id);
