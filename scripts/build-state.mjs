@@ -7,9 +7,21 @@ import { execSync } from 'node:child_process';
 export const root = new URL('..', import.meta.url).pathname;
 
 export const TARGETS = {
-  proxy: { sources: ['apps/proxy/src', 'libs', 'tsconfig.json', 'tsconfig.build.json', 'package.json'], command: 'npx nest build proxy', output: 'dist/apps/proxy' },
-  fake: { sources: ['apps/fake-chatgpt/src', 'tsconfig.build.json'], command: 'npx nest build fake-chatgpt', output: 'dist/apps/fake-chatgpt' },
-  dashboard: { sources: ['apps/dashboard', 'libs/contracts', 'angular.json'], command: 'npx ng build dashboard', output: 'dist/apps/dashboard/browser' },
+  proxy: {
+    sources: ['apps/proxy/src', 'libs', 'tsconfig.json', 'tsconfig.build.json', 'package.json'],
+    command: 'npx nest build proxy',
+    output: 'dist/apps/proxy',
+  },
+  fake: {
+    sources: ['apps/fake-chatgpt/src', 'tsconfig.build.json'],
+    command: 'npx nest build fake-chatgpt',
+    output: 'dist/apps/fake-chatgpt',
+  },
+  dashboard: {
+    sources: ['apps/dashboard', 'libs/contracts', 'angular.json'],
+    command: 'npx ng build dashboard',
+    output: 'dist/apps/dashboard/browser',
+  },
 };
 
 function newestMtime(path) {

@@ -11,7 +11,11 @@ const EMAILS = ['alice@demo.example', 'bob@demo.example', 'carol@demo.example'];
 const children = [];
 
 function start(script, args, env) {
-  const child = spawn(process.execPath, [join(root, script), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(root, script), ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.push(child);
   return child;
 }

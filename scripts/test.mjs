@@ -24,6 +24,8 @@ const run = spawnSync('npx', jestArgs, { cwd: root, stdio: 'inherit' });
 if (existsSync(report)) {
   const result = JSON.parse(readFileSync(report, 'utf8'));
   const skipped = result.numPendingTests + result.numTodoTests;
-  process.stdout.write(`\njest: ${result.numPassedTests} passed, ${result.numFailedTests} failed, ${skipped} skipped\n`);
+  process.stdout.write(
+    `\njest: ${result.numPassedTests} passed, ${result.numFailedTests} failed, ${skipped} skipped\n`,
+  );
 }
 process.exit(run.status ?? 1);

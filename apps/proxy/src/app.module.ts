@@ -6,6 +6,8 @@ import { OAuthModule } from '@mcp/oauth';
 import { ProxyModule } from '@mcp/proxy';
 import { RoutingModule } from '@mcp/routing';
 import { TracingModule } from '@mcp/tracing';
+import { AdminConfigController } from './admin-config/admin-config.controller';
+import { AdminConfigService } from './admin-config/admin-config.service';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 
@@ -24,8 +26,8 @@ export class AppModule {
         TracingModule,
         ProxyModule,
       ],
-      controllers: [HealthController],
-      providers: [HealthService],
+      controllers: [HealthController, AdminConfigController],
+      providers: [HealthService, AdminConfigService],
     };
   }
 }

@@ -1,9 +1,9 @@
 import { Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import express from 'express';
 import { AppConfig } from '@mcp/config';
 import { createV1BodyMiddleware } from '@mcp/proxy';
+import { adminBodyMiddleware } from './admin-body';
 import { AppModule } from './app.module';
 import { dashboardDirectory, dashboardMiddleware, missingDashboardPage } from './dashboard/dashboard-static';
 import { PinoLogger } from './logging/pino-logger';
@@ -23,7 +23,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.disable('x-powered-by');
   const v1Body = createV1BodyMiddleware(config);
   app.use(['/v1', '/responses', '/chat/completions'], v1Body);
-  app.use(['/admin'], express.json({ limit: '1mb' }));
+  app.use(['/admin'], adminBodyMiddleware());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   if (config.serveDashboard) {
     const dir = dashboardDirectory(config.dashboardDir);

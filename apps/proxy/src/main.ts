@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.port, config.host);
   const logger = new Logger('Main');
-  logger.log(`MultiCodex Proxy ${config.version} listening on http://${config.host}:${config.port} (data in ${config.dataDir})`);
+  logger.log(
+    `MultiCodex Proxy ${config.version} listening on http://${config.host}:${config.port} (data in ${config.dataDir})`,
+  );
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {

@@ -21,7 +21,7 @@ describe('no secret leaves the server', () => {
   let config: ReturnType<typeof testConfig>;
   let clientKey = '';
 
-  const admin = async (method: string, path: string, body?: unknown, keep = true): Promise<any> => {
+  const admin = async (method: string, path: string, body?: unknown, keep = true): Promise<Record<string, any>> => {
     const res = await fetch(`${base}${path}`, {
       method,
       headers: { 'x-admin-token': TEST_ADMIN_TOKEN, 'content-type': 'application/json' },
@@ -30,7 +30,7 @@ describe('no secret leaves the server', () => {
     const text = await res.text();
     if (keep) adminBodies.push(`${method} ${path} → ${text}`);
     expect(res.status).toBeLessThan(300);
-    return text.startsWith('{') ? JSON.parse(text) : text;
+    return res.headers.get('content-type')?.includes('application/json') ? JSON.parse(text) : { text };
   };
 
   const chat = async (content: string, stream = false): Promise<Response> =>
@@ -88,7 +88,12 @@ describe('no secret leaves the server', () => {
     fake.expireAccessTokens(second!.id);
     const streamed = await chat('after expiry', true);
     expect(streamed.status).toBe(200);
-    expect(await streamed.text()).toContain('echo: after expiry');
+    const text = (await streamed.text())
+      .split('\n')
+      .filter((line) => line.startsWith('data: {'))
+      .map((line) => JSON.parse(line.slice(6)).choices?.[0]?.delta?.content ?? '')
+      .join('');
+    expect(text).toBe('echo: after expiry');
     expect(fake.counters().refreshCalls).toBeDefined();
 
     const page = await admin('GET', '/admin/traces?page=1&pageSize=100');

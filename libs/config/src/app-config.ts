@@ -112,7 +112,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     oauthTokenUrl: r.url('OAUTH_TOKEN_URL', `${authBase}/oauth/token`),
     oauthScope: r.string('OAUTH_SCOPE', 'openid profile email offline_access'),
     oauthRedirectUri: r.url('OAUTH_REDIRECT_URI', 'http://localhost:1455/auth/callback'),
-    oauthDeviceAuthorizationUrl: r.url('OAUTH_DEVICE_AUTHORIZATION_URL', `${authBase}/api/accounts/deviceauth/usercode`),
+    oauthDeviceAuthorizationUrl: r.url(
+      'OAUTH_DEVICE_AUTHORIZATION_URL',
+      `${authBase}/api/accounts/deviceauth/usercode`,
+    ),
     oauthDeviceTokenUrl: r.url('OAUTH_DEVICE_TOKEN_URL', `${authBase}/api/accounts/deviceauth/token`),
     oauthDeviceVerificationUrl: r.url('OAUTH_DEVICE_VERIFICATION_URL', `${authBase}/codex/device`),
     oauthDeviceRedirectUri: r.url('OAUTH_DEVICE_REDIRECT_URI', `${authBase}/deviceauth/callback`),

@@ -32,5 +32,7 @@ export function missingDashboardPage(_req: Request, res: Response, next: NextFun
   res
     .status(503)
     .type('html')
-    .send('<h1>MultiCodex Proxy</h1><p>The dashboard is not built. Run <code>npm run build</code>, or use <code>npm start</code>.</p>');
+    .send(
+      '<h1>MultiCodex Proxy</h1><p>The dashboard is not built. Run <code>npm run build</code>, or use <code>npm start</code>.</p>',
+    );
 }

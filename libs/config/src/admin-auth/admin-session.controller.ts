@@ -27,7 +27,11 @@ export class AdminSessionController {
 
   @Post()
   @HttpCode(200)
-  create(@Body() body: CreateSessionDto, @Req() request: Request, @Res({ passthrough: true }) response: Response): SessionStatusResponse {
+  create(
+    @Body() body: CreateSessionDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): SessionStatusResponse {
     if (!this.tokens.matches(body.token)) throw new UnauthorizedException('Invalid admin token');
     response.cookie(ADMIN_COOKIE, this.tokens.sessionValue(), {
       httpOnly: true,

@@ -19,7 +19,9 @@ export class AdminTokenService {
       this.token = configured;
       this.generated = false;
       if (WEAK_TOKENS.has(configured.toLowerCase()) || configured.length < 16) {
-        this.logger.warn('ADMIN_TOKEN is weak (a default or shorter than 16 characters): anyone guessing it controls your accounts');
+        this.logger.warn(
+          'ADMIN_TOKEN is weak (a default or shorter than 16 characters): anyone guessing it controls your accounts',
+        );
       }
       return;
     }

@@ -19,7 +19,12 @@ export function cookieValue(headers: IncomingHttpHeaders, name: string): string 
   if (!cookie) return undefined;
   for (const part of cookie.split(';')) {
     const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      return undefined; // a malformed cookie is simply no session
+    }
   }
   return undefined;
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { accountStatus, type Account } from '@mcp/accounts';
+import type { Account } from '@mcp/accounts';
 import { Clock } from '@mcp/config';
-import type { TraceRecord } from '@mcp/contracts';
+import type { AccountStatus, TraceRecord } from '@mcp/contracts';
 import { AccountsLookup } from '../accounts-lookup';
 
 const SECONDS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -173,7 +173,7 @@ export class MetricsService {
         this.reset();
         const { list, now } = read();
         const counts = { available: 0, blocked: 0, needs_reauth: 0, disabled: 0 };
-        for (const a of list) counts[accountStatus(a, now)] += 1;
+        for (const a of list) counts[statusOf(a, now)] += 1;
         for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
       },
     });
@@ -189,4 +189,11 @@ function windowsOf(
     if (a.usage?.weekly) rows.push({ account: a.id, window: 'weekly', ...a.usage.weekly });
   }
   return rows;
+}
+
+/** The admin API's status (PROTOCOL.md §11.2), computed here so tracing needs nothing of @mcp/accounts at load. */
+function statusOf(account: Account, now: number): AccountStatus {
+  if (!account.enabled) return 'disabled';
+  if (account.state.needsReauth) return 'needs_reauth';
+  return account.state.blockedUntil !== undefined && account.state.blockedUntil > now ? 'blocked' : 'available';
 }

@@ -7,6 +7,7 @@ import type { AccountView } from '@mcp/contracts';
 import { Clock } from '../core/clock';
 import { formatCost, formatCount, formatMs, formatPercent } from '../core/format';
 import { errorText } from '../core/http-error';
+import { latestValue } from '../core/latest';
 import { MaskPipe } from '../core/mask';
 import { ChartView } from '../shared/chart-view';
 import { Countdown } from '../shared/countdown';
@@ -58,16 +59,23 @@ export class OverviewPage {
     this.accountList().map((account) => ({ account, health: accountHealth(account, this.clock.now()) })),
   );
 
-  protected readonly totals = computed(() => (this.usageStats.hasValue() ? this.usageStats.value().totals : undefined));
+  private readonly latestUsage = latestValue(this.usageStats);
+  private readonly latestTraceStats = latestValue(this.traceStats);
+  protected readonly totals = computed(() => this.latestUsage()?.totals);
   private readonly series = computed(() => {
-    if (!this.traceStats.hasValue()) return [];
+    const stats = this.latestTraceStats();
+    if (!stats) return [];
+    const filters = stats.filters;
     const { sinceMs, untilMs, bucketMs } = this.window();
-    return fillBuckets(this.traceStats.value().stats.timeseries, sinceMs, untilMs, bucketMs);
+    // Laid out on the window the data was asked for, which lags the selected one while it loads.
+    return fillBuckets(stats.stats.timeseries, filters?.sinceMs ?? sinceMs, filters?.untilMs ?? untilMs, filters?.bucketMs ?? bucketMs);
   });
+  protected readonly hasStats = computed(() => this.latestTraceStats() !== undefined);
   protected readonly hasTraffic = computed(() => this.series().some((point) => point.requests > 0));
-  protected readonly requestsConfig = computed(() => requestsChart(this.series(), this.window().bucketMs));
-  protected readonly tokensConfig = computed(() => tokensChart(this.series(), this.window().bucketMs));
-  protected readonly costConfig = computed(() => costChart(this.series(), this.window().bucketMs));
+  private readonly seriesBucketMs = computed(() => this.latestTraceStats()?.filters?.bucketMs ?? this.window().bucketMs);
+  protected readonly requestsConfig = computed(() => requestsChart(this.series(), this.seriesBucketMs()));
+  protected readonly tokensConfig = computed(() => tokensChart(this.series(), this.seriesBucketMs()));
+  protected readonly costConfig = computed(() => costChart(this.series(), this.seriesBucketMs()));
 
   protected readonly formatCount = formatCount;
   protected readonly formatCost = formatCost;

@@ -5,12 +5,14 @@ import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatTableModule } from '@angular/material/table';
 import type { TraceSummary } from '@mcp/contracts';
 import { formatCost, formatCount, formatDateTime, formatMs } from '../core/format';
 import { errorText } from '../core/http-error';
+import { latestValue } from '../core/latest';
 import { MaskPipe } from '../core/mask';
 import { Notice } from '../shared/notice';
 import { TraceDetail, type TraceDetailData } from './trace-detail';
@@ -25,7 +27,9 @@ function saveBlob(blob: Blob, filename: string): void {
   const link = document.createElement('a');
   link.href = url;
   link.download = filename;
+  document.body.appendChild(link);
   link.click();
+  link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
@@ -37,6 +41,7 @@ function saveBlob(blob: Blob, filename: string): void {
     MatFormFieldModule,
     MatInputModule,
     MatPaginatorModule,
+    MatProgressBarModule,
     MatSelectModule,
     MatSlideToggleModule,
     MatTableModule,
@@ -70,9 +75,11 @@ export class TracingPage {
   protected readonly accounts = rxResource({ stream: () => this.api.accounts(), defaultValue: [] });
   private readonly seenModels = signal<ReadonlySet<string>>(new Set());
   protected readonly models = computed(() => [...this.seenModels()].sort());
-  protected readonly rows = computed<TraceSummary[]>(() => (this.traces.hasValue() ? this.traces.value().traces : []));
-  protected readonly total = computed(() => (this.traces.hasValue() ? this.traces.value().pagination.total : 0));
-  protected readonly stats = computed(() => (this.traces.hasValue() ? this.traces.value().stats.totals : undefined));
+  private readonly latest = latestValue(this.traces);
+  protected readonly loaded = computed(() => this.latest() !== undefined);
+  protected readonly rows = computed<TraceSummary[]>(() => this.latest()?.traces ?? []);
+  protected readonly total = computed(() => this.latest()?.pagination.total ?? 0);
+  protected readonly stats = computed(() => this.latest()?.stats.totals);
   protected readonly filterCount = computed(() => activeFilterCount(this.form()));
   protected readonly exporting = signal(false);
   protected readonly exportError = signal<string | null>(null);
