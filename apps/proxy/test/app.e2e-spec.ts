@@ -21,7 +21,7 @@ describe('the gateway app: health, config, dashboard', () => {
   it('GET /health answers without auth with the account counts', async () => {
     const res = await fetch(`${stack.baseUrl}/health`);
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as { uptimeSeconds: number };
     expect(body).toMatchObject({ ok: true, version: expect.any(String), accounts: { total: 2, usable: 2 } });
     expect(body.uptimeSeconds).toBeGreaterThanOrEqual(0);
   });
@@ -51,6 +51,6 @@ describe('the gateway app: health, config, dashboard', () => {
     expect(await (await fetch(`${stack.baseUrl}/main.js`)).text()).toBe('console.log(1)');
     const unknownApi = await fetch(`${stack.baseUrl}/v1/nothing-here`, html);
     expect(unknownApi.status).toBe(404);
-    expect((await unknownApi.json()).error.code).toBe('unknown_url');
+    expect(((await unknownApi.json()) as { error: { code: string } }).error.code).toBe('unknown_url');
   });
 });

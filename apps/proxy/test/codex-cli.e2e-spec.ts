@@ -87,9 +87,9 @@ withCodex('the real Codex CLI through the gateway', () => {
 
     const traces = await fetch(`${stack.baseUrl}/admin/traces?page=1&pageSize=10`, {
       headers: { 'x-admin-token': stack.adminToken },
-    }).then((r) => r.json());
+    }).then((r) => r.json() as Promise<{ traces: { route: string; accountId: string }[] }>);
     const served = traces.traces.find((t: { route: string }) => t.route === '/v1/responses');
     expect(served).toMatchObject({ status: 200, stream: true, isError: false });
-    expect(stack.accounts.map((a) => a.id)).toContain(served.accountId);
+    expect(stack.accounts.map((a) => a.id)).toContain(served?.accountId);
   }, 120_000);
 });

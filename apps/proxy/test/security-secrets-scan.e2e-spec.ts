@@ -12,6 +12,15 @@ import { PinoLogger } from '../src/logging/pino-logger';
  * Issue 10's closing check: a full scenario (OAuth onboarding, chat, failover, token refresh, a client
  * key), then every log line, trace file, export and admin response is searched for every secret issued.
  */
+// Loose on purpose: the scan reads many admin shapes and only follows ids and URLs in them.
+interface AdminReply {
+  [key: string]: unknown;
+  authorizeUrl: string;
+  flowId: string;
+  secret: string;
+  traces: { id: string }[];
+}
+
 describe('no secret leaves the server', () => {
   const logLines: string[] = [];
   const adminBodies: string[] = [];
@@ -21,7 +30,7 @@ describe('no secret leaves the server', () => {
   let config: ReturnType<typeof testConfig>;
   let clientKey = '';
 
-  const admin = async (method: string, path: string, body?: unknown, keep = true): Promise<Record<string, any>> => {
+  const admin = async (method: string, path: string, body?: unknown, keep = true): Promise<AdminReply> => {
     const res = await fetch(`${base}${path}`, {
       method,
       headers: { 'x-admin-token': TEST_ADMIN_TOKEN, 'content-type': 'application/json' },
@@ -30,7 +39,9 @@ describe('no secret leaves the server', () => {
     const text = await res.text();
     if (keep) adminBodies.push(`${method} ${path} → ${text}`);
     expect(res.status).toBeLessThan(300);
-    return res.headers.get('content-type')?.includes('application/json') ? JSON.parse(text) : { text };
+    return res.headers.get('content-type')?.includes('application/json')
+      ? (JSON.parse(text) as AdminReply)
+      : ({ text } as unknown as AdminReply);
   };
 
   const chat = async (content: string, stream = false): Promise<Response> =>

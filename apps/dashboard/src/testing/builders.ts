@@ -3,7 +3,11 @@ import type { AccountView, TraceSummary, UsageWindow } from '@mcp/contracts';
 export const HOUR = 3_600_000;
 
 /** A healthy account; pass what differs. */
-export function accountView(id: string, patch: Partial<AccountView> = {}, state: Partial<AccountView['state']> = {}): AccountView {
+export function accountView(
+  id: string,
+  patch: Partial<AccountView> = {},
+  state: Partial<AccountView['state']> = {},
+): AccountView {
   return {
     id,
     email: `${id}@example.com`,

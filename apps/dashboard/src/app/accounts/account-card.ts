@@ -19,7 +19,17 @@ export type AccountAction = 'refresh' | 'unblock' | 'relogin' | 'delete';
 @Component({
   selector: 'mcp-account-card',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatButtonModule, MatFormFieldModule, MatInputModule, MatSlideToggleModule, MatTooltipModule, Countdown, MaskPipe, StatusChip, UsageBar],
+  imports: [
+    MatButtonModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatSlideToggleModule,
+    MatTooltipModule,
+    Countdown,
+    MaskPipe,
+    StatusChip,
+    UsageBar,
+  ],
   templateUrl: './account-card.html',
   styleUrl: './account-card.scss',
 })
@@ -33,7 +43,9 @@ export class AccountCard {
   private readonly clock = inject(Clock);
   protected readonly blocks = computed(() => activeBlocks(this.account(), this.clock.now()));
   protected readonly unblockable = computed(() => canUnblock(this.account(), this.clock.now()));
-  protected readonly needsReauth = computed(() => this.account().status === 'needs_reauth' || this.account().state.needsReauth);
+  protected readonly needsReauth = computed(
+    () => this.account().status === 'needs_reauth' || this.account().state.needsReauth,
+  );
   protected readonly formatDateTime = formatDateTime;
 
   protected commitPriority(input: HTMLInputElement): void {

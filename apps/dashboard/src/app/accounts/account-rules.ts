@@ -16,7 +16,10 @@ export function parsePriority(text: string): number | null {
 }
 
 /** Active blocks an admin may lift: the account-wide one and per-model ones. */
-export function activeBlocks(account: AccountView, now: number): { model: string | null; until: number; reason: string }[] {
+export function activeBlocks(
+  account: AccountView,
+  now: number,
+): { model: string | null; until: number; reason: string }[] {
   const blocks: { model: string | null; until: number; reason: string }[] = [];
   const until = account.state.blockedUntil;
   if (until !== undefined && until > now) {

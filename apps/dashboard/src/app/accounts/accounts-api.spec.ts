@@ -44,12 +44,16 @@ describe('AccountsApi', () => {
     all.flush({ ok: true, account: { id: 'acc_1' } });
 
     api.refreshUsage('acc_1').subscribe();
-    backend.expectOne({ method: 'POST', url: '/admin/accounts/acc_1/refresh-usage' }).flush({ ok: true, account: { id: 'acc_1' } });
+    backend
+      .expectOne({ method: 'POST', url: '/admin/accounts/acc_1/refresh-usage' })
+      .flush({ ok: true, account: { id: 'acc_1' } });
   });
 
   it('refreshes the usage of every account', async () => {
     const reply = firstValueFrom(api.refreshAllUsage());
-    backend.expectOne({ method: 'POST', url: '/admin/usage/refresh' }).flush({ ok: true, accounts: [], errors: [{ accountId: 'a', message: 'x' }] });
+    backend
+      .expectOne({ method: 'POST', url: '/admin/usage/refresh' })
+      .flush({ ok: true, accounts: [], errors: [{ accountId: 'a', message: 'x' }] });
     expect((await reply).errors).toHaveLength(1);
   });
 
@@ -57,11 +61,21 @@ describe('AccountsApi', () => {
     api.startOAuth({ email: 'a@b.c', method: 'browser' }).subscribe();
     const start = backend.expectOne({ method: 'POST', url: '/admin/oauth/start' });
     expect(start.request.body).toEqual({ email: 'a@b.c', method: 'browser' });
-    start.flush({ ok: true, flowId: 'f1', method: 'browser', authorizeUrl: 'u', expectedRedirectUri: 'r', expiresAt: 1 });
+    start.flush({
+      ok: true,
+      flowId: 'f1',
+      method: 'browser',
+      authorizeUrl: 'u',
+      expectedRedirectUri: 'r',
+      expiresAt: 1,
+    });
 
     api.completeOAuth('f1', 'http://localhost:1455/auth/callback?code=c&state=f1').subscribe();
     const complete = backend.expectOne({ method: 'POST', url: '/admin/oauth/complete' });
-    expect(complete.request.body).toEqual({ flowId: 'f1', input: 'http://localhost:1455/auth/callback?code=c&state=f1' });
+    expect(complete.request.body).toEqual({
+      flowId: 'f1',
+      input: 'http://localhost:1455/auth/callback?code=c&state=f1',
+    });
     complete.flush({ ok: true, account: { id: 'acc_1' } });
 
     api.pollDevice('f2').subscribe();

@@ -14,7 +14,11 @@ describe('AccountsPage', () => {
   beforeEach(() => {
     TestBed.configureTestingModule({
       // Without animations the dialog closes at once instead of waiting for an animationend jsdom never fires.
-      providers: [provideHttpClient(), provideHttpClientTesting(), { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } }],
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },
+      ],
     });
   });
 
@@ -23,7 +27,10 @@ describe('AccountsPage', () => {
     fixture = TestBed.createComponent(AccountsPage);
     fixture.detectChanges();
     backend.expectOne('/admin/accounts').flush({
-      accounts: [accountView('acc_b', { email: 'bob@example.com', priority: 1 }), accountView('acc_a', { email: 'alice@example.com', priority: 0 })],
+      accounts: [
+        accountView('acc_b', { email: 'bob@example.com', priority: 1 }),
+        accountView('acc_a', { email: 'alice@example.com', priority: 0 }),
+      ],
     });
     await fixture.whenStable();
     element = fixture.nativeElement as HTMLElement;

@@ -84,7 +84,9 @@ export class AccountsPage {
         this.refreshingAll.set(false);
         this.accounts.set(reply.accounts);
         if (reply.errors.length > 0) {
-          const details = reply.errors.map((e) => `${this.sanitizer.id(e.accountId)}: ${this.sanitizer.text(e.message)}`);
+          const details = reply.errors.map(
+            (e) => `${this.sanitizer.id(e.accountId)}: ${this.sanitizer.text(e.message)}`,
+          );
           this.actionError.set(`Some accounts could not be probed. ${details.join('; ')}`);
         } else {
           this.snackBar.open('Usage refreshed for every account', undefined, { duration: 2500 });
@@ -127,7 +129,9 @@ export class AccountsPage {
         this.snackBar.open(done, undefined, { duration: 2000 });
       },
       error: (error: unknown) => {
-        this.actionError.set(`${this.sanitizer.email(account.email) || this.sanitizer.id(account.id)}: ${errorText(error)}`);
+        this.actionError.set(
+          `${this.sanitizer.email(account.email) || this.sanitizer.id(account.id)}: ${errorText(error)}`,
+        );
         // The card shows the server's truth again (a refused toggle flips back).
         this.accounts.reload();
       },

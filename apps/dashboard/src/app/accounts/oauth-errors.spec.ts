@@ -13,15 +13,21 @@ describe('explainOAuthError', () => {
 
   it('explains expired, already completed and unknown flows', () => {
     expect(explainOAuthError(httpError(410, 'flow expired'), 'complete')).toBe(OAUTH_MESSAGES.expired);
-    expect(explainOAuthError(httpError(409, 'flow already completed'), 'complete')).toBe(OAUTH_MESSAGES.alreadyCompleted);
+    expect(explainOAuthError(httpError(409, 'flow already completed'), 'complete')).toBe(
+      OAUTH_MESSAGES.alreadyCompleted,
+    );
     expect(explainOAuthError(httpError(404, 'flow not found'), 'complete')).toBe(OAUTH_MESSAGES.unknownFlow);
     expect(explainOAuthError(httpError(404, 'account not found'), 'start')).toBe(OAUTH_MESSAGES.unknownAccount);
   });
 
   it('explains a missing code and a refused login', () => {
     expect(explainOAuthError(httpError(400, 'no authorization code in input'), 'complete')).toBe(OAUTH_MESSAGES.noCode);
-    expect(explainOAuthError(httpError(400, ['access_denied: user cancelled']), 'complete')).toBe(OAUTH_MESSAGES.accessDenied);
-    expect(explainOAuthError(httpError(502, 'token exchange failed: access_denied'), 'poll')).toBe(OAUTH_MESSAGES.accessDenied);
+    expect(explainOAuthError(httpError(400, ['access_denied: user cancelled']), 'complete')).toBe(
+      OAUTH_MESSAGES.accessDenied,
+    );
+    expect(explainOAuthError(httpError(502, 'token exchange failed: access_denied'), 'poll')).toBe(
+      OAUTH_MESSAGES.accessDenied,
+    );
   });
 
   it('passes the upstream reason through when the exchange fails', () => {
@@ -46,7 +52,11 @@ describe('pastedInputProblem', () => {
   it('catches an empty paste, a URL without a code and a refused login before calling the server', () => {
     expect(pastedInputProblem('   ')).toBe(OAUTH_MESSAGES.empty);
     expect(pastedInputProblem('http://localhost:1455/auth/callback?state=f1')).toBe(OAUTH_MESSAGES.noCode);
-    expect(pastedInputProblem('http://localhost:1455/auth/callback?error=access_denied&state=f1')).toBe(OAUTH_MESSAGES.accessDenied);
-    expect(pastedInputProblem('http://localhost:1455/auth/callback?error=server_error&error_description=boom')).toContain('"server_error": boom');
+    expect(pastedInputProblem('http://localhost:1455/auth/callback?error=access_denied&state=f1')).toBe(
+      OAUTH_MESSAGES.accessDenied,
+    );
+    expect(
+      pastedInputProblem('http://localhost:1455/auth/callback?error=server_error&error_description=boom'),
+    ).toContain('"server_error": boom');
   });
 });

@@ -8,7 +8,8 @@ export const OAUTH_MESSAGES = {
   expired: 'This login attempt expired (attempts last 15 minutes). Start a new one.',
   alreadyCompleted:
     'This login attempt was already completed, so the account should already be in the list. Start a new attempt to log in again.',
-  accessDenied: 'The login was cancelled or access was refused on the OpenAI page (access_denied). Start again and approve the access.',
+  accessDenied:
+    'The login was cancelled or access was refused on the OpenAI page (access_denied). Start again and approve the access.',
   noCode:
     'No authorization code was found. Copy the whole address from the browser after logging in: it starts with the redirect URI and contains "code=".',
   empty: 'Paste the address the browser showed after you logged in.',
@@ -38,7 +39,7 @@ export function pastedInputProblem(input: string): string | null {
   const fromRedirect = redirectError(text);
   if (fromRedirect) return fromRedirect;
   if (/^https?:\/\//i.test(text)) {
-    const query = text.includes('?') ? text.slice(text.indexOf('?') + 1).split('#')[0] ?? '' : '';
+    const query = text.includes('?') ? (text.slice(text.indexOf('?') + 1).split('#')[0] ?? '') : '';
     if (!new URLSearchParams(query).get('code')) return OAUTH_MESSAGES.noCode;
   }
   return null;

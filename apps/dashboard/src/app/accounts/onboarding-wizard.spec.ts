@@ -90,7 +90,10 @@ describe('OnboardingWizard', () => {
     click('wizard-complete');
     backend
       .expectOne('/admin/oauth/complete')
-      .flush({ statusCode: 400, message: 'state mismatch', error: 'Bad Request' }, { status: 400, statusText: 'Bad Request' });
+      .flush(
+        { statusCode: 400, message: 'state mismatch', error: 'Bad Request' },
+        { status: 400, statusText: 'Bad Request' },
+      );
     fixture.detectChanges();
     expect(byId('wizard-error')!.textContent).toContain(OAUTH_MESSAGES.stateMismatch);
     expect(byId('wizard-paste')).not.toBeNull();
@@ -170,7 +173,9 @@ describe('OnboardingWizard', () => {
       expiresAt: Date.now() + 1000,
     });
     jest.advanceTimersByTime(1000);
-    backend.expectOne('/admin/oauth/device/poll').flush({ statusCode: 410, message: 'expired' }, { status: 410, statusText: 'Gone' });
+    backend
+      .expectOne('/admin/oauth/device/poll')
+      .flush({ statusCode: 410, message: 'expired' }, { status: 410, statusText: 'Gone' });
     fixture.detectChanges();
     expect(byId('wizard-error')!.textContent).toContain(OAUTH_MESSAGES.expired);
     jest.advanceTimersByTime(10_000);

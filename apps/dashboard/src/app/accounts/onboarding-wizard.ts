@@ -1,4 +1,14 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, input, linkedSignal, output, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  inject,
+  input,
+  linkedSignal,
+  output,
+  signal,
+} from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -54,7 +64,9 @@ export class OnboardingWizard {
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
   protected readonly result = signal<{ account: AccountView; warning?: string } | null>(null);
-  protected readonly emailInvalid = computed(() => this.email().trim() !== '' && !EMAIL_SHAPE.test(this.email().trim()));
+  protected readonly emailInvalid = computed(
+    () => this.email().trim() !== '' && !EMAIL_SHAPE.test(this.email().trim()),
+  );
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.stopPolling());

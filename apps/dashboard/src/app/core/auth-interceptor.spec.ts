@@ -45,7 +45,9 @@ describe('authInterceptor', () => {
     auth.signIn('old-token');
     let failed = false;
     http.get('/admin/traces').subscribe({ error: () => (failed = true) });
-    backend.expectOne('/admin/traces').flush({ statusCode: 401, message: 'Unauthorized' }, { status: 401, statusText: 'Unauthorized' });
+    backend
+      .expectOne('/admin/traces')
+      .flush({ statusCode: 401, message: 'Unauthorized' }, { status: 401, statusText: 'Unauthorized' });
     expect(failed).toBe(true);
     expect(auth.signedIn()).toBe(false);
     expect(auth.signOutReason()).toBe('expired');

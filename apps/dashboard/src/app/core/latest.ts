@@ -6,7 +6,10 @@ import { type ResourceRef, type Signal, linkedSignal } from '@angular/core';
  */
 export function latestValue<T>(resource: ResourceRef<T | undefined>): Signal<T | undefined> {
   return linkedSignal<{ value: T | undefined; failed: boolean }, T | undefined>({
-    source: () => ({ value: resource.hasValue() ? resource.value() : undefined, failed: resource.error() !== undefined }),
+    source: () => ({
+      value: resource.hasValue() ? resource.value() : undefined,
+      failed: resource.error() !== undefined,
+    }),
     computation: (current, previous) => {
       if (current.failed) return undefined;
       return current.value ?? previous?.value;

@@ -6,7 +6,7 @@ const MASK = '***';
 
 /** `?sanitized=1` (or true/yes) turns masking on, for screenshots. */
 export function sanitizedFromUrl(url: string): boolean {
-  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1).split('#')[0] ?? '' : '';
+  const query = url.includes('?') ? (url.slice(url.indexOf('?') + 1).split('#')[0] ?? '') : '';
   const value = new URLSearchParams(query).get('sanitized');
   return value !== null && ['1', 'true', 'yes', ''].includes(value.toLowerCase());
 }

@@ -36,7 +36,9 @@ describe('SignIn', () => {
 
   it('explains a refused token and stays signed out', async () => {
     const { fixture, element, backend } = await submit('bad');
-    backend.expectOne('/admin/accounts').flush({ statusCode: 401, message: 'Unauthorized' }, { status: 401, statusText: 'Unauthorized' });
+    backend
+      .expectOne('/admin/accounts')
+      .flush({ statusCode: 401, message: 'Unauthorized' }, { status: 401, statusText: 'Unauthorized' });
     await fixture.whenStable();
     expect(TestBed.inject(AuthStore).signedIn()).toBe(false);
     expect(element.textContent).toContain('This token was not accepted');

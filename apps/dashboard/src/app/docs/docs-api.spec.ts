@@ -15,7 +15,9 @@ describe('DocsApi', () => {
     expect((await config).clientKeysRequired).toBe(false);
 
     const models = firstValueFrom(api.models());
-    backend.expectOne({ method: 'GET', url: '/admin/models' }).flush({ models: [{ id: 'gpt-5.3-codex', accountIds: [] }], fetchedAt: 1, source: 'upstream' });
+    backend
+      .expectOne({ method: 'GET', url: '/admin/models' })
+      .flush({ models: [{ id: 'gpt-5.3-codex', accountIds: [] }], fetchedAt: 1, source: 'upstream' });
     expect((await models).models.map((m) => m.id)).toEqual(['gpt-5.3-codex']);
     backend.verify();
   });

@@ -40,7 +40,12 @@ export function buildSnippets(ctx: SnippetContext): { clients: Snippet[]; http: 
       },
       { id: 'node', title: 'OpenAI SDK for Node.js', note: 'npm install openai', code: nodeSdk(ctx) },
       { id: 'python', title: 'OpenAI SDK for Python', note: 'pip install openai', code: pythonSdk(ctx) },
-      { id: 'generic', title: 'Any OpenAI-compatible client', note: 'Editors, agents and tools that take a custom endpoint:', code: genericClient(ctx) },
+      {
+        id: 'generic',
+        title: 'Any OpenAI-compatible client',
+        note: 'Editors, agents and tools that take a custom endpoint:',
+        code: genericClient(ctx),
+      },
     ],
     http: [
       { id: 'models', title: 'List models', note: '', code: curlModels(ctx) },
@@ -76,6 +81,8 @@ export class DocsPage {
     };
   });
   protected readonly snippets = computed(() => buildSnippets(this.context()));
-  protected readonly modelIds = computed(() => (this.models.hasValue() ? this.models.value().models.map((m) => m.id) : []));
+  protected readonly modelIds = computed(() =>
+    this.models.hasValue() ? this.models.value().models.map((m) => m.id) : [],
+  );
   protected readonly errorText = errorText;
 }

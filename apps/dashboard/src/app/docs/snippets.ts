@@ -16,18 +16,63 @@ export interface Endpoint {
 }
 
 export const ENDPOINTS: readonly Endpoint[] = [
-  { method: 'GET', path: '/v1/models', auth: 'client key', description: 'Models the pool can serve, OpenAI list format' },
+  {
+    method: 'GET',
+    path: '/v1/models',
+    auth: 'client key',
+    description: 'Models the pool can serve, OpenAI list format',
+  },
   { method: 'GET', path: '/v1/models/:id', auth: 'client key', description: 'One model, or 404 model_not_found' },
-  { method: 'POST', path: '/v1/chat/completions', auth: 'client key', description: 'Chat Completions, streaming or not, with tools' },
-  { method: 'POST', path: '/v1/responses', auth: 'client key', description: 'Responses API, native (what Codex CLI speaks)' },
-  { method: 'POST', path: '/v1/responses/compact', auth: 'client key', description: 'Conversation compaction for Codex CLI' },
+  {
+    method: 'POST',
+    path: '/v1/chat/completions',
+    auth: 'client key',
+    description: 'Chat Completions, streaming or not, with tools',
+  },
+  {
+    method: 'POST',
+    path: '/v1/responses',
+    auth: 'client key',
+    description: 'Responses API, native (what Codex CLI speaks)',
+  },
+  {
+    method: 'POST',
+    path: '/v1/responses/compact',
+    auth: 'client key',
+    description: 'Conversation compaction for Codex CLI',
+  },
   { method: 'GET', path: '/health', auth: 'none', description: 'Liveness, version and usable account count' },
-  { method: 'GET', path: '/admin/accounts', auth: 'admin token', description: 'Accounts with usage, blocks and status' },
-  { method: 'POST', path: '/admin/oauth/start', auth: 'admin token', description: 'Start a login (browser or device code)' },
+  {
+    method: 'GET',
+    path: '/admin/accounts',
+    auth: 'admin token',
+    description: 'Accounts with usage, blocks and status',
+  },
+  {
+    method: 'POST',
+    path: '/admin/oauth/start',
+    auth: 'admin token',
+    description: 'Start a login (browser or device code)',
+  },
   { method: 'GET', path: '/admin/traces', auth: 'admin token', description: 'Paginated request traces with filters' },
-  { method: 'GET', path: '/admin/stats/usage', auth: 'admin token', description: 'Totals by account, route and model over the full history' },
-  { method: 'GET', path: '/admin/stats/traces', auth: 'admin token', description: 'Time series of requests, tokens and cost' },
-  { method: 'GET', path: '/admin/config', auth: 'admin token', description: 'Effective configuration and storage paths' },
+  {
+    method: 'GET',
+    path: '/admin/stats/usage',
+    auth: 'admin token',
+    description: 'Totals by account, route and model over the full history',
+  },
+  {
+    method: 'GET',
+    path: '/admin/stats/traces',
+    auth: 'admin token',
+    description: 'Time series of requests, tokens and cost',
+  },
+  {
+    method: 'GET',
+    path: '/admin/config',
+    auth: 'admin token',
+    description: 'Effective configuration and storage paths',
+  },
 ];
 
 function authHeader(ctx: SnippetContext): string {

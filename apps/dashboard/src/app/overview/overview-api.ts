@@ -1,6 +1,12 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { AccountView, AccountsResponse, StatsFilters, TraceStatsResponse, UsageStatsResponse } from '@mcp/contracts';
+import type {
+  AccountView,
+  AccountsResponse,
+  StatsFilters,
+  TraceStatsResponse,
+  UsageStatsResponse,
+} from '@mcp/contracts';
 import { type Observable, map } from 'rxjs';
 import { toHttpParams } from '../core/query';
 

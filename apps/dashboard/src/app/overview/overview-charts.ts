@@ -97,7 +97,12 @@ export function requestsChart(series: Series, bucketMs: number): ChartConfigurat
     data: {
       labels: series.map((p) => bucketLabel(p.at, bucketMs)),
       datasets: [
-        { label: 'Succeeded', data: series.map((p) => p.requests - p.errors), backgroundColor: CHART_COLORS.requests, borderRadius: 3 },
+        {
+          label: 'Succeeded',
+          data: series.map((p) => p.requests - p.errors),
+          backgroundColor: CHART_COLORS.requests,
+          borderRadius: 3,
+        },
         { label: 'Errors', data: series.map((p) => p.errors), backgroundColor: CHART_COLORS.errors, borderRadius: 3 },
       ],
     },
@@ -120,8 +125,16 @@ export function tokensChart(series: Series, bucketMs: number): ChartConfiguratio
     data: {
       labels: series.map((p) => bucketLabel(p.at, bucketMs)),
       datasets: [
-        line('Input', series.map((p) => p.tokensInput), CHART_COLORS.input),
-        line('Output', series.map((p) => p.tokensOutput), CHART_COLORS.output),
+        line(
+          'Input',
+          series.map((p) => p.tokensInput),
+          CHART_COLORS.input,
+        ),
+        line(
+          'Output',
+          series.map((p) => p.tokensOutput),
+          CHART_COLORS.output,
+        ),
       ],
     },
     options: baseOptions(false),
@@ -134,7 +147,12 @@ export function costChart(series: Series, bucketMs: number): ChartConfiguration 
     data: {
       labels: series.map((p) => bucketLabel(p.at, bucketMs)),
       datasets: [
-        { label: 'Cost (USD)', data: series.map((p) => Number(p.costUsd.toFixed(4))), backgroundColor: CHART_COLORS.cost, borderRadius: 3 },
+        {
+          label: 'Cost (USD)',
+          data: series.map((p) => Number(p.costUsd.toFixed(4))),
+          backgroundColor: CHART_COLORS.cost,
+          borderRadius: 3,
+        },
       ],
     },
     options: baseOptions(false),

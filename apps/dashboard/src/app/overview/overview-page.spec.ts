@@ -23,11 +23,26 @@ describe('OverviewPage', () => {
     const since = Number(stats.request.params.get('sinceMs'));
     expect(Number(stats.request.params.get('untilMs')) - since).toBe(24 * HOUR);
     expect(stats.request.params.get('bucketMs')).toBe(String(HOUR));
-    const point = { at: since, requests: requestsPerBucket, errors: 0, costUsd: 0, latencyP50Ms: 0, latencyP95Ms: 0, tokensInput: 0, tokensInputCached: 0, tokensOutput: 0, tokensReasoning: 0, tokensTotal: 0 };
+    const point = {
+      at: since,
+      requests: requestsPerBucket,
+      errors: 0,
+      costUsd: 0,
+      latencyP50Ms: 0,
+      latencyP95Ms: 0,
+      tokensInput: 0,
+      tokensInputCached: 0,
+      tokensOutput: 0,
+      tokensReasoning: 0,
+      tokensTotal: 0,
+    };
     stats.flush({ ok: true, stats: { timeseries: requestsPerBucket ? [point] : [], totals: {}, models: [] } });
     backend
       .expectOne((r) => r.url === '/admin/stats/usage')
-      .flush({ ok: true, totals: { requests: requestsPerBucket, errors: 0, errorRate: 0, tokens: { total: 0, cached: 0 }, costUsd: 0 } });
+      .flush({
+        ok: true,
+        totals: { requests: requestsPerBucket, errors: 0, errorRate: 0, tokens: { total: 0, cached: 0 }, costUsd: 0 },
+      });
     await fixture.whenStable();
     backend.verify();
     const element = fixture.nativeElement as HTMLElement;
@@ -37,7 +52,11 @@ describe('OverviewPage', () => {
   it('shows pool health and that capacity is available while one account can serve', async () => {
     const now = Date.now();
     const text = await render(
-      [accountView('a'), exhaustedAccount('b', now + HOUR, now), accountView('c', { status: 'needs_reauth' }, { needsReauth: true })],
+      [
+        accountView('a'),
+        exhaustedAccount('b', now + HOUR, now),
+        accountView('c', { status: 'needs_reauth' }, { needsReauth: true }),
+      ],
       7,
     );
     expect(text('usable-count')).toMatch(/^1\s*of 3/);
@@ -49,7 +68,10 @@ describe('OverviewPage', () => {
 
   it('counts down to the soonest reset when every account is exhausted', async () => {
     const now = Date.now();
-    const text = await render([exhaustedAccount('a', now + 3 * HOUR, now), exhaustedAccount('b', now + 2 * HOUR + 30 * 60_000, now)], 0);
+    const text = await render(
+      [exhaustedAccount('a', now + 3 * HOUR, now), exhaustedAccount('b', now + 2 * HOUR + 30 * 60_000, now)],
+      0,
+    );
     expect(text('usable-count')).toMatch(/^0/);
     expect(text('pool-capacity')).toMatch(/in 2h (29|30)m/);
   });

@@ -23,7 +23,17 @@ const AUTO_REFRESH_MS = 60_000;
 @Component({
   selector: 'mcp-overview-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatButtonModule, MatButtonToggleModule, RouterLink, ChartView, Countdown, Notice, StatusChip, UsageBar, MaskPipe],
+  imports: [
+    MatButtonModule,
+    MatButtonToggleModule,
+    RouterLink,
+    ChartView,
+    Countdown,
+    Notice,
+    StatusChip,
+    UsageBar,
+    MaskPipe,
+  ],
   templateUrl: './overview-page.html',
   styleUrl: './overview-page.scss',
 })
@@ -42,13 +52,18 @@ export class OverviewPage {
   });
 
   protected readonly accounts = rxResource({ stream: () => this.api.accounts() });
-  protected readonly traceStats = rxResource({ params: () => this.window(), stream: ({ params }) => this.api.traceStats(params) });
+  protected readonly traceStats = rxResource({
+    params: () => this.window(),
+    stream: ({ params }) => this.api.traceStats(params),
+  });
   protected readonly usageStats = rxResource({
     params: () => ({ sinceMs: this.window().sinceMs, untilMs: this.window().untilMs }),
     stream: ({ params }) => this.api.usageStats(params),
   });
 
-  protected readonly accountList = computed<AccountView[]>(() => (this.accounts.hasValue() ? this.accounts.value() : []));
+  protected readonly accountList = computed<AccountView[]>(() =>
+    this.accounts.hasValue() ? this.accounts.value() : [],
+  );
   protected readonly health = computed(() => poolHealth(this.accountList(), this.clock.now()));
   protected readonly capacity = computed(() => soonestCapacity(this.accountList(), this.clock.now()));
   protected readonly capacityAt = computed(() => {
@@ -68,11 +83,18 @@ export class OverviewPage {
     const filters = stats.filters;
     const { sinceMs, untilMs, bucketMs } = this.window();
     // Laid out on the window the data was asked for, which lags the selected one while it loads.
-    return fillBuckets(stats.stats.timeseries, filters?.sinceMs ?? sinceMs, filters?.untilMs ?? untilMs, filters?.bucketMs ?? bucketMs);
+    return fillBuckets(
+      stats.stats.timeseries,
+      filters?.sinceMs ?? sinceMs,
+      filters?.untilMs ?? untilMs,
+      filters?.bucketMs ?? bucketMs,
+    );
   });
   protected readonly hasStats = computed(() => this.latestTraceStats() !== undefined);
   protected readonly hasTraffic = computed(() => this.series().some((point) => point.requests > 0));
-  private readonly seriesBucketMs = computed(() => this.latestTraceStats()?.filters?.bucketMs ?? this.window().bucketMs);
+  private readonly seriesBucketMs = computed(
+    () => this.latestTraceStats()?.filters?.bucketMs ?? this.window().bucketMs,
+  );
   protected readonly requestsConfig = computed(() => requestsChart(this.series(), this.seriesBucketMs()));
   protected readonly tokensConfig = computed(() => tokensChart(this.series(), this.seriesBucketMs()));
   protected readonly costConfig = computed(() => costChart(this.series(), this.seriesBucketMs()));

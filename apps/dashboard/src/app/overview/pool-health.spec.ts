@@ -37,12 +37,19 @@ describe('soonest capacity', () => {
   });
 
   it('is the earliest moment an exhausted account comes back', () => {
-    const accounts = [exhausted('late', NOW + 3 * HOUR), exhausted('soon', NOW + HOUR), account('gone', { status: 'needs_reauth' }, { needsReauth: true })];
+    const accounts = [
+      exhausted('late', NOW + 3 * HOUR),
+      exhausted('soon', NOW + HOUR),
+      account('gone', { status: 'needs_reauth' }, { needsReauth: true }),
+    ];
     expect(soonestCapacity(accounts, NOW)).toEqual({ state: 'later', at: NOW + HOUR, accountId: 'soon' });
   });
 
   it('takes the later of a block end and a window reset for one account', () => {
-    const both = { ...exhausted('a', NOW + HOUR), state: { modelBlocks: {}, needsReauth: false, recentErrors: [], blockedUntil: NOW + 2 * HOUR } };
+    const both = {
+      ...exhausted('a', NOW + HOUR),
+      state: { modelBlocks: {}, needsReauth: false, recentErrors: [], blockedUntil: NOW + 2 * HOUR },
+    };
     expect(accountReadyAt(both, NOW)).toBe(NOW + 2 * HOUR);
     const weeklyToo = exhausted('b', NOW + HOUR, 100);
     expect(accountReadyAt(weeklyToo, NOW)).toBe(NOW + 72 * HOUR);

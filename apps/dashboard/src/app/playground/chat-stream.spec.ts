@@ -29,9 +29,14 @@ describe('SseDataDecoder', () => {
 
 describe('readChatChunk', () => {
   it('reads the text delta and finish reason of a chunk', () => {
-    const chunk = readChatChunk('{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":null}],"usage":null}');
+    const chunk = readChatChunk(
+      '{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":null}],"usage":null}',
+    );
     expect(chunk).toEqual({ kind: 'chunk', content: 'Hel', finishReason: null, usage: null });
-    expect(readChatChunk('{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}')).toMatchObject({ content: '', finishReason: 'stop' });
+    expect(readChatChunk('{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}')).toMatchObject({
+      content: '',
+      finishReason: 'stop',
+    });
   });
 
   it('reads the usage chunk sent with include_usage', () => {
@@ -48,7 +53,11 @@ describe('readChatChunk', () => {
 
   it('recognises the end marker and an in-stream error', () => {
     expect(readChatChunk('[DONE]')).toEqual({ kind: 'done' });
-    expect(readChatChunk('{"error":{"message":"stream interrupted","type":"upstream_error","code":"stream_interrupted","param":null}}')).toEqual({
+    expect(
+      readChatChunk(
+        '{"error":{"message":"stream interrupted","type":"upstream_error","code":"stream_interrupted","param":null}}',
+      ),
+    ).toEqual({
       kind: 'error',
       message: 'stream interrupted',
       code: 'stream_interrupted',

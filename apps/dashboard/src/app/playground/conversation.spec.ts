@@ -36,8 +36,12 @@ describe('conversation', () => {
 
   it('explains refusals from the gateway in words', () => {
     expect(chatErrorText(new ChatHttpError(401, 'Missing API key'))).toContain('requires a client key');
-    expect(chatErrorText(new ChatHttpError(429, 'All 2 accounts are at their usage limit.'))).toContain('All 2 accounts');
-    expect(chatErrorText(new ChatHttpError(404, "The model 'x' does not exist"))).toContain("The model 'x' does not exist");
+    expect(chatErrorText(new ChatHttpError(429, 'All 2 accounts are at their usage limit.'))).toContain(
+      'All 2 accounts',
+    );
+    expect(chatErrorText(new ChatHttpError(404, "The model 'x' does not exist"))).toContain(
+      "The model 'x' does not exist",
+    );
     expect(chatErrorText(new DOMException('aborted', 'AbortError'))).toBe('Stopped.');
   });
 

@@ -59,7 +59,10 @@ describe('PlaygroundApi', () => {
     const withKey = firstValueFrom(api.models('sk-client'));
     const request = backend.expectOne('/v1/models');
     expect(request.request.headers.get('authorization')).toBe('Bearer sk-client');
-    request.flush({ object: 'list', data: [{ id: 'gpt-5.3-codex', object: 'model', created: 1, owned_by: 'multicodex-proxy' }] });
+    request.flush({
+      object: 'list',
+      data: [{ id: 'gpt-5.3-codex', object: 'model', created: 1, owned_by: 'multicodex-proxy' }],
+    });
     expect((await withKey).data[0]!.id).toBe('gpt-5.3-codex');
 
     api.models(null).subscribe();
@@ -91,7 +94,13 @@ describe('PlaygroundApi', () => {
 
     expect(pieces).toEqual(['Hel', 'lo']);
     expect(reply).toMatchObject({ content: 'Hello', finishReason: 'stop', requestId: 'trace-42', error: null });
-    expect(reply.usage).toEqual({ promptTokens: 9, completionTokens: 2, totalTokens: 11, cachedTokens: 0, reasoningTokens: 0 });
+    expect(reply.usage).toEqual({
+      promptTokens: 9,
+      completionTokens: 2,
+      totalTokens: 11,
+      cachedTokens: 0,
+      reasoningTokens: 0,
+    });
     expect(reply.firstTokenMs).not.toBeNull();
 
     const [call] = calls;
@@ -107,7 +116,15 @@ describe('PlaygroundApi', () => {
 
   it('throws the gateway message when the request is refused before streaming', async () => {
     next = streamedResponse(
-      [JSON.stringify({ error: { message: 'All 2 accounts are at their usage limit.', type: 'usage_limit_reached', code: 'all_accounts_exhausted' } })],
+      [
+        JSON.stringify({
+          error: {
+            message: 'All 2 accounts are at their usage limit.',
+            type: 'usage_limit_reached',
+            code: 'all_accounts_exhausted',
+          },
+        }),
+      ],
       429,
     );
     const reply = TestBed.inject(PlaygroundApi).streamChat({ model: 'm', messages: [] }, null, () => undefined);

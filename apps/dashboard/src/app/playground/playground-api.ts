@@ -100,7 +100,12 @@ export class PlaygroundApi {
   }
 
   /** Returns whether the stream ended properly (`[DONE]`). */
-  private async readStream(body: ReadableStream<Uint8Array>, reply: ChatReply, started: number, onText: (text: string) => void): Promise<boolean> {
+  private async readStream(
+    body: ReadableStream<Uint8Array>,
+    reply: ChatReply,
+    started: number,
+    onText: (text: string) => void,
+  ): Promise<boolean> {
     const reader = body.getReader();
     const decoder = new TextDecoder();
     const sse = new SseDataDecoder();

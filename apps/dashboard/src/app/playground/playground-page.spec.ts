@@ -32,7 +32,8 @@ function gatedStream(first: string, rest: string) {
   return { response, release };
 }
 
-const delta = (content: string) => `data: {"choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}]}\n\n`;
+const delta = (content: string) =>
+  `data: {"choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"finish_reason":null}]}\n\n`;
 
 describe('PlaygroundPage', () => {
   let fixture: ComponentFixture<PlaygroundPage>;
@@ -49,7 +50,12 @@ describe('PlaygroundPage', () => {
         'data: {"choices":[],"usage":{"prompt_tokens":8,"completion_tokens":3,"total_tokens":11}}\n\ndata: [DONE]\n\n',
     );
     TestBed.configureTestingModule({
-      providers: [provideHttpClient(), provideHttpClientTesting(), provideRouter([]), { provide: FETCH, useValue: async () => reply.response }],
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([]),
+        { provide: FETCH, useValue: async () => reply.response },
+      ],
     });
     backend = TestBed.inject(HttpTestingController);
     fixture = TestBed.createComponent(PlaygroundPage);
@@ -87,7 +93,9 @@ describe('PlaygroundPage', () => {
   });
 
   it('asks for a client key when the model list requires one, and retries with it', async () => {
-    backend.expectOne('/v1/models').flush({ error: { message: 'Missing API key' } }, { status: 401, statusText: 'Unauthorized' });
+    backend
+      .expectOne('/v1/models')
+      .flush({ error: { message: 'Missing API key' } }, { status: 401, statusText: 'Unauthorized' });
     await fixture.whenStable();
     expect(element.textContent).toContain('requires a client key');
     const key = byId('playground-client-key') as HTMLInputElement;

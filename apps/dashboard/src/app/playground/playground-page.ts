@@ -29,7 +29,9 @@ export class PlaygroundPage {
     params: () => ({ key: this.keys.key() }),
     stream: ({ params }) => this.api.models(params.key),
   });
-  protected readonly modelIds = computed(() => (this.models.hasValue() ? this.models.value().data.map((m) => m.id) : []));
+  protected readonly modelIds = computed(() =>
+    this.models.hasValue() ? this.models.value().data.map((m) => m.id) : [],
+  );
   protected readonly needsKey = computed(() => isUnauthorized(this.models.error()));
   /** Keeps the user's pick across reloads of the list, as long as the model still exists. */
   protected readonly model = linkedSignal<string[], string>({
@@ -56,12 +58,21 @@ export class PlaygroundPage {
     if (!this.canSend()) return;
     const prompt = this.prompt().trim();
     const messages = buildMessages(this.system(), this.turns(), prompt);
-    this.turns.update((turns) => [...turns, { role: 'user', content: prompt }, { role: 'assistant', content: '', streaming: true }]);
+    this.turns.update((turns) => [
+      ...turns,
+      { role: 'user', content: prompt },
+      { role: 'assistant', content: '', streaming: true },
+    ]);
     this.prompt.set('');
     this.streaming.set(true);
     this.abort = new AbortController();
     try {
-      const reply = await this.api.streamChat({ model: this.model(), messages }, this.keys.key(), (text) => this.updateLast((turn) => ({ ...turn, content: turn.content + text })), this.abort.signal);
+      const reply = await this.api.streamChat(
+        { model: this.model(), messages },
+        this.keys.key(),
+        (text) => this.updateLast((turn) => ({ ...turn, content: turn.content + text })),
+        this.abort.signal,
+      );
       this.updateLast((turn) => ({ ...turn, streaming: false, reply, error: reply.error ?? undefined }));
     } catch (error: unknown) {
       if (error instanceof ChatHttpError && error.status === 401) this.showKey.set(true);

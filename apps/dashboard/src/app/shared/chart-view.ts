@@ -1,4 +1,13 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, type ElementRef, afterRenderEffect, inject, input, viewChild } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  type ElementRef,
+  afterRenderEffect,
+  inject,
+  input,
+  viewChild,
+} from '@angular/core';
 import {
   BarController,
   BarElement,
@@ -15,7 +24,18 @@ import {
 } from 'chart.js';
 
 // Registering only what the dashboard draws keeps chart.js tree-shaken.
-Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip);
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  Filler,
+  Legend,
+  LineController,
+  LineElement,
+  LinearScale,
+  PointElement,
+  Tooltip,
+);
 
 /** A chart.js canvas driven by a config signal: the chart is updated in place, and destroyed with the view. */
 @Component({
@@ -23,8 +43,13 @@ Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LineCon
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `<div class="box"><canvas #canvas role="img" [attr.aria-label]="label()"></canvas></div>`,
   styles: `
-    :host { display: block; }
-    .box { position: relative; height: var(--chart-height, 220px); }
+    :host {
+      display: block;
+    }
+    .box {
+      position: relative;
+      height: var(--chart-height, 220px);
+    }
   `,
 })
 export class ChartView {

@@ -33,7 +33,9 @@ export async function copyText(text: string): Promise<boolean> {
   selector: 'mcp-copy-button',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [MatButtonModule],
-  template: `<button mat-stroked-button type="button" (click)="copy()" [attr.data-testid]="testId()">{{ label() }}</button>`,
+  template: `<button mat-stroked-button type="button" (click)="copy()" [attr.data-testid]="testId()">
+    {{ label() }}
+  </button>`,
 })
 export class CopyButton {
   readonly text = input.required<string>();
@@ -43,8 +45,12 @@ export class CopyButton {
 
   protected async copy(): Promise<void> {
     const copied = await copyText(this.text());
-    this.snackBar.open(copied ? 'Copied to the clipboard' : 'Copy failed: select the text and copy it by hand', undefined, {
-      duration: 2500,
-    });
+    this.snackBar.open(
+      copied ? 'Copied to the clipboard' : 'Copy failed: select the text and copy it by hand',
+      undefined,
+      {
+        duration: 2500,
+      },
+    );
   }
 }

@@ -8,7 +8,13 @@ describe('trace filters', () => {
       { range: '1h', accountId: 'acc_1', route: '/v1/responses', model: ' gpt-5.3-codex ', errorsOnly: true },
       NOW,
     );
-    expect(filters).toEqual({ sinceMs: NOW - 3_600_000, accountId: 'acc_1', route: '/v1/responses', model: 'gpt-5.3-codex', isError: true });
+    expect(filters).toEqual({
+      sinceMs: NOW - 3_600_000,
+      accountId: 'acc_1',
+      route: '/v1/responses',
+      model: 'gpt-5.3-codex',
+      isError: true,
+    });
   });
 
   it('sends nothing for "any" and no time bound for all retained traces', () => {

@@ -10,7 +10,12 @@ export const TIME_RANGES: readonly { id: TimeRangeId; label: string; spanMs: num
   { id: 'all', label: 'All retained', spanMs: null },
 ];
 
-export const KNOWN_ROUTES: readonly string[] = ['/v1/chat/completions', '/v1/responses', '/v1/responses/compact', '/v1/models'];
+export const KNOWN_ROUTES: readonly string[] = [
+  '/v1/chat/completions',
+  '/v1/responses',
+  '/v1/responses/compact',
+  '/v1/models',
+];
 
 /** What the filter bar holds; empty strings mean "any". */
 export interface TraceFilterForm {
@@ -49,5 +54,11 @@ export function filterParams(filters: TraceFilters): Record<string, QueryValue> 
 }
 
 export function activeFilterCount(form: TraceFilterForm): number {
-  return [form.range !== 'all', form.accountId !== '', form.route !== '', form.model.trim() !== '', form.errorsOnly].filter(Boolean).length;
+  return [
+    form.range !== 'all',
+    form.accountId !== '',
+    form.route !== '',
+    form.model.trim() !== '',
+    form.errorsOnly,
+  ].filter(Boolean).length;
 }

@@ -37,13 +37,13 @@ describe('TracingApi', () => {
     const reply = firstValueFrom(api.page({ sinceMs: 10, model: 'gpt-5.3-codex', isError: true }, 2, 25));
     const request = backend.expectOne((r) => r.url === '/admin/traces');
     const params = request.request.params;
-    expect([params.get('page'), params.get('pageSize'), params.get('sinceMs'), params.get('model'), params.get('isError')]).toEqual([
-      '2',
-      '25',
-      '10',
-      'gpt-5.3-codex',
-      'true',
-    ]);
+    expect([
+      params.get('page'),
+      params.get('pageSize'),
+      params.get('sinceMs'),
+      params.get('model'),
+      params.get('isError'),
+    ]).toEqual(['2', '25', '10', 'gpt-5.3-codex', 'true']);
     expect(params.has('accountId')).toBe(false);
     request.flush(pageReply(2, 3, ['t1']));
     expect((await reply).pagination.page).toBe(2);
@@ -60,7 +60,9 @@ describe('TracingApi', () => {
     const request = backend.expectOne((r) => r.url === '/admin/traces/export');
     expect(request.request.params.get('accountId')).toBe('acc_1');
     expect(request.request.responseType).toBe('blob');
-    request.flush(new Blob(['{"id":"t1"}\n']), { headers: { 'content-disposition': 'attachment; filename="traces.jsonl"' } });
+    request.flush(new Blob(['{"id":"t1"}\n']), {
+      headers: { 'content-disposition': 'attachment; filename="traces.jsonl"' },
+    });
     const { blob, filename } = await reply;
     expect(filename).toBe('traces.jsonl');
     expect(blob.size).toBeGreaterThan(0);
@@ -68,7 +70,9 @@ describe('TracingApi', () => {
 
   it('assembles the export from every listing page when the server has no export route', async () => {
     const reply = firstValueFrom(api.export({ route: '/v1/responses' }));
-    backend.expectOne((r) => r.url === '/admin/traces/export').flush(new Blob(['not found']), { status: 404, statusText: 'Not Found' });
+    backend
+      .expectOne((r) => r.url === '/admin/traces/export')
+      .flush(new Blob(['not found']), { status: 404, statusText: 'Not Found' });
     for (const page of [1, 2, 3]) {
       const request = backend.expectOne((r) => r.url === '/admin/traces' && r.params.get('page') === String(page));
       expect(request.request.params.get('route')).toBe('/v1/responses');
@@ -77,13 +81,18 @@ describe('TracingApi', () => {
     }
     const { blob, filename } = await reply;
     expect(filename).toMatch(/^traces-.*\.jsonl$/);
-    const lines = (await readBlob(blob)).trim().split('\n').map((line) => JSON.parse(line).id);
+    const lines = (await readBlob(blob))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).id);
     expect(lines).toEqual(['t1a', 't1b', 't2a', 't2b', 't3a', 't3b']);
   });
 
   it('reports other export failures as they are', async () => {
     const reply = firstValueFrom(api.export({}));
-    backend.expectOne((r) => r.url === '/admin/traces/export').flush(new Blob(['boom']), { status: 500, statusText: 'Server Error' });
+    backend
+      .expectOne((r) => r.url === '/admin/traces/export')
+      .flush(new Blob(['boom']), { status: 500, statusText: 'Server Error' });
     await expect(reply).rejects.toMatchObject({ status: 500 });
   });
 });

@@ -1,6 +1,13 @@
 import { HttpClient, HttpErrorResponse, type HttpResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { AccountView, AccountsResponse, TraceRecord, TraceResponse, TracesPageResponse, TraceSummary } from '@mcp/contracts';
+import type {
+  AccountView,
+  AccountsResponse,
+  TraceRecord,
+  TraceResponse,
+  TracesPageResponse,
+  TraceSummary,
+} from '@mcp/contracts';
 import { type Observable, catchError, expand, map, reduce, throwError, EMPTY } from 'rxjs';
 import { toHttpParams } from '../core/query';
 import { type TraceFilters, filterParams } from './trace-query';
@@ -43,7 +50,11 @@ export class TracingApi {
   export(filters: TraceFilters): Observable<TraceExport> {
     const fallbackName = `traces-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.jsonl`;
     return this.http
-      .get('/admin/traces/export', { params: toHttpParams(filterParams(filters)), responseType: 'blob', observe: 'response' })
+      .get('/admin/traces/export', {
+        params: toHttpParams(filterParams(filters)),
+        responseType: 'blob',
+        observe: 'response',
+      })
       .pipe(
         map((response) => ({ blob: response.body ?? new Blob([]), filename: filenameFrom(response, fallbackName) })),
         catchError((error: unknown) =>
@@ -56,7 +67,9 @@ export class TracingApi {
 
   private exportFromPages(filters: TraceFilters, filename: string): Observable<TraceExport> {
     return this.page(filters, 1, MAX_PAGE_SIZE).pipe(
-      expand((reply) => (reply.pagination.hasNext ? this.page(filters, reply.pagination.page + 1, MAX_PAGE_SIZE) : EMPTY)),
+      expand((reply) =>
+        reply.pagination.hasNext ? this.page(filters, reply.pagination.page + 1, MAX_PAGE_SIZE) : EMPTY,
+      ),
       reduce((all: TraceSummary[], reply) => all.concat(reply.traces), []),
       map((traces) => ({
         blob: new Blob([traces.map((trace) => JSON.stringify(trace)).join('\n') + (traces.length ? '\n' : '')], {

@@ -5,7 +5,11 @@ import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import { traceSummary } from '../../testing/builders';
 import { TracingPage } from './tracing-page';
 
-const STATS = { totals: { requests: 2, errors: 1, tokensTotal: 240, costUsd: 0.002, latencyP50Ms: 1000, latencyP95Ms: 2000 }, models: [{ model: 'gpt-5.3-codex' }], timeseries: [] };
+const STATS = {
+  totals: { requests: 2, errors: 1, tokensTotal: 240, costUsd: 0.002, latencyP50Ms: 1000, latencyP95Ms: 2000 },
+  models: [{ model: 'gpt-5.3-codex' }],
+  timeseries: [],
+};
 
 describe('TracingPage', () => {
   let fixture: ComponentFixture<TracingPage>;
@@ -14,7 +18,11 @@ describe('TracingPage', () => {
 
   beforeEach(async () => {
     TestBed.configureTestingModule({
-      providers: [provideHttpClient(), provideHttpClientTesting(), { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } }],
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },
+      ],
     });
     backend = TestBed.inject(HttpTestingController);
     fixture = TestBed.createComponent(TracingPage);
@@ -25,7 +33,10 @@ describe('TracingPage', () => {
     expect(page.request.params.get('pageSize')).toBe('25');
     expect(page.request.params.has('sinceMs')).toBe(true);
     page.flush({
-      traces: [traceSummary('tr-1'), traceSummary('tr-2', { status: 502, isError: true, accountEmail: 'bob@example.com' })],
+      traces: [
+        traceSummary('tr-1'),
+        traceSummary('tr-2', { status: 502, isError: true, accountEmail: 'bob@example.com' }),
+      ],
       pagination: { page: 1, pageSize: 25, total: 2, totalPages: 1, hasPrev: false, hasNext: false },
       stats: STATS,
     });
@@ -57,7 +68,11 @@ describe('TracingPage', () => {
     const request = backend.expectOne((r) => r.url === '/admin/traces');
     expect(request.request.params.get('isError')).toBe('true');
     expect(request.request.params.get('page')).toBe('1');
-    request.flush({ traces: [], pagination: { page: 1, pageSize: 25, total: 0, totalPages: 1, hasPrev: false, hasNext: false }, stats: STATS });
+    request.flush({
+      traces: [],
+      pagination: { page: 1, pageSize: 25, total: 0, totalPages: 1, hasPrev: false, hasNext: false },
+      stats: STATS,
+    });
     await fixture.whenStable();
     expect(element.textContent).toContain('No request matches');
   });
@@ -66,7 +81,10 @@ describe('TracingPage', () => {
     rows()[0]!.click();
     fixture.detectChanges();
     backend.expectOne('/admin/traces/tr-1').flush({
-      trace: { ...traceSummary('tr-1'), requestBody: { model: 'gpt-5.3-codex', messages: [{ role: 'user', content: 'hi' }] } },
+      trace: {
+        ...traceSummary('tr-1'),
+        requestBody: { model: 'gpt-5.3-codex', messages: [{ role: 'user', content: 'hi' }] },
+      },
     });
     await fixture.whenStable();
     const detail = document.querySelector<HTMLElement>('[data-testid="trace-detail"]')!;

@@ -16,10 +16,27 @@ import { latestValue } from '../core/latest';
 import { MaskPipe } from '../core/mask';
 import { Notice } from '../shared/notice';
 import { TraceDetail, type TraceDetailData } from './trace-detail';
-import { EMPTY_FILTERS, KNOWN_ROUTES, TIME_RANGES, type TraceFilterForm, activeFilterCount, toTraceFilters } from './trace-query';
+import {
+  EMPTY_FILTERS,
+  KNOWN_ROUTES,
+  TIME_RANGES,
+  type TraceFilterForm,
+  activeFilterCount,
+  toTraceFilters,
+} from './trace-query';
 import { TracingApi } from './tracing-api';
 
-export const TRACE_COLUMNS = ['time', 'route', 'model', 'account', 'status', 'latency', 'ttfb', 'tokens', 'cost'] as const;
+export const TRACE_COLUMNS = [
+  'time',
+  'route',
+  'model',
+  'account',
+  'status',
+  'latency',
+  'ttfb',
+  'tokens',
+  'cost',
+] as const;
 
 /** Saves a blob under a name: the only way to download a response that needed a header. */
 function saveBlob(blob: Blob, filename: string): void {
@@ -93,8 +110,13 @@ export class TracingPage {
   constructor() {
     effect(() => {
       if (!this.traces.hasValue()) return;
-      const names = this.traces.value().stats.models.map((m) => m.model).filter((m) => m && m !== 'unknown');
-      untracked(() => this.seenModels.update((seen) => (names.every((n) => seen.has(n)) ? seen : new Set([...seen, ...names]))));
+      const names = this.traces
+        .value()
+        .stats.models.map((m) => m.model)
+        .filter((m) => m && m !== 'unknown');
+      untracked(() =>
+        this.seenModels.update((seen) => (names.every((n) => seen.has(n)) ? seen : new Set([...seen, ...names]))),
+      );
     });
     effect(() => {
       const id = this.trace();
