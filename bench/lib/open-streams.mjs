@@ -3,7 +3,7 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
-import { ADMIN_TOKEN, rssMb } from './processes.mjs';
+import { ADMIN_TOKEN, cpuMs, rssMb } from './processes.mjs';
 import { sleep, summarize } from './summary.mjs';
 
 // prom-client's default metrics, under the proxy's `mcp_` prefix. The histogram behind them is
@@ -65,17 +65,28 @@ export async function holdOpenStreams({ proxyBase, pid, stream, count, windowMs 
     const openMs = performance.now() - openStarted;
     const lagAvailable = (await scrapeLag(proxyBase)) !== undefined;
     const chunksBefore = counters.chunks;
+    const cpuBefore = cpuMs(pid);
     const rss = [];
     const windowEnd = performance.now() + windowMs;
     while (performance.now() < windowEnd) {
       rss.push(rssMb(pid));
       await sleep(200);
     }
+    const cpuAfter = cpuMs(pid);
     const lag = lagAvailable ? await scrapeLag(proxyBase) : undefined;
     const relayedPerSec = ((counters.chunks - chunksBefore) * 1000) / windowMs;
     if (counters.ended > 0) throw new Error(`${counters.ended} of ${count} streams ended during the window`);
     const rssSummary = rss.every((v) => v === null) ? null : summarize(rss.filter((v) => v !== null));
-    return { count, openMs, idleRssMb, rssMb: rssSummary, lag: lag ?? null, relayedChunksPerSec: relayedPerSec };
+    const cpuPercent = cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) / windowMs) * 100;
+    return {
+      count,
+      openMs,
+      idleRssMb,
+      rssMb: rssSummary,
+      lag: lag ?? null,
+      relayedChunksPerSec: relayedPerSec,
+      cpuPercent,
+    };
   } finally {
     abort.abort();
     await pool.destroy().catch(() => {});
