@@ -50,7 +50,12 @@ export function isStale(name) {
 export function build(name) {
   const target = TARGETS[name];
   process.stdout.write(`[build] ${name}: ${target.command}\n`);
-  execSync(target.command, { cwd: root, stdio: 'inherit', env: { ...process.env, NG_CLI_ANALYTICS: 'false' } });
+  try {
+    execSync(target.command, { cwd: root, stdio: 'inherit', env: { ...process.env, NG_CLI_ANALYTICS: 'false' } });
+  } catch {
+    process.stderr.write(`[build] ${name} failed (see above)\n`);
+    process.exit(1);
+  }
   mkdirSync(join(root, 'dist'), { recursive: true });
   writeFileSync(stampPath(name), new Date().toISOString());
 }

@@ -3,17 +3,21 @@
 import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuilt, root } from './build-state.mjs';
+import { root } from './build-state.mjs';
 
 function step(title, command) {
   process.stdout.write(`\n[test] ${title}: ${command}\n`);
-  execSync(command, { cwd: root, stdio: 'inherit' });
+  try {
+    execSync(command, { cwd: root, stdio: 'inherit' });
+  } catch {
+    process.stdout.write(`\n[test] ${title} failed (see above)\n`);
+    process.exit(1);
+  }
 }
 
 step('lint', 'npm run lint --silent');
 step('type-check', 'npx tsc --noEmit -p tsconfig.json');
-process.stdout.write('\n[test] build (only what changed)\n');
-ensureBuilt(['proxy', 'fake', 'dashboard']);
+step('build (only what changed)', 'node scripts/ensure-built.mjs proxy fake dashboard');
 
 mkdirSync(join(root, 'test-artifacts'), { recursive: true });
 const report = join(root, 'test-artifacts', 'jest-report.json');
