@@ -1,6 +1,8 @@
 // Summarizes a V8 .cpuprofile (from `npm run bench -- --cpu-prof`): the functions with the most
 // self time, and the project functions with the most inclusive time.
 // Usage: node bench/profile-top.mjs bench/profiles/<file>.cpuprofile [rows]
+// The last table charges native and Node-internal time (syscalls, JSON.parse…) to the nearest
+// caller in the project or a package, which shows which part of the gateway the time goes to.
 import { readFileSync } from 'node:fs';
 
 const [file, rowsArg] = process.argv.slice(2);
@@ -21,12 +23,34 @@ function keyOf(node) {
   return `${functionName || '(anonymous)'} ${where}`;
 }
 
+/** The project file (`libs/proxy/...`) or package (`undici`) a frame's code lives in. */
+function ownerOf(url) {
+  const project = /\/dist\/((?:libs|apps)\/.*)$/.exec(url);
+  if (project) return project[1].replace('/src/', '/');
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1];
+  return url;
+}
+
+function ownerOfSample(id) {
+  const leaf = byId.get(id).callFrame;
+  if (/^\((idle|program|garbage collector)\)$/.test(leaf.functionName)) return leaf.functionName;
+  for (let at = id; at !== undefined; at = parent.get(at)) {
+    const { url } = byId.get(at).callFrame;
+    if (url && !url.startsWith('node:')) return ownerOf(url);
+  }
+  return 'node internals';
+}
+
 const self = new Map();
 const inclusive = new Map();
+const owners = new Map();
 let total = 0;
 profile.samples.forEach((id, i) => {
   const ms = (profile.timeDeltas[i] ?? 0) / 1000;
   total += ms;
+  const owner = ownerOfSample(id);
+  owners.set(owner, (owners.get(owner) ?? 0) + ms);
   const leaf = byId.get(id);
   self.set(keyOf(leaf), (self.get(keyOf(leaf)) ?? 0) + ms);
   const seen = new Set();
@@ -53,3 +77,4 @@ const print = (title, map, filter) => {
 };
 print('Self time', self, () => true);
 print('Inclusive time, project code', inclusive, (key) => key.includes('dist/') && !idle(key));
+print('Self time by file or package (native time charged to its JavaScript caller)', owners, () => true);

@@ -207,13 +207,28 @@ async function main() {
     `emulator ${emulator.url}, proxy ${proxy.base} (started in ${proxy.startupMs.toFixed(0)} ms), ${accounts.length} accounts onboarded via OAuth`,
   );
   const env = { emulator, proxy };
-  env.pairs = await capturePairs(env);
+  if (wants('nonstream') || wants('streaming')) env.pairs = await capturePairs(env);
   const overheads = [];
-  if (wants('nonstream')) results.nonStreaming = await nonStreaming(env, overheads);
-  if (wants('streaming')) results.streaming = { ttfb: await ttfb(env, overheads), relay: await relayDelay(env) };
+  results.errors = [];
+  // A section that fails is reported and the others still run: one table with what could be measured.
+  const section = async (name, run) => {
+    if (!wants(name)) return undefined;
+    try {
+      return await run();
+    } catch (error) {
+      log(`${name} failed: ${error.stack ?? error.message}`);
+      results.errors.push({ section: name, message: error.message });
+      return undefined;
+    }
+  };
+  results.nonStreaming = await section('nonstream', () => nonStreaming(env, overheads));
+  results.streaming = await section('streaming', async () => ({
+    ttfb: await ttfb(env, overheads),
+    relay: await relayDelay(env),
+  }));
   if (results.nonStreaming || results.streaming) results.overheadHeader = overheadSummary(overheads);
-  if (wants('streams')) results.openStreams = await openStreams(env);
-  if (wants('stats')) results.stats = await stats(env);
+  results.openStreams = await section('streams', () => openStreams(env));
+  results.stats = await section('stats', () => stats(env));
   results.durationSec = Math.round((Date.now() - started) / 1000);
   results.rows = tableRows(results);
   return results;
@@ -240,10 +255,11 @@ try {
   await shutdown();
   const table = markdown(results);
   process.stdout.write(`\n${table}\n`);
+  for (const { section, message } of results.errors) process.stdout.write(`\nNot measured (${section}): ${message}\n`);
   mkdirSync(join(root, 'bench'), { recursive: true });
   writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   log(`done in ${results.durationSec} s; wrote bench/results.json`);
-  process.exit(0);
+  process.exit(results.errors.length > 0 ? 1 : 0);
 } catch (error) {
   log(`failed: ${error.stack ?? error.message}`);
   await shutdown();

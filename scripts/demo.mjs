@@ -2,6 +2,7 @@
 // onboarded through the real OAuth path (start → login at the emulator → pasted redirect → complete).
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt, root } from './build-state.mjs';
 
@@ -61,12 +62,16 @@ async function onboard(base, email) {
 
 async function main() {
   ensureBuilt(['proxy', 'fake', 'dashboard']);
+  // The emulator forgets its accounts when it stops, so a previous demo's accounts would all be dead.
+  const dataDir = join(root, 'data', 'demo');
+  rmSync(dataDir, { recursive: true, force: true });
   const fake = start('dist/apps/fake-chatgpt/main.js', ['--port', '0', '--host', '127.0.0.1'], {});
   const fakeUrl = (await firstLine(fake)).trim();
   const proxy = start('dist/apps/proxy/src/main.js', [], {
     PORT,
     HOST: '127.0.0.1',
-    DATA_DIR: join(root, 'data', 'demo'),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ADMIN_TOKEN,
     CHATGPT_BASE_URL: fakeUrl,
     OAUTH_AUTHORIZATION_URL: `${fakeUrl}/oauth/authorize`,

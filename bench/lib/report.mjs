@@ -1,6 +1,6 @@
 // The report: machine description, one table row per figure (proxy, direct, comparison, target,
 // met?), printed as markdown and kept in bench/results.json.
-import { cpus, freemem, release, totalmem, type } from 'node:os';
+import { cpus, freemem, loadavg, release, totalmem, type } from 'node:os';
 import { LAG_RESOLUTION_MS } from './open-streams.mjs';
 import { round } from './summary.mjs';
 
@@ -13,6 +13,8 @@ export function machineInfo() {
     freeMemoryGb: round(freemem() / 2 ** 30, 1),
     os: `${type()} ${release()}`,
     node: process.version,
+    // Other work on the machine skews figures: the 1-minute load average when the run started.
+    loadAverage: round(loadavg()[0], 2),
     date: new Date().toISOString(),
   };
 }
@@ -143,6 +145,9 @@ function openStreamRows(o) {
       `${Math.round(o.relayedChunksPerSec).toLocaleString('en-US')} chunks/s relayed`,
     ),
   );
+  if (o.cpuPercent !== null) {
+    rows.push(row(`${n}: proxy CPU while relaying`, `${o.cpuPercent.toFixed(0)} % of a core`, '—', '—'));
+  }
   return rows;
 }
 
@@ -177,7 +182,8 @@ export function tableRows(results) {
 export function markdown(results) {
   const m = results.machine;
   const lines = [
-    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB RAM, ${m.os}, Node ${m.node}; ${m.date}.`,
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB RAM, ${m.os}, Node ${m.node}; ${m.date}; ` +
+      `load average ${m.loadAverage} at the start; the run took ${results.durationSec} s.`,
     '',
     '| Figure | Proxy | Direct | Ratio / added | Target | Met? |',
     '|---|---|---|---|---|---|',

@@ -25,8 +25,23 @@ export interface OAuthStartRequest {
 }
 
 export type OAuthStartResponse =
-  | { ok: true; flowId: string; method: 'browser'; authorizeUrl: string; expectedRedirectUri: string; expiresAt: number }
-  | { ok: true; flowId: string; method: 'device'; userCode: string; verificationUrl: string; intervalSeconds: number; expiresAt: number };
+  | {
+      ok: true;
+      flowId: string;
+      method: 'browser';
+      authorizeUrl: string;
+      expectedRedirectUri: string;
+      expiresAt: number;
+    }
+  | {
+      ok: true;
+      flowId: string;
+      method: 'device';
+      userCode: string;
+      verificationUrl: string;
+      intervalSeconds: number;
+      expiresAt: number;
+    };
 
 export interface OAuthCompleteRequest {
   flowId: string;

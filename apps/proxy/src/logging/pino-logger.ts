@@ -17,6 +17,9 @@ const REDACT_PATHS = [
   '*.codeVerifier',
 ];
 
+// Nest's start-up chatter (one line per module and route) is only useful when debugging.
+const CHATTY_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory']);
+
 /** Nest's LoggerService on top of pino: one JSON line per event, level from LOG_LEVEL. */
 export class PinoLogger implements LoggerService {
   readonly pino: Logger;
@@ -26,7 +29,8 @@ export class PinoLogger implements LoggerService {
   }
 
   log(message: unknown, ...rest: unknown[]): void {
-    this.write('info', message, rest);
+    const context = rest[rest.length - 1];
+    this.write(typeof context === 'string' && CHATTY_CONTEXTS.has(context) ? 'debug' : 'info', message, rest);
   }
   error(message: unknown, ...rest: unknown[]): void {
     this.write('error', message, rest);

@@ -77,7 +77,7 @@ export function fillBuckets(series: Series, sinceMs: number, untilMs: number, bu
   return buckets;
 }
 
-function baseOptions(stacked: boolean): ChartOptions {
+function baseOptions(stacked: boolean, wholeNumbers = true): ChartOptions {
   return {
     responsive: true,
     maintainAspectRatio: false,
@@ -86,7 +86,13 @@ function baseOptions(stacked: boolean): ChartOptions {
     plugins: { legend: { position: 'bottom', labels: { boxWidth: 12, color: '#8a8f98' } } },
     scales: {
       x: { stacked, grid: { display: false }, ticks: { maxTicksLimit: 8, color: '#8a8f98' } },
-      y: { stacked, beginAtZero: true, grid: { color: 'rgba(128,128,128,0.15)' }, ticks: { color: '#8a8f98' } },
+      y: {
+        stacked,
+        beginAtZero: true,
+        grid: { color: 'rgba(128,128,128,0.15)' },
+        // Counts are whole numbers: no 0.2 / 0.4 ticks. Costs are fractions of a dollar.
+        ticks: { color: '#8a8f98', precision: wholeNumbers ? 0 : undefined },
+      },
     },
   };
 }
@@ -155,6 +161,6 @@ export function costChart(series: Series, bucketMs: number): ChartConfiguration 
         },
       ],
     },
-    options: baseOptions(false),
+    options: baseOptions(false, false),
   };
 }

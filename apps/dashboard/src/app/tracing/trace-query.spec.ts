@@ -23,7 +23,8 @@ describe('trace filters', () => {
   });
 
   it('counts the filters that narrow the listing', () => {
-    expect(activeFilterCount({ ...EMPTY_FILTERS, range: 'all' })).toBe(0);
+    expect(activeFilterCount(EMPTY_FILTERS)).toBe(0);
+    expect(activeFilterCount({ ...EMPTY_FILTERS, range: 'all' })).toBe(1);
     expect(activeFilterCount({ range: '7d', accountId: 'a', route: '', model: 'm', errorsOnly: true })).toBe(4);
   });
 });

@@ -53,9 +53,10 @@ export function filterParams(filters: TraceFilters): Record<string, QueryValue> 
   return { ...filters };
 }
 
+/** Filters the user changed from the page's defaults (the default 24 h range is not one). */
 export function activeFilterCount(form: TraceFilterForm): number {
   return [
-    form.range !== 'all',
+    form.range !== EMPTY_FILTERS.range,
     form.accountId !== '',
     form.route !== '',
     form.model.trim() !== '',

@@ -131,7 +131,7 @@ export class TracingPage {
   }
 
   protected clearFilters(): void {
-    this.form.set({ ...EMPTY_FILTERS, range: 'all' });
+    this.form.set(EMPTY_FILTERS);
     this.anchor.set(Date.now());
     this.pageIndex.set(0);
   }
