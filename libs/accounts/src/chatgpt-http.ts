@@ -3,7 +3,7 @@ import { Agent, type Dispatcher, request } from 'undici';
 import { AppConfig } from '@mcp/config';
 import { HEADERS, JSON_CONTENT_TYPE, ORIGINATOR } from '@mcp/codex';
 import { UpstreamCallError } from './errors';
-import { tryParseJson } from './lenient-json';
+import { tryParseJson } from '@mcp/codex';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 const KEEP_ALIVE_MS = 30_000;

@@ -20,7 +20,6 @@ export { AccountsErrorFilter } from './http/accounts-error.filter';
 export { type CatalogModel, toModelView } from './model-catalog';
 export { ModelCatalogService } from './model-catalog.service';
 export { describeTokenFailure, oauthError, type OAuthErrorInfo, parseTokenResponse } from './oauth-tokens';
-export { finiteNumber, nonEmptyString } from './lenient-json';
 export { ENCRYPTED_PREFIX, TokenCipher } from './token-cipher';
 export { TokenService } from './token.service';
 export { type ProbeAllResult, UsageProbeService } from './usage-probe.service';

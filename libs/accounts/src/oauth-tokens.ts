@@ -1,7 +1,7 @@
 import { isRecord } from '@mcp/codex';
 import type { RefreshedTokens } from './account-tokens';
 import type { UpstreamJsonResponse } from './chatgpt-http';
-import { finiteNumber, nonEmptyString } from './lenient-json';
+import { finiteNumber, nonEmptyString } from '@mcp/codex';
 
 /** Refresh errors after which the refresh token can never work again (PROTOCOL §8.5). */
 const TERMINAL_REFRESH_CODES = new Set([

@@ -1,7 +1,7 @@
 // The only door of @mcp/codex: framework-free protocol code (no Nest imports).
 export * from './constants';
 export * from './errors';
-export { isRecord, type JsonObject } from './json';
+export { isRecord, nonEmptyString, finiteNumber, tryParseJson, type JsonObject } from './json';
 export { headerGetter, parseRetryAfter, type HeaderSource, type HeaderGetter } from './headers';
 export * from './sse';
 export * from './jwt';

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig, Clock } from '@mcp/config';
-import { isRecord } from '@mcp/codex';
+import { finiteNumber, isRecord, nonEmptyString } from '@mcp/codex';
 import {
   ChatgptHttp,
   type RefreshedTokens,
   type UpstreamJsonResponse,
   describeTokenFailure,
-  finiteNumber,
-  nonEmptyString,
   oauthError,
   parseTokenResponse,
 } from '@mcp/accounts';
