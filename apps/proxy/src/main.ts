@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError, loadConfig } from '@mcp/config';
-import { InFlightRequests } from '@mcp/proxy';
 import { createApp } from './bootstrap';
+import { gracefulShutdown } from './shutdown';
 
 async function main(): Promise<void> {
   let config;
@@ -28,11 +27,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal}: no new connections; letting open streams finish (up to ${config.shutdownGraceMs} ms)`);
-    const server = app.getHttpServer();
-    server.close();
-    await Promise.race([app.get(InFlightRequests).drained(), sleep(config.shutdownGraceMs)]);
-    server.closeAllConnections?.();
-    await app.close(); // runs beforeApplicationShutdown hooks: every store flushes here
+    const { drained } = await gracefulShutdown(app, config.shutdownGraceMs);
+    if (!drained) logger.warn('Shutdown grace period over: closed the streams still open');
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
