@@ -4,7 +4,8 @@ FROM node:24-slim AS build
 WORKDIR /app
 ENV NG_CLI_ANALYTICS=false
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# npm install, not npm ci: a lockfile written by npm 11 may hold only one platform's optional packages.
+RUN npm install --no-audit --no-fund
 COPY . .
 RUN npx nest build proxy && npx ng build dashboard
 
@@ -12,7 +13,7 @@ RUN npx nest build proxy && npx ng build dashboard
 FROM node:24-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm install --omit=dev --no-audit --no-fund
 
 FROM node:24-slim
 ENV NODE_ENV=production DATA_DIR=/data PORT=4010 HOST=0.0.0.0
