@@ -1,10 +1,18 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import type { Server } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { AccountsService } from '@mcp/accounts';
+import type { AppConfig } from '@mcp/config';
+import { TEST_ADMIN_TOKEN, disposeTestConfig, testConfig } from '@mcp/testing';
+import { FakeChatgpt } from '../../../fake-chatgpt/src';
+import { PgDatabase } from '../../../../libs/postgres/src';
+import { createApp } from '../../src/bootstrap';
 
 const run = promisify(execFile);
 const SEARCH_ROOT = '/usr/lib/postgresql';
@@ -19,14 +27,13 @@ interface Binaries {
 
 /** Where initdb and pg_ctl are, newest major version first; the reason when unusable. */
 function findBinaries(): Binaries | string {
-  const versions = existsSync(SEARCH_ROOT)
-    ? readdirSync(SEARCH_ROOT).sort((a, b) => Number(b) - Number(a))
-    : [];
+  const versions = existsSync(SEARCH_ROOT) ? readdirSync(SEARCH_ROOT).sort((a, b) => Number(b) - Number(a)) : [];
   const dir = versions.map((v) => join(SEARCH_ROOT, v, 'bin')).find((d) => existsSync(join(d, 'initdb')));
   if (!dir) return `no PostgreSQL server binaries (initdb, pg_ctl) under ${SEARCH_ROOT}`;
   if (userInfo().uid !== 0) return { dir, asUser: [] };
   if (!existsSync('/usr/sbin/runuser') && !existsSync('/sbin/runuser')) return 'running as root without runuser';
-  if (uidOf(SERVICE_USER) === undefined) return `running as root and there is no "${SERVICE_USER}" user to run initdb as`;
+  if (uidOf(SERVICE_USER) === undefined)
+    return `running as root and there is no "${SERVICE_USER}" user to run initdb as`;
   return { dir, asUser: ['runuser', '-u', SERVICE_USER, '--'] };
 }
 
@@ -75,7 +82,18 @@ export async function startPgCluster(): Promise<PgCluster> {
   try {
     await cmd('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--no-instructions']);
     const port = await startOnFreePort((p) =>
-      cmd('pg_ctl', ['-D', data, '-l', join(root, 'server.log'), '-w', '-t', '30', 'start', '-o', serverOptions(p, root)]),
+      cmd('pg_ctl', [
+        '-D',
+        data,
+        '-l',
+        join(root, 'server.log'),
+        '-w',
+        '-t',
+        '30',
+        'start',
+        '-o',
+        serverOptions(p, root),
+      ]),
     );
     const url = (database = 'postgres', user = 'postgres') => `postgres://${user}@127.0.0.1:${port}/${database}`;
     const query = async (sql: string, database?: string) => {
@@ -151,4 +169,182 @@ function uidOf(user: string): number | undefined {
     .find((entry) => entry.startsWith(`${user}:`));
   const uid = Number(line?.split(':')[2]);
   return Number.isInteger(uid) ? uid : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A fleet: several gateway replicas (the real createApp, in process) on one database and one emulator.
+
+export interface Replica {
+  name: string;
+  app: NestExpressApplication;
+  baseUrl: string;
+  config: AppConfig;
+  /** Admin API call with the admin token; the JSON body is parsed. */
+  admin<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
+  /**
+   * Dies as a killed process would, from everyone else's point of view: its HTTP connections drop,
+   * its database sessions are terminated and its role may not log in again, so nothing it had not
+   * written already can reach the database later. `close()` still cleans it up.
+   */
+  crash(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Fleet {
+  cluster: PgCluster;
+  fake: FakeChatgpt;
+  replicas: Replica[];
+  /** Signs in an emulator account (user<i>@example.com) through the first replica; the others learn it. */
+  addAccount(i: number, options?: { expiresInMs?: number }): Promise<{ fakeId: string; id: string }>;
+  /** Waits until every replica holds `accountIds`. */
+  settled(accountIds: string[]): Promise<void>;
+  /** Starts one more replica on the same database (and adds it to `replicas`). */
+  addReplica(): Promise<Replica>;
+  close(): Promise<void>;
+}
+
+/** Polls `check` until it returns a value; fails after `timeoutMs`. For effects that cross replicas. */
+export async function eventually<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export async function startFleet(options: { replicas?: number; env?: Record<string, string> } = {}): Promise<Fleet> {
+  const cluster = await startPgCluster();
+  const fake = await FakeChatgpt.start({ port: 0 });
+  const database = `fleet_${process.pid}`;
+  await cluster.createDatabase(database);
+  const replicas: Replica[] = [];
+  let started = 0;
+  const addReplica = async (): Promise<Replica> => {
+    const replica = await startReplica(cluster, fake, database, `replica_${++started}`, options.env ?? {});
+    replicas.push(replica);
+    return replica;
+  };
+  try {
+    for (let i = 0; i < (options.replicas ?? 2); i++) await addReplica();
+  } catch (error) {
+    await Promise.all(replicas.map((replica) => replica.close()));
+    await fake.stop();
+    await cluster.stop();
+    throw error;
+  }
+  return {
+    cluster,
+    fake,
+    replicas,
+    async addAccount(i, { expiresInMs } = {}) {
+      const record = fake.addAccount({ email: `user${i}@example.com` });
+      const tokens = fake.issueTokens(record.id);
+      const { account } = await replicas[0]!.app.get(AccountsService).upsertFromTokens({
+        accessToken: tokens.accessToken,
+        refreshToken: tokens.refreshToken,
+        idToken: tokens.idToken,
+        expiresAt: Date.now() + (expiresInMs ?? tokens.expiresIn * 1000),
+        priority: i - 1,
+      });
+      return { fakeId: record.id, id: account.id };
+    },
+    async settled(accountIds) {
+      for (const replica of replicas) {
+        await eventually(() => {
+          const held = replica.app
+            .get(AccountsService)
+            .list()
+            .map((account) => account.id);
+          return accountIds.every((id) => held.includes(id)) ? true : undefined;
+        });
+      }
+    },
+    addReplica,
+    async close() {
+      await Promise.all(replicas.map((replica) => replica.close()));
+      await fake.stop();
+      await cluster.stop();
+    },
+  };
+}
+
+async function startReplica(
+  cluster: PgCluster,
+  fake: FakeChatgpt,
+  database: string,
+  role: string,
+  env: Record<string, string>,
+): Promise<Replica> {
+  await cluster.query(`CREATE ROLE ${role} LOGIN SUPERUSER`);
+  const config = testConfig({
+    STORAGE: 'postgres',
+    DATABASE_URL: cluster.url(database, role),
+    CHATGPT_BASE_URL: fake.url,
+    OAUTH_TOKEN_URL: `${fake.url}/oauth/token`,
+    OAUTH_AUTHORIZATION_URL: `${fake.url}/oauth/authorize`,
+    OAUTH_DEVICE_AUTHORIZATION_URL: `${fake.url}/api/accounts/deviceauth/usercode`,
+    OAUTH_DEVICE_TOKEN_URL: `${fake.url}/api/accounts/deviceauth/token`,
+    ...env,
+  });
+  const app = await createApp(config);
+  await assertSharedStore(app);
+  await app.listen(0, '127.0.0.1');
+  const server = app.getHttpServer() as Server;
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let crashed = false;
+  let closed = false;
+  return {
+    name: role,
+    app,
+    baseUrl,
+    config,
+    async admin(method, path, body) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: {
+          'x-admin-token': TEST_ADMIN_TOKEN,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: (text ? JSON.parse(text) : undefined) as never };
+    },
+    async crash() {
+      crashed = true;
+      server.closeAllConnections();
+      server.close();
+      await cluster.query(`ALTER ROLE ${role} NOLOGIN`);
+      await cluster.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${role}'`);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (crashed) await cluster.query(`ALTER ROLE ${role} LOGIN`); // so its shutdown hooks can finish
+      await app.close();
+      disposeTestConfig(config);
+    },
+  };
+}
+
+/** A replica that ignored STORAGE=postgres would make every multi-replica spec meaningless: say so first. */
+async function assertSharedStore(app: NestExpressApplication): Promise<void> {
+  try {
+    app.get(PgDatabase, { strict: false });
+  } catch {
+    await app.close();
+    throw new Error(
+      'STORAGE=postgres did not bring in PostgresModule: AppModule must import PostgresModule.forRoot(config) ' +
+        '(see libs/postgres/README.md, "Wiring")',
+    );
+  }
 }

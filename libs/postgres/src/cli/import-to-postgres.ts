@@ -46,7 +46,9 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     const known = error instanceof ConfigError || error instanceof ImportRefusedError;
-    process.stderr.write(`${known ? '' : 'Import failed: '}${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `${known ? '' : 'Import failed: '}${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -46,7 +46,11 @@ export class ImportRefusedError extends Error {
  * ENCRYPTION_KEY (tokens are re-encrypted in the database under the same key). Re-running with
  * `force` is safe: documents are upserted by id and log records already present are skipped.
  */
-export async function importDataDir(config: AppConfig, db: PgDatabase, options: ImportOptions = {}): Promise<ImportSummary> {
+export async function importDataDir(
+  config: AppConfig,
+  db: PgDatabase,
+  options: ImportOptions = {},
+): Promise<ImportSummary> {
   if (!options.force) await refuseIfNotEmpty(db);
   const accounts = await importDocuments(
     new FileAccountRepository(config).load(),

@@ -96,7 +96,9 @@ export class RowTable<T extends { id: string }> {
       const docs = typeof source === 'function' ? source() : source;
       const listed = new Set(docs.map((doc) => doc.id));
       // Copies taken now: the caller keeps editing its objects while the write is in flight.
-      const changed = docs.filter((doc) => !sameJson(this.known.get(doc.id)?.doc, doc)).map((doc) => structuredClone(doc));
+      const changed = docs
+        .filter((doc) => !sameJson(this.known.get(doc.id)?.doc, doc))
+        .map((doc) => structuredClone(doc));
       const removed = this.deleteAbsent ? [...this.known.keys()].filter((id) => !listed.has(id)) : [];
       if (changed.length === 0 && removed.length === 0) return;
       const { written, vanished } = await this.db.transaction(async (client) => {
@@ -176,7 +178,11 @@ export class RowTable<T extends { id: string }> {
   }
 
   /** Writes one row; undefined when another replica deleted it (it stays deleted). */
-  private async writeRow(client: PoolClient, mine: T, theirs: KnownRow<T> | undefined): Promise<Written<T> | undefined> {
+  private async writeRow(
+    client: PoolClient,
+    mine: T,
+    theirs: KnownRow<T> | undefined,
+  ): Promise<Written<T> | undefined> {
     const base = this.known.get(mine.id);
     if (base && !theirs) return undefined;
     const stored = base && theirs ? (merge3(base.doc, mine, theirs.doc) as T) : mine;

@@ -86,7 +86,9 @@ export abstract class PgAppendLog<T> implements RecordLog<T> {
       })
       // Rows committed between readAll and the LISTEN are fetched once listening.
       .then(() => this.pullEveryOrigin())
-      .catch((error: unknown) => this.logger.warn(`Following ${this.topic} of other replicas failed: ${String(error)}`));
+      .catch((error: unknown) =>
+        this.logger.warn(`Following ${this.topic} of other replicas failed: ${String(error)}`),
+      );
   }
 
   /** Called by readAll for each row it delivered, so follow starts after them. */

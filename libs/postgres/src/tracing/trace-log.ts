@@ -44,10 +44,9 @@ export class PgTraceLog extends PgAppendLog<TraceRecord> {
 
   /** Keeps the newest `n` traces of the whole fleet. */
   async retain(n: number): Promise<void> {
-    await this.db.query(
-      `DELETE FROM traces WHERE seq < (SELECT seq FROM traces ORDER BY seq DESC OFFSET $1 LIMIT 1)`,
-      [Math.max(0, n - 1)],
-    );
+    await this.db.query(`DELETE FROM traces WHERE seq < (SELECT seq FROM traces ORDER BY seq DESC OFFSET $1 LIMIT 1)`, [
+      Math.max(0, n - 1),
+    ]);
   }
 
   protected async insert(client: PoolClient, records: TraceRecord[]): Promise<void> {

@@ -9,10 +9,7 @@ export interface StoreUnderTest<R> {
 }
 
 /** What AccountsService relies on from any AccountRepository (PROTOCOL §10.2). */
-export function accountRepositoryContract(
-  name: string,
-  open: () => Promise<StoreUnderTest<AccountRepository>>,
-): void {
+export function accountRepositoryContract(name: string, open: () => Promise<StoreUnderTest<AccountRepository>>): void {
   describe(`AccountRepository contract: ${name}`, () => {
     let store: StoreUnderTest<AccountRepository>;
 

@@ -60,7 +60,14 @@ export function historyLogContract(name: string, open: () => Promise<StoreUnderT
     it('gives back every record exactly, nulls included', async () => {
       const records = [
         statsRecord('r1'),
-        statsRecord('r2', { accountId: null, model: null, ttfbMs: null, costUsd: null, finishReason: null, status: 499 }),
+        statsRecord('r2', {
+          accountId: null,
+          model: null,
+          ttfbMs: null,
+          costUsd: null,
+          finishReason: null,
+          status: 499,
+        }),
         statsRecord('r3', { clientKeyId: 'key-1', finishReason: 'tool_calls', isError: true, status: 429 }),
       ];
       for (const record of records) store.repository.append(record);
