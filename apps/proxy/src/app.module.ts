@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AccountsModule } from '@mcp/accounts';
-import { AppConfig, ConfigModule } from '@mcp/config';
+import { AppConfig, Clock, ConfigModule } from '@mcp/config';
 import { OAuthModule } from '@mcp/oauth';
 import { ProxyModule } from '@mcp/proxy';
 import { RoutingModule } from '@mcp/routing';
@@ -14,11 +14,11 @@ import { HealthService } from './health/health.service';
 /** Composes the feature modules; the schedule registry is created here, once. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot(config, clock),
         ScheduleModule.forRoot(),
         AccountsModule,
         OAuthModule,

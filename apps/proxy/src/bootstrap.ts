@@ -1,7 +1,7 @@
 import { Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppConfig } from '@mcp/config';
+import { AppConfig, Clock } from '@mcp/config';
 import { createV1BodyMiddleware } from '@mcp/proxy';
 import { adminBodyMiddleware } from './admin-body';
 import { AppModule } from './app.module';
@@ -10,13 +10,15 @@ import { PinoLogger } from './logging/pino-logger';
 
 export interface CreateAppOptions {
   logger?: PinoLogger;
+  /** Specs only: a clock shared with the emulator. */
+  clock?: Clock;
 }
 
 /** Builds the whole gateway (used by main.ts, the e2e specs and the benchmark alike). */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const logger = options.logger ?? new PinoLogger(config.logLevel);
   // Our own body handling: /v1 needs a large limit, zstd and the OpenAI error envelope.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.clock), {
     bodyParser: false,
     logger,
   });

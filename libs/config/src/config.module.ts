@@ -10,13 +10,14 @@ import { Clock, SystemClock } from './clock';
 @Global()
 @Module({})
 export class ConfigModule {
-  static forRoot(config?: AppConfig): DynamicModule {
+  /** `clock` lets whole-app specs move time for the gateway and the emulator together. */
+  static forRoot(config?: AppConfig, clock: Clock = new SystemClock()): DynamicModule {
     return {
       module: ConfigModule,
       imports: [AdminAuthModule],
       providers: [
         { provide: AppConfig, useValue: config ?? loadConfig() },
-        { provide: Clock, useClass: SystemClock },
+        { provide: Clock, useValue: clock },
       ],
       exports: [AppConfig, Clock, AdminAuthModule],
     };

@@ -2,7 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
 import { AccountsService, ModelCatalogService, UsageProbeService } from '@mcp/accounts';
 import type { AppConfig } from '@mcp/config';
-import { TEST_ADMIN_TOKEN, disposeTestConfig, testConfig } from '@mcp/testing';
+import { FakeClock, TEST_ADMIN_TOKEN, disposeTestConfig, testConfig } from '@mcp/testing';
 import { FakeChatgpt, type StartOptions } from '../../../fake-chatgpt/src';
 import { createApp } from '../../src/bootstrap';
 
@@ -22,6 +22,8 @@ export interface StackOptions {
   fake?: Omit<StartOptions, 'port' | 'host'>;
   /** Run model discovery once the accounts exist (default true), so unknown models are refused. */
   discoverModels?: boolean;
+  /** One fake clock for the gateway and the emulator, so quota windows and blocks can be aged together. */
+  clock?: FakeClock;
 }
 
 export interface Stack {
@@ -46,7 +48,8 @@ export interface Stack {
  * with `accounts` signed-in accounts (`user1@example.com`…).
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const fake = await FakeChatgpt.start({ port: 0, ...options.fake });
+  const clock = options.clock;
+  const fake = await FakeChatgpt.start({ port: 0, ...(clock ? { clock: () => clock.now() } : {}), ...options.fake });
   const config = testConfig({
     CHATGPT_BASE_URL: fake.url,
     OAUTH_TOKEN_URL: `${fake.url}/oauth/token`,
@@ -55,7 +58,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     OAUTH_DEVICE_TOKEN_URL: `${fake.url}/api/accounts/deviceauth/token`,
     ...options.env,
   });
-  const app = await createApp(config);
+  const app = await createApp(config, { clock });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const accounts = await addAccounts(app, fake, options.accounts ?? 1);
@@ -95,7 +98,7 @@ async function signIn(
     accessToken: tokens.accessToken,
     refreshToken: tokens.refreshToken,
     idToken: tokens.idToken,
-    expiresAt: Date.now() + tokens.expiresIn * 1000,
+    expiresAt: fake.now() + tokens.expiresIn * 1000, // the emulator's clock, which may be a fake one
     priority,
   };
   const { account } = await service.upsertFromTokens(input, targetId);
