@@ -1,11 +1,22 @@
 // `node scripts/import-to-postgres.mjs [--force]`: copies the file data directory (DATA_DIR) into the
 // PostgreSQL database at DATABASE_URL, once, before starting replicas with STORAGE=postgres.
-// Builds the proxy first if needed (the importer is compiled with it), then runs it.
-import { spawnSync } from 'node:child_process';
+// The importer is part of the proxy build (libs/postgres): build it if needed, then run it.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ensureBuilt, root } from './build-state.mjs';
 
 ensureBuilt(['proxy']);
-const entry = join(root, 'dist/libs/postgres/src/cli/import-to-postgres.js');
-const run = spawnSync(process.execPath, [entry, ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
-process.exit(run.status ?? 1);
+const entry = join(root, 'dist/libs/postgres/src/index.js');
+if (!existsSync(entry)) {
+  process.stderr.write('The proxy build has no PostgreSQL support (dist/libs/postgres is missing).\n');
+  process.exit(1);
+}
+const require = createRequire(import.meta.url);
+require('reflect-metadata');
+const { runImportCli } = require(entry);
+const code = await runImportCli(process.argv.slice(2), process.env, {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+});
+process.exit(code);

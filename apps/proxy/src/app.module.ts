@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AccountsModule } from '@mcp/accounts';
 import { AppConfig, Clock, ConfigModule } from '@mcp/config';
 import { OAuthModule } from '@mcp/oauth';
+import { PostgresModule } from '@mcp/postgres';
 import { ProxyModule } from '@mcp/proxy';
 import { RoutingModule } from '@mcp/routing';
 import { TracingModule } from '@mcp/tracing';
@@ -20,6 +21,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config, clock),
         ScheduleModule.forRoot(),
+        // STORAGE=postgres: one database shared by several replicas replaces the files of every store.
+        ...(config.storage === 'postgres' ? [PostgresModule.forRoot(config)] : []),
         AccountsModule,
         OAuthModule,
         RoutingModule,

@@ -23,6 +23,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logger,
   });
   app.disable('x-powered-by');
+  // No ETag (a SHA-1 of every JSON answer): /v1 answers are never conditional, admin ones are not cached.
+  app.set('etag', false);
   const v1Body = createV1BodyMiddleware(config);
   app.use(['/v1', '/responses', '/chat/completions'], v1Body);
   app.use(['/admin'], adminBodyMiddleware());

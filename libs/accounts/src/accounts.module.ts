@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { storagePort } from '@mcp/config';
 import { AccountRepository } from './account.repository';
 import { AccountsAdminService } from './accounts-admin.service';
 import { AccountsService } from './accounts.service';
@@ -17,12 +18,13 @@ import { UsageProbeService } from './usage-probe.service';
 /**
  * Accounts, tokens, quota probes and the model catalogue, with their admin routes.
  * Needs ConfigModule.forRoot() (AppConfig, Clock, AdminGuard). The jobs only run when the app
- * registers ScheduleModule.forRoot(). Specs swap the store with overrideProvider(AccountRepository).
+ * registers ScheduleModule.forRoot(). Specs swap the store with overrideProvider(AccountRepository); a
+ * shared store (STORAGE=postgres) replaces it through storagePort.
  */
 @Module({
   controllers: [AccountsController, UsageController, ModelsController],
   providers: [
-    { provide: AccountRepository, useClass: FileAccountRepository },
+    ...storagePort(AccountRepository, FileAccountRepository),
     AccountsService,
     ChatgptHttp,
     TokenService,

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Clock } from '@mcp/config';
-import type { Block, UsageSnapshot } from '@mcp/contracts';
+import type { AccountState, Block, UsageSnapshot } from '@mcp/contracts';
 import { type Account, emptyState } from './account';
 import { AccountRepository } from './account.repository';
 import { clearAccountBlock, nextUsage, reconcileBlocks } from './account-usage';
@@ -27,16 +27,22 @@ export interface AccountPatch {
   priority?: number;
 }
 
+/** An account as the store holds it: deeply frozen, replaced (never changed) by every write. */
+export type AccountSnapshot = Readonly<Account>;
+
 /**
  * The account store: a working copy in memory, persisted through AccountRepository.
  * Changes that matter for login (create, delete, patch, token rotation, re-login) are durable
  * before the method resolves; usage and timestamps are coalesced into a write within 1 s.
- * Readers get copies: change an account only through these methods.
+ * Each stored account is frozen and replaced on write, so `snapshot()` hands out the stored objects
+ * without copying (the request path reads them several times per request); list/get/require
+ * return copies for callers that change what they get. Change an account only through these methods.
  */
 @Injectable()
 export class AccountsService implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger('Accounts');
-  private readonly accounts = new Map<string, Account>();
+  /** Deeply frozen accounts: a write stores a new object (sharing the parts it did not change). */
+  private readonly accounts = new Map<string, AccountSnapshot>();
   private readonly saver: SaveScheduler;
 
   constructor(
@@ -51,7 +57,7 @@ export class AccountsService implements OnModuleInit, OnModuleDestroy, BeforeApp
   }
 
   async onModuleInit(): Promise<void> {
-    for (const account of await this.repository.load()) this.accounts.set(account.id, account);
+    for (const account of await this.repository.load()) this.accounts.set(account.id, deepFreeze(account));
     this.logger.log(`${this.accounts.size} account(s) loaded`);
   }
 
@@ -63,10 +69,12 @@ export class AccountsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     await this.flush();
   }
 
+  /** Copies of every account: the caller may change them. */
   list(): Account[] {
     return [...this.accounts.values()].map((account) => structuredClone(account));
   }
 
+  /** A copy of one account: the caller may change it. */
   get(id: string): Account | undefined {
     const account = this.accounts.get(id);
     return account && structuredClone(account);
@@ -77,9 +85,21 @@ export class AccountsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     return structuredClone(this.mustFind(id));
   }
 
+  /** Every account as stored, without copying: frozen, and never changed afterwards (a write replaces it). */
+  snapshot(): AccountSnapshot[] {
+    return [...this.accounts.values()];
+  }
+
+  /** One account as stored, without copying (see snapshot). */
+  snapshotOf(id: string): AccountSnapshot | undefined {
+    return this.accounts.get(id);
+  }
+
   /** Accounts routing may consider: enabled and signed in. Blocks are judged by the caller against its clock. */
   usable(): Account[] {
-    return this.list().filter((account) => account.enabled && !account.state.needsReauth);
+    return this.snapshot()
+      .filter((account) => account.enabled && !account.state.needsReauth)
+      .map((account) => structuredClone(account));
   }
 
   /** Ids of the usable accounts, without copying them (cheap enough for every request). */
@@ -111,9 +131,9 @@ export class AccountsService implements OnModuleInit, OnModuleDestroy, BeforeApp
       );
     }
     const existing = match ?? target;
-    const account = existing ?? this.newAccount(now);
+    const account = existing ? structuredClone(existing) : this.newAccount(now);
     applyLogin(account, input, facts, now);
-    this.accounts.set(account.id, account);
+    this.accounts.set(account.id, deepFreeze(account));
     await this.saver.saveNow();
     const result: UpsertResult = { account: structuredClone(account), created: existing === undefined };
     if (warnings.length > 0) result.warning = warnings.join(' ');
@@ -122,18 +142,18 @@ export class AccountsService implements OnModuleInit, OnModuleDestroy, BeforeApp
 
   /** Stores rotated tokens; resolves only once they are durable, so the old refresh token is never needed again. */
   async applyRefresh(id: string, tokens: RefreshedTokens): Promise<Account> {
-    const account = this.mustFind(id);
-    applyRefreshedTokens(account, tokens, this.clock.now());
+    const account = this.edit(id, (draft) => applyRefreshedTokens(draft, tokens, this.clock.now()));
     await this.saver.saveNow();
     return structuredClone(account);
   }
 
   async patch(id: string, patch: AccountPatch): Promise<Account> {
-    const account = this.mustFind(id);
-    for (const key of ['label', 'email', 'enabled', 'priority'] as const) {
-      if (patch[key] !== undefined) (account as unknown as Record<string, unknown>)[key] = patch[key];
-    }
-    account.updatedAt = this.clock.now();
+    const account = this.edit(id, (draft) => {
+      for (const key of ['label', 'email', 'enabled', 'priority'] as const) {
+        if (patch[key] !== undefined) (draft as unknown as Record<string, unknown>)[key] = patch[key];
+      }
+      draft.updatedAt = this.clock.now();
+    });
     await this.saver.saveNow();
     return structuredClone(account);
   }
@@ -146,63 +166,74 @@ export class AccountsService implements OnModuleInit, OnModuleDestroy, BeforeApp
 
   /** A new quota observation (probe, headers or stream event); also settles quota and plan blocks. */
   recordUsage(id: string, snapshot: UsageSnapshot): void {
-    this.change(id, (account) => {
+    this.change(id, (account, state) => {
       const previous = account.usage;
       account.usage = nextUsage(previous, snapshot);
-      reconcileBlocks(account.state, previous, account.usage, this.clock.now());
+      reconcileBlocks(state, previous, account.usage, this.clock.now());
     });
   }
 
   /** Blocks the whole account, or only `model` on it (PROTOCOL §7.4). */
   setBlock(id: string, block: Block, model?: string): void {
-    this.change(id, (account) => {
+    this.change(id, (_account, state) => {
       if (model !== undefined) {
-        account.state.modelBlocks[model] = { ...block };
+        state.modelBlocks = { ...state.modelBlocks, [model]: { ...block } };
         return;
       }
-      account.state.blockedUntil = block.until;
-      account.state.blockKind = block.kind;
-      account.state.blockReason = block.reason;
+      state.blockedUntil = block.until;
+      state.blockKind = block.kind;
+      state.blockReason = block.reason;
     });
   }
 
   /** Admin unblock: one model's block, or every block and cooldown. Never clears needsReauth. Durable. */
   async clearBlocks(id: string, model?: string): Promise<Account> {
-    const account = this.mustFind(id);
-    if (model !== undefined) {
-      delete account.state.modelBlocks[model];
-    } else {
-      clearAccountBlock(account.state);
-      account.state.modelBlocks = {};
-    }
+    const account = this.edit(id, (draft) => {
+      if (model !== undefined) {
+        delete draft.state.modelBlocks[model];
+      } else {
+        clearAccountBlock(draft.state);
+        draft.state.modelBlocks = {};
+      }
+    });
     await this.saver.saveNow();
     return structuredClone(account);
   }
 
   /** Takes the account out of routing until a re-login. Durable. */
   async markNeedsReauth(id: string, message: string): Promise<void> {
-    const account = this.accounts.get(id);
-    if (!account) return;
-    account.state.needsReauth = true;
-    this.pushError(account, message, undefined);
+    if (!this.accounts.has(id)) return;
+    this.replace(id, (_account, state) => {
+      state.needsReauth = true;
+      this.pushError(state, message, undefined);
+    });
     await this.saver.saveNow();
   }
 
   recordError(id: string, message: string, status?: number): void {
-    this.change(id, (account) => this.pushError(account, message, status));
+    this.change(id, (_account, state) => this.pushError(state, message, status));
   }
 
   markSelected(id: string): void {
-    this.change(id, (account) => (account.state.lastSelectedAt = this.clock.now()));
+    this.change(id, (_account, state) => (state.lastSelectedAt = this.clock.now()));
   }
 
   markUsed(id: string): void {
-    this.change(id, (account) => (account.state.lastUsedAt = this.clock.now()));
+    this.change(id, (_account, state) => (state.lastUsedAt = this.clock.now()));
   }
 
   /** Writes anything not yet saved and waits for writes in flight. */
   flush(): Promise<void> {
     return this.saver.flush();
+  }
+
+  /**
+   * Replaces (or, with undefined, drops) one account's working copy with what another replica
+   * stored; nothing is saved. Only a shared store (STORAGE=postgres) calls this.
+   */
+  adoptStored(id: string, account: Account | undefined): void {
+    if (account) this.accounts.set(id, deepFreeze(structuredClone(account)));
+    else this.accounts.delete(id);
   }
 
   private newAccount(now: number): Account {
@@ -217,25 +248,74 @@ export class AccountsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     };
   }
 
-  private pushError(account: Account, message: string, status: number | undefined): void {
+  private pushError(state: AccountState, message: string, status: number | undefined): void {
     const at = this.clock.now();
-    account.state.lastError = message;
-    account.state.lastErrorAt = at;
+    state.lastError = message;
+    state.lastErrorAt = at;
     const entry = status === undefined ? { at, message } : { at, message, status };
-    account.state.recentErrors = [entry, ...account.state.recentErrors].slice(0, MAX_RECENT_ERRORS);
+    state.recentErrors = [entry, ...state.recentErrors].slice(0, MAX_RECENT_ERRORS);
   }
 
-  /** Cheap changes from the request path: an account deleted meanwhile is simply ignored. */
-  private change(id: string, apply: (account: Account) => void): void {
-    const account = this.accounts.get(id);
-    if (!account) return;
-    apply(account);
-    this.saver.saveSoon();
+  /**
+   * Changes from the request path: an account deleted meanwhile is simply ignored. Usage and
+   * timestamps are coalesced; a change that blocks or unblocks is saved at once, because other
+   * replicas sharing the store must stop (or resume) routing to the account now.
+   */
+  private change(id: string, apply: ShallowEdit): void {
+    const before = this.accounts.get(id);
+    if (!before) return;
+    const after = this.replace(id, apply);
+    if (sameBlocks(before.state, after.state)) {
+      this.saver.saveSoon();
+      return;
+    }
+    this.saver
+      .saveNow()
+      .catch((error: unknown) => this.logger.error(`Saving accounts failed: ${(error as Error).message}`));
   }
 
-  private mustFind(id: string): Account {
+  /**
+   * Stores a new version of an account made from shallow copies of it and of its state: `apply` sets their
+   * fields and replaces (never changes in place) anything nested deeper.
+   */
+  private replace(id: string, apply: ShallowEdit): AccountSnapshot {
+    const current = this.mustFind(id);
+    const state: AccountState = { ...current.state };
+    const account: Account = { ...current, state };
+    apply(account, state);
+    this.accounts.set(id, deepFreeze(account));
+    return account;
+  }
+
+  /** Stores a changed deep copy of an account (the rarer admin and login writes) and returns it. */
+  private edit(id: string, apply: (draft: Account) => void): AccountSnapshot {
+    const draft = structuredClone(this.mustFind(id));
+    apply(draft);
+    this.accounts.set(id, deepFreeze(draft));
+    return draft;
+  }
+
+  private mustFind(id: string): AccountSnapshot {
     const account = this.accounts.get(id);
     if (!account) throw new AccountNotFoundError(id);
     return account;
   }
+}
+
+type ShallowEdit = (account: Account, state: AccountState) => void;
+
+/** Model blocks are replaced, never changed in place, so an unchanged reference means unchanged blocks. */
+function sameBlocks(before: AccountState, after: AccountState): boolean {
+  if (before.blockedUntil !== after.blockedUntil || before.blockKind !== after.blockKind) return false;
+  return (
+    before.modelBlocks === after.modelBlocks || JSON.stringify(before.modelBlocks) === JSON.stringify(after.modelBlocks)
+  );
+}
+
+/** Freezes a value and everything it holds; an already frozen object is taken as frozen throughout. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+  return value;
 }

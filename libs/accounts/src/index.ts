@@ -23,3 +23,10 @@ export { describeTokenFailure, oauthError, type OAuthErrorInfo, parseTokenRespon
 export { ENCRYPTED_PREFIX, TokenCipher } from './token-cipher';
 export { TokenService } from './token.service';
 export { type ProbeAllResult, UsageProbeService } from './usage-probe.service';
+export {
+  CATALOGUE_SHARE,
+  type CatalogueShare,
+  REFRESH_COORDINATOR,
+  type RefreshCoordinator,
+  type SharedCatalogue,
+} from './shared-store-ports';

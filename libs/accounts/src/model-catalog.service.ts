@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig, Clock } from '@mcp/config';
 import {
   HEADERS,
@@ -15,6 +15,7 @@ import { ChatgptHttp } from './chatgpt-http';
 import { mapWithLimit } from './concurrency';
 import { UpstreamCallError } from './errors';
 import { type CatalogModel, mergeCatalogues, toModelView } from './model-catalog';
+import { CATALOGUE_SHARE, type CatalogueShare, type SharedCatalogue } from './shared-store-ports';
 import { TokenService } from './token.service';
 
 const DISCOVERY_CONCURRENCY = 4;
@@ -47,6 +48,7 @@ export class ModelCatalogService {
     private readonly http: ChatgptHttp,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    @Optional() @Inject(CATALOGUE_SHARE) private readonly share?: CatalogueShare,
   ) {}
 
   get source(): 'upstream' | 'fallback' {
@@ -140,6 +142,21 @@ export class ModelCatalogService {
     this.refresh().catch((error: unknown) => this.logger.warn(`Model discovery failed: ${(error as Error).message}`));
   }
 
+  /** What discovery learned, for the other replicas (shared store). */
+  exportState(): SharedCatalogue {
+    return { perAccount: [...this.perAccount], fetchedAt: this.lastSuccessAt };
+  }
+
+  /** Adopts what another replica discovered, so this one need not ask upstream itself. */
+  importState(state: SharedCatalogue): void {
+    this.perAccount.clear();
+    for (const [id, entry] of state.perAccount) this.perAccount.set(id, entry);
+    const catalogues = new Map([...this.perAccount].map(([id, entry]) => [id, entry.models] as const));
+    this.merged = mergeCatalogues(catalogues, (id) => this.firstSeen(id));
+    this.lastSuccessAt = state.fetchedAt;
+    this.lastAttemptAt = this.clock.now();
+  }
+
   private undiscoveredAccounts(): string[] {
     return this.accounts.usableIds().filter((id) => !this.perAccount.has(id));
   }
@@ -162,7 +179,10 @@ export class ModelCatalogService {
     });
     const catalogues = new Map([...this.perAccount].map(([id, entry]) => [id, entry.models] as const));
     this.merged = mergeCatalogues(catalogues, (id) => this.firstSeen(id));
-    if (succeeded > 0) this.lastSuccessAt = now;
+    if (succeeded > 0) {
+      this.lastSuccessAt = now;
+      this.share?.publish(this.exportState());
+    }
   }
 
   private async fetchCatalogue(account: Account): Promise<AccountCatalogue> {

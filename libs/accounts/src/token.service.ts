@@ -1,17 +1,19 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig, Clock } from '@mcp/config';
 import type { Account } from './account';
 import { AccountsService } from './accounts.service';
 import { ChatgptHttp } from './chatgpt-http';
 import { NeedsReauthError, TokenRefreshError } from './errors';
 import { describeTokenFailure, isTerminalRefreshFailure, parseTokenResponse } from './oauth-tokens';
+import { REFRESH_COORDINATOR, type RefreshCoordinator } from './shared-store-ports';
 
 const REFRESH_TIMEOUT_MS = 20_000;
 const REFRESH_SCOPE = 'openid profile email';
 
 /**
  * Fresh access tokens. Refresh tokens rotate and are single-use, so there is at most one refresh
- * per account in flight and every concurrent caller awaits it (PROTOCOL §8.5).
+ * per account in flight and every concurrent caller awaits it (PROTOCOL §8.5). With several
+ * replicas, the RefreshCoordinator extends that to the fleet.
  */
 @Injectable()
 export class TokenService {
@@ -23,6 +25,7 @@ export class TokenService {
     private readonly http: ChatgptHttp,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    @Optional() @Inject(REFRESH_COORDINATOR) private readonly coordinator?: RefreshCoordinator,
   ) {}
 
   /** A usable access token, refreshed first when it expires within TOKEN_REFRESH_MARGIN_MS. */
@@ -43,7 +46,7 @@ export class TokenService {
     const running = this.inFlight.get(id);
     if (running) return running;
     if (rejectedToken !== undefined && account.accessToken !== rejectedToken) return account.accessToken;
-    return this.singleFlight(id, true);
+    return this.singleFlight(id, true, rejectedToken);
   }
 
   /** Scheduled: refreshes every signed-in account whose token is inside the margin. */
@@ -68,13 +71,25 @@ export class TokenService {
     return account;
   }
 
-  private singleFlight(id: string, forced: boolean): Promise<string> {
+  private singleFlight(id: string, forced: boolean, rejectedToken?: string): Promise<string> {
     let running = this.inFlight.get(id);
     if (!running) {
-      running = this.runRefresh(id, forced).finally(() => this.inFlight.delete(id));
+      const refresh = () => this.refreshUnlessRotated(id, forced, rejectedToken);
+      running = (this.coordinator ? this.coordinator.exclusive(id, refresh) : refresh()).finally(() =>
+        this.inFlight.delete(id),
+      );
       this.inFlight.set(id, running);
     }
     return running;
+  }
+
+  /** Another replica may have rotated the tokens while we waited for the fleet-wide lock: then use them. */
+  private refreshUnlessRotated(id: string, forced: boolean, rejectedToken: string | undefined): Promise<string> {
+    const account = this.signedIn(id);
+    if (!forced && account.refreshToken && !this.isDue(account)) return Promise.resolve(account.accessToken);
+    if (rejectedToken !== undefined && account.accessToken !== rejectedToken)
+      return Promise.resolve(account.accessToken);
+    return this.runRefresh(id, forced);
   }
 
   private async runRefresh(id: string, forced: boolean): Promise<string> {

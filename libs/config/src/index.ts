@@ -8,3 +8,4 @@ export { AdminGuard } from './admin-auth/admin.guard';
 export { AdminTokenService, constantTimeEqual } from './admin-auth/admin-token.service';
 export { AuthThrottle } from './admin-auth/auth-throttle';
 export { bearerToken, headerValue, cookieValue } from './admin-auth/request-credentials';
+export { FLEET_LEADERSHIP, type FleetLeadership, runAsLeader, sharedStoreToken, storagePort } from './shared-store';

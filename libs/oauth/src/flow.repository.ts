@@ -5,6 +5,8 @@ import type { OAuthFlow } from './flow';
 
 /** Port: where login attempts survive a restart (a person may paste the URL after a redeploy). */
 export abstract class FlowRepository {
+  /** Other replicas write the same store (STORAGE=postgres): OAuthService re-reads it before each operation. */
+  readonly shared: boolean = false;
   abstract load(): Promise<OAuthFlow[]>;
   abstract save(flows: OAuthFlow[]): Promise<void>;
 }

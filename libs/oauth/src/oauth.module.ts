@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '@mcp/accounts';
+import { storagePort } from '@mcp/config';
 import { FileFlowRepository, FlowRepository } from './flow.repository';
 import { OAuthController } from './http/oauth.controller';
 import { OAuthClient } from './oauth-client';
@@ -9,7 +10,7 @@ import { OAuthService } from './oauth.service';
 @Module({
   imports: [AccountsModule],
   controllers: [OAuthController],
-  providers: [{ provide: FlowRepository, useClass: FileFlowRepository }, OAuthClient, OAuthService],
+  providers: [...storagePort(FlowRepository, FileFlowRepository), OAuthClient, OAuthService],
   exports: [OAuthService],
 })
 export class OAuthModule {}

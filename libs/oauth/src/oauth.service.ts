@@ -50,6 +50,7 @@ export class OAuthService implements OnModuleInit {
 
   async start(request: OAuthStartRequest): Promise<OAuthStartResponse> {
     if (request.accountId !== undefined) this.accounts.require(request.accountId);
+    await this.reread();
     await this.tidy();
     const now = this.clock.now();
     const base = { id: randomUUID(), status: 'pending' as const, createdAt: now };
@@ -83,12 +84,14 @@ export class OAuthService implements OnModuleInit {
   }
 
   async status(flowId: string): Promise<OAuthStatusResponse> {
+    await this.reread();
     await this.tidy();
     return { ok: true, flow: toFlowView(this.find(flowId)) };
   }
 
   /** Exchanges the code found in whatever the person pasted (§8.1 step 4). */
   async complete(flowId: string, input: string): Promise<OAuthCompleteResponse> {
+    await this.reread();
     await this.tidy();
     const flow = this.find(flowId);
     if (flow.method !== 'browser') {
@@ -127,6 +130,7 @@ export class OAuthService implements OnModuleInit {
 
   /** One poll of the device-code flow (§8.6); concurrent polls of one flow share the same answer. */
   async pollDevice(flowId: string): Promise<OAuthDevicePollResponse> {
+    await this.reread();
     await this.tidy();
     const flow = this.find(flowId);
     if (flow.method !== 'device')
@@ -251,6 +255,13 @@ export class OAuthService implements OnModuleInit {
     const flow = this.flows.find((candidate) => candidate.id === flowId);
     if (!flow) throw new FlowNotFoundError(flowId);
     return flow;
+  }
+
+  /** A flow may have been started or finished on another replica; a flow being completed here stays as it is. */
+  private async reread(): Promise<void> {
+    if (!this.repository.shared) return;
+    const stored = await this.repository.load();
+    this.flows = stored.map((flow) => this.flows.find((held) => held.id === flow.id && this.busy.has(held.id)) ?? flow);
   }
 
   private async store(flow: OAuthFlow): Promise<void> {

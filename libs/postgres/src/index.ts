@@ -31,4 +31,5 @@ export { PostgresCatalogueShare } from './catalogue/postgres-catalogue-share';
 export { PostgresLeadership } from './jobs/leadership';
 export { PostgresRetentionJob } from './jobs/retention.job';
 export { StoreFollowers } from './followers';
-export { importDataDir, type ImportSummary } from './import/import-data-dir';
+export { ImportRefusedError, importDataDir, type ImportOptions, type ImportSummary } from './import/import-data-dir';
+export { type CliOutput, runImportCli } from './import/import-cli';

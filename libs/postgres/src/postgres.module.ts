@@ -1,4 +1,4 @@
-import { type DynamicModule, Global, Module, type Provider, type Type } from '@nestjs/common';
+import { type DynamicModule, Global, Logger, Module, type Provider, type Type } from '@nestjs/common';
 import { AppConfig } from '@mcp/config';
 import { PostgresAccountRepository } from './accounts/postgres-account.repository';
 import { PostgresRefreshLock } from './accounts/refresh-lock';
@@ -46,7 +46,7 @@ export class PostgresModule {
     return {
       module: PostgresModule,
       providers: [
-        { provide: PgDatabase, useFactory: () => PgDatabase.open({ ...options, url }) },
+        { provide: PgDatabase, useFactory: () => openShared(config, { ...options, url }) },
         ChangeFeed,
         ...concrete,
         ...aliases,
@@ -56,4 +56,12 @@ export class PostgresModule {
       exports: [PgDatabase, ChangeFeed, ...concrete, ...tokens],
     };
   }
+}
+
+async function openShared(config: AppConfig, options: DatabaseOptions): Promise<PgDatabase> {
+  if (config.adminToken === undefined) {
+    // A generated admin token lives in each replica's DATA_DIR: the replicas would not share one.
+    new Logger('Postgres').warn('ADMIN_TOKEN is not set: with several replicas, set the same ADMIN_TOKEN on each');
+  }
+  return PgDatabase.open(options);
 }

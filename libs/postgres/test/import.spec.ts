@@ -9,6 +9,7 @@ import { describeWithPostgres } from '../../../apps/proxy/test/helpers/postgres'
 import { PostgresAccountRepository } from '../src/accounts/postgres-account.repository';
 import { PostgresApiKeyRepository } from '../src/client-keys/postgres-api-key.repository';
 import { ChangeFeed } from '../src/db/change-feed';
+import { runImportCli } from '../src/import/import-cli';
 import { ImportRefusedError, importDataDir } from '../src/import/import-data-dir';
 import { PostgresFlowRepository } from '../src/oauth/postgres-flow.repository';
 import { PgHistoryLog } from '../src/tracing/history-log';
@@ -81,5 +82,22 @@ describeWithPostgres('importing a file data directory', () => {
     await importDataDir(config, db, { force: true });
     expect(await db.query('SELECT count(*)::int AS n FROM stats_history')).toEqual([{ n: 2500 }]);
     expect(await db.query('SELECT count(*)::int AS n FROM accounts')).toEqual([{ n: 2 }]);
+  });
+
+  it('runs as a command: prints what it copied, refuses a second run, explains bad arguments', async () => {
+    const config = env.config(url);
+    await writeDataDir(config);
+    const output = { out: '', err: '' };
+    const io = { out: (text: string) => void (output.out += text), err: (text: string) => void (output.err += text) };
+    const cliEnv = { DATA_DIR: config.dataDir, DATABASE_URL: url };
+    expect(await runImportCli([], cliEnv, io)).toBe(0);
+    expect(output.out).toContain(
+      '2 account(s), 1 OAuth flow(s), 1 client key(s), 5 trace(s), 2500 stats history record(s)',
+    );
+    expect(output.out).not.toContain('refresh-acc_2');
+    expect(await runImportCli([], cliEnv, io)).toBe(1);
+    expect(output.err).toContain('already holds data');
+    expect(await runImportCli(['--wipe'], cliEnv, io)).toBe(2);
+    expect(output.err).toContain('Unknown argument(s): --wipe');
   });
 });

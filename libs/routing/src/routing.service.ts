@@ -1,7 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AccountsService, ModelCatalogService } from '@mcp/accounts';
-import { AppConfig, Clock } from '@mcp/config';
+import { AppConfig, Clock, sharedStoreToken } from '@mcp/config';
 import type { RoutingCandidateNote, RoutingSkipNote, TraceRouting } from '@mcp/contracts';
 import { blockForFailure, describeFailure, type RoutingFailure } from './block-policy';
 import { eligibility } from './eligibility';
@@ -36,8 +36,10 @@ export class RoutingService {
     private readonly catalog: ModelCatalogService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    @Optional() @Inject(sharedStoreToken('SessionAffinity')) shared?: SessionAffinity,
   ) {
-    this.affinity = new SessionAffinity(config.sessionAffinityTtlMs);
+    // A shared store (STORAGE=postgres) keeps a session on its account whichever replica serves it.
+    this.affinity = shared ?? new SessionAffinity(config.sessionAffinityTtlMs);
   }
 
   /** Ranks the accounts that may serve `model` now; throws NoAccountAvailableError when none may. */

@@ -125,6 +125,37 @@ describe('JsonlLog', () => {
     expect(readFileSync(path, 'utf8')).toBe('');
   });
 
+  it('retains the newest records of a large checked file byte for byte, across chunk boundaries', async () => {
+    const log = open();
+    const text = 'é😀漢'.repeat(200);
+    for (let n = 1; n <= 1500; n += 1) log.append({ n, text });
+    await log.flush();
+    expect((await readBack(log)).skipped).toBe(0);
+    const before = readFileSync(path, 'utf8').split('\n');
+    appendRange(log, 1501, 1510);
+    await log.retain(1200);
+    const after = readFileSync(path, 'utf8');
+    expect(after.split('\n').slice(0, 1190)).toEqual(before.slice(310, 1500));
+    expect((await readBack(log)).ns).toEqual(range(311, 1510));
+    expect(await log.count()).toBe(1200);
+    await log.retain(1200);
+    expect(readFileSync(path, 'utf8')).toBe(after);
+    await log.retain(0);
+    expect(readFileSync(path, 'utf8')).toBe('');
+  });
+
+  it('drops a torn line that ended up inside the kept records, then keeps retaining correctly', async () => {
+    writeFileSync(path, '{"n":1}\n{"n":2,"te');
+    const log = open();
+    expect(await readBack(log)).toEqual({ ns: [1], records: 1, skipped: 1 });
+    appendRange(log, 3, 5);
+    await log.retain(10);
+    expect(readFileSync(path, 'utf8')).toBe('{"n":1}\n{"n":3}\n{"n":4}\n{"n":5}\n');
+    appendRange(log, 6, 7);
+    await log.retain(2);
+    expect(readFileSync(path, 'utf8')).toBe('{"n":6}\n{"n":7}\n');
+  });
+
   it('leaves a file that is already small enough untouched', async () => {
     writeFileSync(path, '{"n":1}\n{"n":2}\n');
     const before = statSync(path).ino;

@@ -35,7 +35,14 @@ interface FileSnapshot {
   size: number;
 }
 
+interface ScanResult extends ReadAllResult {
+  blank: number;
+  /** Indexes (in file order) of the lines that are not records. */
+  nonRecordLines: number[];
+}
+
 const NEWLINE = 0x0a;
+const CHUNK_BYTES = 256 * 1024;
 
 /**
  * An append-only JSON Lines file. `append` only buffers (never blocks the caller); a timer or a
@@ -57,6 +64,13 @@ export class JsonlLog<T> {
   private dirSynced = false;
   /** Valid records in the file, once a scan has told us. */
   private fileRecords: number | undefined;
+  /**
+   * Every line of the file is a record: a full scan found no torn or blank line, and since then only
+   * this log wrote to it. retain() then counts and cuts by newline offsets instead of parsing.
+   */
+  private linesAreRecords = false;
+  /** Failed appends so far: one may have left a fragment, so a scan begun before it proves nothing. */
+  private failedWrites = 0;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -96,15 +110,19 @@ export class JsonlLog<T> {
 
   /** Streams every valid record to `onRecord` (appended records are flushed first). */
   async readAll(onRecord: (record: T) => void): Promise<ReadAllResult> {
+    let failedWritesBefore = 0;
     const snapshot = await this.enqueue(async () => {
       await this.writeBuffered();
+      failedWritesBefore = this.failedWrites;
       return this.openSnapshot();
     });
     if (!snapshot) return { records: 0, skipped: 0 };
     // Scanned outside the queue so appends continue; the snapshot size fences off newer bytes,
     // and a concurrent retain() renames a new file in, leaving our open handle on the old one.
     try {
-      return await this.scanRecords(snapshot, (value) => onRecord(value as T));
+      const result = await this.scanRecords(snapshot, (value) => onRecord(value as T));
+      if (this.failedWrites === failedWritesBefore) this.noteScan(result);
+      return { records: result.records, skipped: result.skipped };
     } finally {
       await snapshot.handle.close();
     }
@@ -120,7 +138,9 @@ export class JsonlLog<T> {
           this.fileRecords = 0;
         } else {
           try {
-            this.fileRecords = (await this.scanRecords(snapshot, () => undefined)).records;
+            const result = await this.scanRecords(snapshot, () => undefined);
+            this.noteScan(result);
+            this.fileRecords = result.records;
           } finally {
             await snapshot.handle.close();
           }
@@ -142,14 +162,9 @@ export class JsonlLog<T> {
       const snapshot = await this.openSnapshot();
       if (!snapshot) return;
       try {
-        const { records, skipped } = await this.scanRecords(snapshot, () => undefined);
-        if (records <= n && skipped === 0) {
-          this.fileRecords = records;
-          return;
-        }
-        await this.rewriteWithout(snapshot, Math.max(0, records - n));
-        this.fileRecords = Math.min(records, n);
-        this.tailChecked = true;
+        // Once every other line is known to be a record, only the final one can be torn: check just that one.
+        if (this.linesAreRecords && (await lastByte(snapshot)) === NEWLINE) await this.cutByOffsets(snapshot, n);
+        else await this.cutByParsing(snapshot, n);
       } finally {
         await snapshot.handle.close();
       }
@@ -211,6 +226,8 @@ export class JsonlLog<T> {
       // the tail again because a fragment may now end the file without a newline.
       this.buffer = lines.concat(this.buffer);
       this.tailChecked = false;
+      this.linesAreRecords = false;
+      this.failedWrites += 1;
       await handle?.close().catch(() => undefined);
       throw error;
     }
@@ -229,10 +246,8 @@ export class JsonlLog<T> {
     const snapshot = await this.openSnapshot();
     if (!snapshot) return false;
     try {
-      if (snapshot.size === 0) return false;
-      const last = Buffer.alloc(1);
-      await snapshot.handle.read(last, 0, 1, snapshot.size - 1);
-      return last[0] !== NEWLINE;
+      const last = await lastByte(snapshot);
+      return last !== undefined && last !== NEWLINE;
     } finally {
       await snapshot.handle.close();
     }
@@ -254,46 +269,153 @@ export class JsonlLog<T> {
     }
   }
 
-  private async scanRecords(snapshot: FileSnapshot, onValue: (value: unknown) => void): Promise<ReadAllResult> {
-    const result: ReadAllResult = { records: 0, skipped: 0 };
+  /** Parses every line; the indexes of the lines that are not records let a rewrite skip them unparsed. */
+  private async scanRecords(snapshot: FileSnapshot, onValue: (value: unknown) => void): Promise<ScanResult> {
+    const result: ScanResult = { records: 0, skipped: 0, blank: 0, nonRecordLines: [] };
+    let index = 0;
     await scanLines(snapshot.handle, snapshot.size, (line) => {
       const parsed = parseJsonLine(line);
-      if (parsed.kind === 'invalid') result.skipped += 1;
-      if (parsed.kind !== 'record') return;
-      result.records += 1;
-      onValue(parsed.value);
+      if (parsed.kind === 'record') {
+        result.records += 1;
+        onValue(parsed.value);
+      } else {
+        result[parsed.kind === 'invalid' ? 'skipped' : 'blank'] += 1;
+        result.nonRecordLines.push(index);
+      }
+      index += 1;
     });
     return result;
   }
 
-  /** Copies the valid records after the first `drop` into a temp file, then renames it over the log. */
-  private async rewriteWithout(snapshot: FileSnapshot, drop: number): Promise<void> {
-    const temp = await openTemp(this.path, this.mode);
-    let seen = 0;
-    let pending: string[] = [];
-    const writePending = async (): Promise<void> => {
-      if (pending.length === 0) return;
-      const text = pending.join('');
-      pending = [];
-      await temp.handle.writeFile(text, 'utf8');
-    };
-    try {
-      await scanLines(
-        snapshot.handle,
-        snapshot.size,
-        (line) => {
-          if (parseJsonLine(line).kind !== 'record') return;
-          seen += 1;
-          if (seen > drop) pending.push(line + '\n');
-        },
-        writePending,
-      );
-      await writePending();
-    } catch (error) {
-      await temp.handle.close().catch(() => undefined);
-      await fsp.rm(temp.path, { force: true });
-      throw error;
-    }
-    await commitTemp(temp, this.path);
+  /** A whole-file scan that found only records lets retain() skip parsing from now on. */
+  private noteScan(result: ScanResult): void {
+    if (result.skipped === 0 && result.blank === 0) this.linesAreRecords = true;
   }
+
+  /** retain() on whole record lines: the newest `n` start after the (n + 1)th newline from the end; copy those bytes. */
+  private async cutByOffsets(snapshot: FileSnapshot, n: number): Promise<void> {
+    const cut = await newestLinesOffset(snapshot, n);
+    if (cut.offset === undefined) {
+      this.fileRecords = cut.lines;
+      return;
+    }
+    await replaceAtomically(this.path, this.mode, (temp) => copyRange(snapshot, cut.offset, temp));
+    this.fileRecords = n;
+    this.tailChecked = true;
+  }
+
+  /** retain() when lines may be torn or blank: one parsing scan, then a copy that skips what it found. */
+  private async cutByParsing(snapshot: FileSnapshot, n: number): Promise<void> {
+    const scan = await this.scanRecords(snapshot, () => undefined);
+    if (scan.records <= n && scan.skipped === 0) {
+      this.fileRecords = scan.records;
+      this.noteScan(scan);
+      return;
+    }
+    const drop = Math.max(0, scan.records - n);
+    await replaceAtomically(this.path, this.mode, (temp) => copyRecords(snapshot, scan.nonRecordLines, drop, temp));
+    this.fileRecords = Math.min(scan.records, n);
+    this.tailChecked = true;
+    this.linesAreRecords = true;
+  }
+}
+
+/** The last byte of the file, undefined when it is empty. */
+async function lastByte(snapshot: FileSnapshot): Promise<number | undefined> {
+  if (snapshot.size === 0) return undefined;
+  const last = Buffer.alloc(1);
+  await snapshot.handle.read(last, 0, 1, snapshot.size - 1);
+  return last[0];
+}
+
+/** Where the newest `n` lines start, reading backwards; with no more than `n` lines, how many there are. */
+async function newestLinesOffset(
+  snapshot: FileSnapshot,
+  n: number,
+): Promise<{ offset: number } | { offset?: undefined; lines: number }> {
+  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  let newlines = 0;
+  for (let end = snapshot.size; end > 0;) {
+    const start = Math.max(0, end - CHUNK_BYTES);
+    const view = await readAt(snapshot.handle, chunk, start, end - start);
+    for (let at = view.length - 1; at >= 0;) {
+      const nl = view.lastIndexOf(NEWLINE, at);
+      if (nl === -1) break;
+      newlines += 1;
+      if (newlines === n + 1) return { offset: start + nl + 1 };
+      at = nl - 1;
+    }
+    end = start;
+  }
+  return { lines: newlines };
+}
+
+/** Reads `length` bytes at `position` (fewer only at the end of the file). */
+async function readAt(handle: fsp.FileHandle, buffer: Buffer, position: number, length: number): Promise<Buffer> {
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
+}
+
+/** Copies the snapshot's bytes from `from` to its end, unparsed. */
+async function copyRange(snapshot: FileSnapshot, from: number, target: fsp.FileHandle): Promise<void> {
+  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  for (let position = from; position < snapshot.size;) {
+    const view = await readAt(snapshot.handle, chunk, position, Math.min(CHUNK_BYTES, snapshot.size - position));
+    if (view.length === 0) break;
+    await target.writeFile(view);
+    position += view.length;
+  }
+}
+
+/** Copies the records after the first `drop`, skipping the lines a scan found not to be records (sorted indexes). */
+async function copyRecords(
+  snapshot: FileSnapshot,
+  nonRecordLines: number[],
+  drop: number,
+  target: fsp.FileHandle,
+): Promise<void> {
+  let index = 0;
+  let nextNonRecord = 0;
+  let seen = 0;
+  let pending: string[] = [];
+  const writePending = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    await target.writeFile(text, 'utf8');
+  };
+  await scanLines(
+    snapshot.handle,
+    snapshot.size,
+    (line) => {
+      const isRecord = nonRecordLines[nextNonRecord] !== index;
+      index += 1;
+      if (!isRecord) nextNonRecord += 1;
+      else if (++seen > drop) pending.push(line + '\n');
+    },
+    writePending,
+  );
+  await writePending();
+}
+
+/** Fills a temp file beside `path`, then fsyncs and renames it over `path` (removed again on failure). */
+async function replaceAtomically(
+  path: string,
+  mode: number,
+  fill: (handle: fsp.FileHandle) => Promise<void>,
+): Promise<void> {
+  const temp = await openTemp(path, mode);
+  try {
+    await fill(temp.handle);
+  } catch (error) {
+    await temp.handle.close().catch(() => undefined);
+    await fsp.rm(temp.path, { force: true });
+    throw error;
+  }
+  await commitTemp(temp, path);
 }

@@ -10,3 +10,4 @@ export { normalizeRoute, toStatsRecord, toSummary } from './traces/trace-query';
 export type { TraceFilter } from './traces/trace-query';
 export { generateHistory, writeHistoryFile } from './testing/generate-history';
 export type { GenerateHistoryOptions } from './testing/generate-history';
+export { type RecordLog, type RecordLogOptions, TRACE_LOGS, type TraceLogs } from './trace-logs';

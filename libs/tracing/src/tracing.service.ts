@@ -1,4 +1,12 @@
-import { BeforeApplicationShutdown, Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import { costUsd, parsePricingOverrides, redactBody, type PricingTable } from '@mcp/codex';
 import { AppConfig } from '@mcp/config';
 import type {
@@ -13,6 +21,7 @@ import type {
 import { AccountsLookup } from './accounts-lookup';
 import { MetricsService } from './metrics/metrics.service';
 import { StatsHistory } from './stats/stats-history';
+import { TRACE_LOGS, type TraceLogs } from './trace-logs';
 import {
   matchesTrace,
   normalizeRoute,
@@ -53,16 +62,13 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown {
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     private readonly accounts: AccountsLookup,
+    @Optional() @Inject(TRACE_LOGS) shared?: TraceLogs,
   ) {
     const onError = (error: unknown) => this.logger.error(`Writing traces failed: ${(error as Error).message}`);
-    this.traces = new TraceStore(config.traceFilePath, config.traceRetentionMax, {
-      flushIntervalMs: TRACE_FLUSH_INTERVAL_MS,
-      onError,
-    });
-    this.history = new StatsHistory(config.traceStatsHistoryPath, {
-      flushIntervalMs: TRACE_FLUSH_INTERVAL_MS,
-      onError,
-    });
+    const options = { flushIntervalMs: TRACE_FLUSH_INTERVAL_MS, onError };
+    // The files, unless a shared store (STORAGE=postgres) keeps every replica's traces in one place.
+    this.traces = new TraceStore(shared?.traces(options) ?? config.traceFilePath, config.traceRetentionMax, options);
+    this.history = new StatsHistory(shared?.history(options) ?? config.traceStatsHistoryPath, options);
     this.pricing = this.readPricing(config.pricingOverrides);
   }
 

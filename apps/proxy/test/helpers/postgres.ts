@@ -1,5 +1,6 @@
+import { ModuleRef } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
@@ -69,6 +70,18 @@ export interface PgCluster {
 
 let databaseCounter = 0;
 
+/**
+ * A detached shell that stops the cluster and deletes its directory once this process is gone,
+ * so a crashed Jest worker (no afterAll) leaves no server behind. Stopped by stop() otherwise.
+ */
+function watchdog(stopCommand: string[], root: string): ChildProcess {
+  const quoted = [...stopCommand.map((arg) => `'${arg}'`), '>/dev/null 2>&1'].join(' ');
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${quoted}; rm -rf '${root}'`;
+  const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
+  child.unref();
+  return child;
+}
+
 /** A throwaway cluster in a temp directory on a free loopback port (trust authentication, no fsync). */
 export async function startPgCluster(): Promise<PgCluster> {
   if (typeof binaries === 'string') throw new Error(`PostgreSQL is not available: ${binaries}`);
@@ -95,6 +108,10 @@ export async function startPgCluster(): Promise<PgCluster> {
         serverOptions(p, root),
       ]),
     );
+    const guard = watchdog(
+      [...binaries.asUser, join(binaries.dir, 'pg_ctl'), '-D', data, '-m', 'immediate', 'stop'],
+      root,
+    );
     const url = (database = 'postgres', user = 'postgres') => `postgres://${user}@127.0.0.1:${port}/${database}`;
     const query = async (sql: string, database?: string) => {
       const client = new Client({ connectionString: url(database) });
@@ -114,6 +131,7 @@ export async function startPgCluster(): Promise<PgCluster> {
         return url(name);
       },
       async stop() {
+        guard.kill();
         await cmd('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
         rmSync(root, { recursive: true, force: true });
       },
@@ -339,7 +357,8 @@ async function startReplica(
 /** A replica that ignored STORAGE=postgres would make every multi-replica spec meaningless: say so first. */
 async function assertSharedStore(app: NestExpressApplication): Promise<void> {
   try {
-    app.get(PgDatabase, { strict: false });
+    // Through ModuleRef: app.get on a missing provider would exit the process (Nest's abortOnError).
+    app.get(ModuleRef).get(PgDatabase, { strict: false });
   } catch {
     await app.close();
     throw new Error(

@@ -33,9 +33,13 @@ export class PgDatabase implements OnApplicationShutdown {
     const common = { connectionString: options.url, application_name: `multicodex ${this.origin}`, keepAlive: true };
     this.pool = new Pool({ ...common, max: options.poolSize ?? 10, statement_timeout: STATEMENT_TIMEOUT_MS });
     this.lockPool = new Pool({ ...common, max: options.lockPoolSize ?? 10 });
-    // An idle connection that dies (server restart, terminated backend) must not crash the process.
+    // A connection that dies (server restart, terminated backend) must not crash the process: the
+    // pool reports idle ones, and a checked-out one between two queries reports to its own listener.
     for (const pool of [this.pool, this.lockPool]) {
       pool.on('error', (error) => this.logger.warn(`Idle database connection lost: ${error.message}`));
+      pool.on('connect', (client) => {
+        client.on('error', (error) => this.logger.warn(`Database connection lost: ${error.message}`));
+      });
     }
   }
 

@@ -137,6 +137,26 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
       this.logger.warn('The last client key was deleted: /v1 is open again to anyone who can reach it');
   }
 
+  /**
+   * Re-reads the keys after another replica changed them (shared store). Queued behind this
+   * replica's own writes; lastUsedAt keeps the later of both replicas' times.
+   */
+  reload(): Promise<void> {
+    const run = async (): Promise<void> => {
+      const keys = await this.repository.load();
+      for (const key of keys) {
+        if (key.lastUsedAt !== undefined && key.lastUsedAt > (this.lastUsed.get(key.id) ?? 0)) {
+          this.lastUsed.set(key.id, key.lastUsedAt);
+        }
+      }
+      this.adminKeys = keys;
+      this.rebuildTable();
+    };
+    const result = this.writes.then(run, run);
+    this.writes = result.catch(() => undefined);
+    return result;
+  }
+
   /** Writes pending lastUsedAt times now (also run at shutdown). */
   async flush(): Promise<void> {
     if (this.usageTimer) clearTimeout(this.usageTimer);

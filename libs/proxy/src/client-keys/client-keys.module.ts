@@ -1,5 +1,5 @@
 import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
-import { AppConfig } from '@mcp/config';
+import { AppConfig, storagePort } from '@mcp/config';
 import { ApiKeyRepository, FileApiKeyRepository } from './api-key.repository';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
@@ -19,12 +19,7 @@ export function isLoopbackHost(host: string): boolean {
 /** Client keys for /v1: the store, the guard the /v1 controllers use, and the admin routes. */
 @Module({
   controllers: [ApiKeysController],
-  providers: [
-    { provide: ApiKeyRepository, useClass: FileApiKeyRepository },
-    ApiKeysService,
-    RpmLimiter,
-    ClientKeyGuard,
-  ],
+  providers: [...storagePort(ApiKeyRepository, FileApiKeyRepository), ApiKeysService, RpmLimiter, ClientKeyGuard],
   exports: [ApiKeysService, ClientKeyGuard, RpmLimiter],
 })
 export class ClientKeysModule implements OnApplicationBootstrap {

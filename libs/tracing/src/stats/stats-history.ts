@@ -1,5 +1,6 @@
 import type { StatsFilters, StatsRecord, TraceStats, TraceStatsResponse, UsageStatsResponse } from '@mcp/contracts';
 import { JsonlLog, type ReadAllResult } from '@mcp/storage';
+import type { RecordLog } from '../trace-logs';
 import { DAY_MS, HOUR_MS, Rollup } from './rollup';
 import { DIMENSIONS, StatsColumns, UNKNOWN } from './stats-columns';
 import { DEFAULT_EXACT_LIMIT, runStatsQuery } from './stats-engine';
@@ -40,16 +41,19 @@ function createRollups(): Rollup[] {
 export class StatsHistory {
   private readonly columns = new StatsColumns();
   private readonly rollups = createRollups();
-  private readonly log: JsonlLog<StatsRecord> | undefined;
+  private readonly log: RecordLog<StatsRecord> | undefined;
   private readonly exactLimit: number;
 
-  constructor(path: string | undefined, options: StatsHistoryOptions = {}) {
+  /** `source`: the JSON Lines file, a log of another kind (a shared store's table), or none (memory only). */
+  constructor(source: string | RecordLog<StatsRecord> | undefined, options: StatsHistoryOptions = {}) {
     this.exactLimit = options.exactLimit ?? DEFAULT_EXACT_LIMIT;
-    if (path !== undefined) {
-      this.log = new JsonlLog<StatsRecord>(path, {
+    if (typeof source === 'string') {
+      this.log = new JsonlLog<StatsRecord>(source, {
         ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
         ...(options.onError ? { onError: options.onError } : {}),
       });
+    } else {
+      this.log = source;
     }
   }
 
@@ -63,7 +67,10 @@ export class StatsHistory {
   /** Streams the file into memory; a torn last line is skipped. */
   async load(): Promise<ReadAllResult> {
     if (!this.log) return { records: 0, skipped: 0 };
-    return this.log.readAll((record) => this.ingest(record));
+    const result = await this.log.readAll((record) => this.ingest(record));
+    // Requests other replicas serve count here too (not appended again: they are stored already).
+    this.log.follow?.((record) => this.ingest(record));
+    return result;
   }
 
   /** Records a finished request: in memory at once, on disk within the flush interval. */

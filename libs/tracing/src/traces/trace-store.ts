@@ -1,5 +1,6 @@
 import type { TraceRecord } from '@mcp/contracts';
 import { JsonlLog, type ReadAllResult } from '@mcp/storage';
+import type { RecordLog } from '../trace-logs';
 
 export interface TraceStoreOptions {
   /** Longest a finished request waits in memory before reaching the file (the crash-loss window). */
@@ -23,20 +24,24 @@ export class TraceStore {
   private compaction: Promise<void> | undefined;
   /** After a failed rewrite, wait for another `cap` appends before trying again. */
   private retryAt = 0;
-  private readonly log: JsonlLog<TraceRecord>;
+  private readonly log: RecordLog<TraceRecord>;
   private readonly onError: (error: unknown) => void;
 
+  /** `source`: the JSON Lines file, or a log of another kind (a shared store's table). */
   constructor(
-    path: string,
+    source: string | RecordLog<TraceRecord>,
     readonly cap: number,
     options: TraceStoreOptions = {},
   ) {
     this.ring = new Array<TraceRecord | undefined>(cap);
     this.onError = options.onError ?? (() => undefined);
-    this.log = new JsonlLog<TraceRecord>(path, {
-      ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
-      onError: this.onError,
-    });
+    this.log =
+      typeof source === 'string'
+        ? new JsonlLog<TraceRecord>(source, {
+            ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
+            onError: this.onError,
+          })
+        : source;
   }
 
   /** Reads the file, keeping the newest `cap` traces; compacts it if it is over the limit. */
@@ -44,6 +49,8 @@ export class TraceStore {
     const result = await this.log.readAll((trace) => this.remember(trace));
     this.fileRecords = result.records;
     this.compactIfNeeded();
+    // Traces other replicas record are shown here too (not appended again: they are stored already).
+    this.log.follow?.((trace) => this.remember(trace));
     return result;
   }
 
