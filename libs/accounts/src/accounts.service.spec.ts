@@ -165,6 +165,44 @@ describe('AccountsService', () => {
       expect(h.accounts.get('acc_1')?.state.needsReauth).toBe(false);
     });
 
+    it('snapshots without copying: stored accounts are frozen and a write replaces them', async () => {
+      const before = h.accounts.snapshotOf('acc_1');
+      expect(h.accounts.snapshot()).toEqual([before]);
+      expect(() => {
+        (before as { state: { needsReauth: boolean } }).state.needsReauth = true;
+      }).toThrow(TypeError);
+      h.accounts.markSelected('acc_1');
+      h.accounts.setBlock('acc_1', { until: FAKE_CLOCK_START + 1000, kind: 'transient', reason: '503' }, 'gpt-a');
+      const after = h.accounts.snapshotOf('acc_1');
+      expect(after).not.toBe(before);
+      expect(before?.state.lastSelectedAt).toBeUndefined();
+      expect(before?.state.modelBlocks).toEqual({});
+      expect(after?.state).toMatchObject({ lastSelectedAt: FAKE_CLOCK_START, needsReauth: false });
+      expect(Object.keys(after?.state.modelBlocks ?? {})).toEqual(['gpt-a']);
+      expect(Object.isFrozen(after?.state.modelBlocks['gpt-a'])).toBe(true);
+      const copy = h.accounts.get('acc_1');
+      if (copy) copy.state.needsReauth = true;
+      expect(h.accounts.snapshotOf('acc_1')?.state.needsReauth).toBe(false);
+      await h.accounts.patch('acc_1', { label: 'Renamed' });
+      expect(h.accounts.snapshotOf('acc_1')?.label).toBe('Renamed');
+      expect(after?.label).not.toBe('Renamed');
+    });
+
+    it('saves at once when a request-path change blocks the account, and coalesces one that does not', async () => {
+      const savesBefore = h.repository.saves;
+      h.accounts.markUsed('acc_1');
+      h.accounts.setBlock('acc_1', { until: FAKE_CLOCK_START + 1000, kind: 'rate_limit', reason: '429' });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(h.repository.saves).toBe(savesBefore + 1);
+      expect(h.repository.snapshot()[0]?.state).toMatchObject({
+        blockKind: 'rate_limit',
+        lastUsedAt: FAKE_CLOCK_START,
+      });
+      h.accounts.setBlock('acc_1', { until: FAKE_CLOCK_START + 1000, kind: 'rate_limit', reason: '429' });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(h.repository.saves).toBe(savesBefore + 1);
+    });
+
     it('unblocks one model or everything, never needs_reauth', async () => {
       h.accounts.setBlock('acc_1', { until: FAKE_CLOCK_START + 1000, kind: 'rate_limit', reason: '429' });
       h.accounts.setBlock('acc_1', { until: FAKE_CLOCK_START + 1000, kind: 'transient', reason: '503' }, 'gpt-a');

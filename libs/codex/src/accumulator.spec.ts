@@ -217,6 +217,18 @@ describe('ResponseAccumulator', () => {
     expect(acc.output()[0]).toMatchObject({ content: [{ text: 'Hello world' }] });
   });
 
+  it('keeps the whole terminal envelope but not the request echoed by the in-progress ones', () => {
+    const echo = { instructions: 'You are Codex.', tools: [{ type: 'function', name: 'shell' }] };
+    const withEcho = S.TEXT.map((event) =>
+      typeof event['response'] === 'object' ? { ...event, response: { ...(event['response'] as Ev), ...echo } } : event,
+    );
+    const truncated = run(withEcho.slice(0, -1)).toResponse();
+    expect(truncated).toMatchObject({ id: 'resp_fixture', model: 'gpt-5.3-codex', status: 'in_progress' });
+    expect(truncated).not.toHaveProperty('instructions');
+    expect(truncated).not.toHaveProperty('tools');
+    expect(run(withEcho).toResponse()).toMatchObject({ status: 'completed', ...echo });
+  });
+
   describe('toResponse (§5.7)', () => {
     it('returns the terminal response with the rebuilt output and usage', () => {
       const response = run(S.TOOL_CALL).toResponse();

@@ -32,6 +32,19 @@ interface ItemState {
   args: string;
 }
 
+/** What a non-terminal envelope contributes (output, usage, incomplete_details) and what identifies the response. */
+const IN_PROGRESS_FIELDS = [
+  'id',
+  'object',
+  'created_at',
+  'status',
+  'model',
+  'output',
+  'usage',
+  'error',
+  'incomplete_details',
+];
+
 const TERMINALS: Record<string, TerminalKind> = {
   [EVENTS.completed]: 'completed',
   [EVENTS.incomplete]: 'incomplete',
@@ -69,8 +82,8 @@ export class ResponseAccumulator {
     if (data === undefined || type === undefined || this.terminal !== undefined) return;
     this.eventCount += 1;
     const response = responseOf(data);
-    if (response) this.readEnvelope(response);
     const terminal = TERMINALS[type];
+    if (response) this.readEnvelope(response, terminal !== undefined);
     if (terminal) return this.finish(terminal, data, response);
     this.apply(type, data);
   }
@@ -104,12 +117,14 @@ export class ResponseAccumulator {
     }
   }
 
-  private readEnvelope(response: JsonObject): void {
+  private readEnvelope(response: JsonObject, terminal: boolean): void {
     this.responseId ??= stringField(response, 'id');
     this.model ??= stringField(response, 'model');
     const created = response['created_at'];
     if (this.createdAt === undefined && typeof created === 'number') this.createdAt = created;
-    this.envelope = response;
+    // The terminal envelope is the whole answer (§5.7); earlier ones echo the request (instructions, tools),
+    // which a stream must not keep alive for its whole length: only the fields read from it are kept.
+    this.envelope = terminal ? response : pick(response, IN_PROGRESS_FIELDS);
   }
 
   private finish(kind: TerminalKind, data: JsonObject, response: JsonObject | undefined): void {
@@ -269,6 +284,12 @@ export class ResponseAccumulator {
       usage: this.usage ?? ZERO_USAGE,
     });
   }
+}
+
+function pick(source: JsonObject, keys: readonly string[]): JsonObject {
+  const out: JsonObject = {};
+  for (const key of keys) if (key in source) out[key] = source[key];
+  return out;
 }
 
 function errorOf(value: unknown): StreamError | undefined {

@@ -46,6 +46,27 @@ describe('redactBody', () => {
     expect(redactBody(5)).toBe(5);
   });
 
+  it('copies only the branches it redacts, keeping key order, and never changes the original', () => {
+    const clean = { model: 'm', input: [{ role: 'user', content: 'data is fine' }], tools: [{ name: 't' }] };
+    expect(redactBody(clean)).toBe(clean);
+    const body = {
+      model: 'm',
+      tools: [{ name: 't' }],
+      input: [{ text: 'x' }, { image_url: 'data:text/plain,hello', api_key: 'k', detail: 'low' }],
+    };
+    const redacted = redactBody(body);
+    expect(redacted).toEqual({
+      model: 'm',
+      tools: [{ name: 't' }],
+      input: [{ text: 'x' }, { image_url: '<data:text/plain, 5 bytes>', detail: 'low' }],
+    });
+    expect(Object.keys(redacted)).toEqual(['model', 'tools', 'input']);
+    expect(Object.keys(redacted.input[1] ?? {})).toEqual(['image_url', 'detail']);
+    expect(redacted.tools).toBe(body.tools);
+    expect(redacted.input[0]).toBe(body.input[0]);
+    expect(body.input[1]).toEqual({ image_url: 'data:text/plain,hello', api_key: 'k', detail: 'low' });
+  });
+
   it('leaves strings that merely start with "data:" but are not data URLs', () => {
     expect(redactDataUrl('data: not a url')).toBe('data: not a url');
   });

@@ -27,16 +27,48 @@ export function redactDataUrl(value: string): string {
 function redactValue(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return value.startsWith('data:') ? redactDataUrl(value) : value;
   if (depth >= MAX_DEPTH || typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
-  if (!isRecord(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    if (!SECRET_KEY.test(key)) out[key] = redactValue(v, depth + 1);
+  if (Array.isArray(value)) return redactArray(value, depth);
+  return isRecord(value) ? redactObject(value, depth) : value;
+}
+
+/** The array itself when no element changes; a copy from the first element that does. */
+function redactArray(value: unknown[], depth: number): unknown[] {
+  let out: unknown[] | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const item = value[i];
+    const redacted = redactValue(item, depth + 1);
+    if (out === undefined && redacted !== item) out = value.slice(0, i);
+    out?.push(redacted);
   }
+  return out ?? value;
+}
+
+/** The object itself when nothing in it is redacted; a copy from the first key that is. */
+function redactObject(value: Record<string, unknown>, depth: number): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const item = value[key];
+    const secret = SECRET_KEY.test(key);
+    const redacted = secret ? undefined : redactValue(item, depth + 1);
+    if (out === undefined && (secret || redacted !== item)) out = copyKeys(value, keys, i);
+    if (out !== undefined && !secret) out[key] = redacted;
+  }
+  return out ?? value;
+}
+
+/** A new object with the first `count` keys of `value`. */
+function copyKeys(value: Record<string, unknown>, keys: string[], count: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < count; i++) out[keys[i] as string] = value[keys[i] as string];
   return out;
 }
 
-/** A copy of a request body fit for a trace: data URLs summarised, credential-looking fields dropped. */
+/**
+ * A request body fit for a trace: data URLs summarised, credential-looking fields dropped. Only what changes is
+ * copied: a body with nothing to redact comes back as is, so treat the result as read-only.
+ */
 export function redactBody<T>(body: T): T {
   return redactValue(body, 0) as T;
 }

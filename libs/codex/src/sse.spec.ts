@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { SseParser, serializeSse, serializeSseRaw, sseComment, sseData, type SseEvent } from './sse';
 import { TEXT } from './__fixtures__/responses-streams';
 
@@ -36,6 +37,41 @@ describe('SseParser', () => {
       expect(invalid).toEqual([]);
       expect(events.map((e) => e.data['delta'])).toEqual(['héllo 🌍 ✓', 'héllo 🌍 ✓']);
     }
+  });
+
+  it('decodes bytes as TextDecoder does, invalid UTF-8 included, wherever the chunks are cut', () => {
+    // Payload bytes that cannot end the JSON string or the SSE line; anything from 0x80 up, valid UTF-8 or not.
+    const payloadByte = fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }));
+    const safe = payloadByte.filter((b) => b !== 0x22 && b !== 0x5c);
+    fc.assert(
+      fc.property(fc.array(safe, { maxLength: 60 }), fc.array(fc.nat(), { maxLength: 5 }), (payload, cutSeeds) => {
+        const wire = Buffer.concat([
+          Buffer.from('data: {"type":"t","s":"'),
+          Buffer.from(payload),
+          Buffer.from('"}\n\n'),
+        ]);
+        const cuts = [...new Set(cutSeeds.map((seed) => seed % (wire.length + 1)))].sort((a, b) => a - b);
+        const { parser, events } = collect();
+        let from = 0;
+        for (const cut of [...cuts, wire.length]) {
+          parser.feed(wire.subarray(from, cut));
+          from = cut;
+        }
+        parser.end();
+        const expected = `{"type":"t","s":"${new TextDecoder().decode(Buffer.from(payload))}"}`;
+        expect(events.map((event) => event.raw)).toEqual([expected]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('drops a byte order mark at the start of the stream only, even when it is split', () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const wire = Buffer.concat([bom, Buffer.from('data: {"type":"a","s":"'), bom, Buffer.from('"}\n\n')]);
+    const { parser, events } = collect();
+    parser.feed(wire.subarray(0, 2));
+    parser.feed(wire.subarray(2));
+    expect(events.map((event) => event.data['s'])).toEqual(['\ufeff']);
   });
 
   it('handles every split position of a whole recorded stream, as strings', () => {

@@ -22,7 +22,7 @@ export interface SseParserCallbacks {
  */
 export class SseParser {
   private readonly parser: EventSourceParser;
-  private readonly decoder = new TextDecoder('utf-8');
+  private readonly decoder = new Utf8Chunks();
   private invalid = 0;
   private ended = false;
 
@@ -40,7 +40,7 @@ export class SseParser {
 
   feed(chunk: string | Uint8Array): void {
     if (this.ended) return;
-    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk);
     if (text !== '') this.parser.feed(text);
   }
 
@@ -50,7 +50,7 @@ export class SseParser {
    */
   end(): void {
     if (this.ended) return;
-    const rest = this.decoder.decode();
+    const rest = this.decoder.end();
     if (rest !== '') this.parser.feed(rest);
     this.parser.feed('\n\n');
     this.ended = true;
@@ -69,6 +69,51 @@ export class SseParser {
   }
 }
 
+/**
+ * Streaming UTF-8 decoding, as TextDecoder's stream mode does it (a character cut at a chunk's end waits for the
+ * next chunk, invalid bytes become U+FFFD, a leading BOM is dropped) but through Buffer#toString, which is several
+ * times faster on the 40 KB chunks that echo a Codex request.
+ */
+class Utf8Chunks {
+  private pending: Buffer | undefined;
+  private started = false;
+
+  decode(chunk: Uint8Array): string {
+    let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.pending) bytes = Buffer.concat([this.pending, bytes]);
+    const complete = completeLength(bytes);
+    // A copy: the caller may reuse its chunk.
+    this.pending = complete < bytes.length ? Buffer.from(bytes.subarray(complete)) : undefined;
+    return this.started ? bytes.toString('utf8', 0, complete) : this.first(bytes.toString('utf8', 0, complete));
+  }
+
+  end(): string {
+    const rest = this.pending;
+    this.pending = undefined;
+    return rest ? this.first(rest.toString('utf8')) : '';
+  }
+
+  private first(text: string): string {
+    if (this.started || text === '') return text;
+    this.started = true;
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
+}
+
+/** How many bytes end on a whole character: a multi-byte sequence cut by the end of `bytes` is left out. */
+function completeLength(bytes: Uint8Array): number {
+  const n = bytes.length;
+  for (let back = 1; back <= Math.min(3, n); back++) {
+    const byte = bytes[n - back] ?? 0;
+    if (byte < 0x80) return n;
+    if (byte >= 0xc0) {
+      const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+      return length > back ? n - back : n;
+    }
+  }
+  return n;
+}
+
 /** One event as upstream frames it: `event: <type>`, `data: <json>`, blank line. */
 export function serializeSse(event: { type: string; [key: string]: unknown }): string {
   return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
@@ -76,6 +121,7 @@ export function serializeSse(event: { type: string; [key: string]: unknown }): s
 
 /** Relays a parsed event without re-serialising its JSON (a multi-line payload keeps one `data:` line per line). */
 export function serializeSseRaw(type: string, rawData: string): string {
+  if (!rawData.includes('\n')) return `event: ${type}\ndata: ${rawData}\n\n`;
   const data = rawData
     .split('\n')
     .map((line) => `data: ${line}`)

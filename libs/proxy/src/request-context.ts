@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 
@@ -7,6 +8,13 @@ export interface ProxyRequest extends Request {
   requestId?: string;
   /** Set by ClientKeyGuard: which client key was used (never the key itself). */
   clientKeyId?: string;
+  /** performance.now() when the first /v1 middleware saw the request, before its body was read: the trace's clock. */
+  receivedAt?: number;
+}
+
+/** Starts the request's clock (first call wins): the overhead header and the trace's timings count from here. */
+export function markReceived(req: Request): void {
+  (req as ProxyRequest).receivedAt ??= performance.now();
 }
 
 /** The request's trace id, created on first use and echoed in `x-request-id` while headers can still be set. */

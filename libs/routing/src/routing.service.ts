@@ -45,7 +45,7 @@ export class RoutingService {
   /** Ranks the accounts that may serve `model` now; throws NoAccountAvailableError when none may. */
   choose(model: string, options: ChooseOptions = {}): RoutingDecision {
     const now = this.clock.now();
-    const all: RoutingAccount[] = this.accounts.list();
+    const all: RoutingAccount[] = this.accounts.snapshot();
     const modelAccounts = this.catalog.accountsFor(model);
     const eligible: RoutingAccount[] = [];
     const skipped: RoutingSkipNote[] = [];
@@ -87,7 +87,7 @@ export class RoutingService {
 
   /** Writes the block or cooldown a classified upstream failure implies (§4.2, §7.4) and the account's lastError. */
   recordFailure(accountId: string, model: string, failure: RoutingFailure): void {
-    const account = this.accounts.get(accountId);
+    const account = this.accounts.snapshotOf(accountId);
     if (!account) return;
     const now = this.clock.now();
     this.accounts.recordError(accountId, describeFailure(failure), failure.status ?? undefined);
@@ -106,7 +106,7 @@ export class RoutingService {
     this.affinity.remember(sessionKey ?? undefined, accountId, now);
     this.accounts.markUsed(accountId);
     if (model === undefined) return;
-    const account = this.accounts.get(accountId);
+    const account = this.accounts.snapshotOf(accountId);
     if (account && activeModelBlock(account, model, now)?.kind === 'transient') {
       this.accounts.clearBlocks(accountId, model).catch((error: unknown) => {
         this.logger.warn(`Clearing the transient cooldown of ${accountId} failed: ${(error as Error).message}`);

@@ -69,7 +69,7 @@ export class AttemptLoop {
     for (;;) {
       const accountId = await this.nextAccount(plan, ctx, state);
       ctx.trace.accountId = accountId;
-      const account = this.accounts.get(accountId);
+      const account = this.accounts.snapshotOf(accountId);
       ctx.trace.accountEmail = account?.email ?? null;
       const outcome = await this.attemptRecordingAbort(
         { id: accountId, workspace: account?.chatgptAccountId },
@@ -245,7 +245,7 @@ export class AttemptLoop {
       bodyText,
       headers: response.headers,
       now: this.clock.now(),
-      snapshot: this.accounts.get(accountId)?.usage,
+      snapshot: this.accounts.snapshotOf(accountId)?.usage,
       config: this.config,
     });
     return this.failed(ctx, accountId, startedAt, response.status, failure, failure.kind);
@@ -289,7 +289,7 @@ export class AttemptLoop {
       wait: (promise) => ctx.trace.waitUpstream(promise),
       now: () => this.clock.now(),
       classify: this.config,
-      lastUsage: () => this.accounts.get(serving.accountId)?.usage,
+      lastUsage: () => this.accounts.snapshotOf(serving.accountId)?.usage,
     });
     if (!result.ok) {
       if (!response.body.destroyed) response.body.destroy();

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { gzipSync, brotliCompressSync, deflateSync } from 'node:zlib';
 import express from 'express';
+import type { ProxyRequest } from '../request-context';
 import { createV1BodyMiddleware } from './v1-body.middleware';
 
 // Produced with `zstd -19`: {"model":"gpt-5.3-codex","input":"hello zstd","note":"aaa…"} (356 bytes).
@@ -19,7 +20,12 @@ describe('v1 body middleware', () => {
     const app = express();
     app.use(createV1BodyMiddleware({ requestBodyLimitBytes: 1024 }));
     app.all('/echo', (req, res) => {
-      res.json({ body: req.body ?? null, requestId: res.getHeader('x-request-id') });
+      const receivedAt = (req as ProxyRequest).receivedAt;
+      res.json({
+        body: req.body ?? null,
+        requestId: res.getHeader('x-request-id'),
+        clockStarted: (receivedAt ?? 0) > 0,
+      });
     });
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
@@ -42,12 +48,13 @@ describe('v1 body middleware', () => {
     expect(typeof json.error['message']).toBe('string');
   }
 
-  it('parses a plain JSON body and gives the request an id', async () => {
+  it('parses a plain JSON body, gives the request an id and starts its clock', async () => {
     const response = await post(JSON.stringify({ model: 'm', input: 'hi' }));
     expect(response.status).toBe(200);
-    const json = (await response.json()) as { body: unknown; requestId: string };
+    const json = (await response.json()) as { body: unknown; requestId: string; clockStarted: boolean };
     expect(json.body).toEqual({ model: 'm', input: 'hi' });
     expect(response.headers.get('x-request-id')).toBe(json.requestId);
+    expect(json.clockStarted).toBe(true);
   });
 
   it('leaves bodiless requests alone', async () => {

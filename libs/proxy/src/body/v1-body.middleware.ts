@@ -4,7 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { Decompress } from 'fzstd';
 import type { AppConfig } from '@mcp/config';
 import { OpenAiHttpError, invalidRequest, payloadTooLarge, renderOpenAiError } from '../errors/openai-error';
-import { ensureRequestId } from '../request-context';
+import { ensureRequestId, markReceived } from '../request-context';
 
 export type V1BodyMiddleware = (req: Request, res: Response, next: NextFunction) => void;
 
@@ -25,6 +25,8 @@ const zlibDecoders: Record<string, (buf: Buffer, options: ZlibOptions) => Promis
 export function createV1BodyMiddleware(config: Pick<AppConfig, 'requestBodyLimitBytes'>): V1BodyMiddleware {
   const limit = config.requestBodyLimitBytes;
   return (req, res, next) => {
+    // The first /v1 middleware: the gateway's clock starts before the body is read.
+    markReceived(req);
     const requestId = ensureRequestId(req, res);
     if (!hasBody(req)) {
       next();
@@ -60,7 +62,8 @@ async function readJsonBody(req: Request, limit: number): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError();
   const raw = await readRaw(req, limit);
-  const decoded = await decodeContent(raw, encodingsOf(req), limit);
+  const encodings = encodingsOf(req);
+  const decoded = encodings.length === 0 ? raw : await decodeContent(raw, encodings, limit);
   if (decoded.length === 0) return undefined;
   return parseJsonObject(decodeUtf8(decoded));
 }
@@ -154,9 +157,12 @@ function zstdDecompress(data: Buffer, limit: number): Buffer {
   return Buffer.concat(parts, size);
 }
 
+/** Stateless between calls (no `stream` option), so one serves every request. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 function decodeUtf8(data: Buffer): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(data);
+    return strictUtf8.decode(data);
   } catch {
     throw invalidRequest('The request body is not valid UTF-8.');
   }

@@ -46,7 +46,10 @@ export class ProxyExchange {
   /** A whole JSON answer (non-streaming clients, compact passthrough). */
   sendJson(status: number, body: string | Buffer, contentType = 'application/json'): void {
     if (this.res.headersSent || this.clientGone) return;
+    // Encoded before the overhead is read, so the header counts everything but the socket write.
+    const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    this.res.status(status).type(contentType);
     for (const [name, value] of Object.entries(this.commonHeaders())) this.res.setHeader(name, value);
-    this.res.status(status).type(contentType).send(body);
+    this.res.send(payload);
   }
 }

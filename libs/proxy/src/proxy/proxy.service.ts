@@ -74,6 +74,7 @@ export class ProxyService {
       method: req.method,
       stream: route !== 'compact' && wantsStream(req.body),
       clientKeyId: req.clientKeyId ?? null,
+      startedAt: req.receivedAt,
     });
     trace.model = clientModelOf(req.body);
     if (this.config.traceIncludeBody && req.body !== undefined) trace.requestBody = redactBody(req.body);

@@ -76,22 +76,10 @@ export async function relayStream(
 ): Promise<RelayEnd> {
   const accumulator = success.accumulator;
   writer.start(options.headers());
-  await writer.write(success.held.flatMap((event) => sink.frames(event)));
+  await writeHeld(success, writer, sink);
   while (accumulator.terminal === undefined) {
-    let next: IteratorResult<SseEvent[], void>;
-    try {
-      next = await success.events.next();
-    } catch (error) {
-      if (options.signal.aborted) return clientGone(writer);
-      return interrupt(writer, sink, streamReadFailure(error));
-    }
-    if (options.signal.aborted) return clientGone(writer);
-    if (next.done) {
-      const failure = networkFailure('The upstream stream ended before a terminal event', 'truncated');
-      return interrupt(writer, sink, { failure, cls: 'truncated' });
-    }
-    const taken = takeBatch(next.value, accumulator, options.absorb);
-    await writer.write(taken.flatMap((event) => sink.frames(event)));
+    const end = await relayNextBatch(success, writer, sink, options);
+    if (end) return end;
   }
   await writer.write(sink.close(accumulator));
   if (writer.open) options.onTerminalWritten();
@@ -99,6 +87,40 @@ export async function relayStream(
   void drainUpstream(success);
   if (accumulator.error) return { kind: 'failed', error: accumulator.error };
   return { kind: 'terminal' };
+}
+
+/**
+ * The events read before the commit point, written once and then let go: they (and the first network chunk their
+ * text slices) must not live as long as the stream. A function of its own, so its locals die with it.
+ */
+async function writeHeld(success: StreamSuccess, writer: SseWriter, sink: StreamSink): Promise<void> {
+  const frames = success.held.flatMap((event) => sink.frames(event));
+  success.held.length = 0;
+  await writer.write(frames);
+}
+
+/** Relays the next upstream batch; a RelayEnd when the stream cannot go on. Nothing of a batch outlives the call. */
+async function relayNextBatch(
+  success: StreamSuccess,
+  writer: SseWriter,
+  sink: StreamSink,
+  options: RelayOptions,
+): Promise<RelayEnd | undefined> {
+  let next: IteratorResult<SseEvent[], void>;
+  try {
+    next = await success.events.next();
+  } catch (error) {
+    if (options.signal.aborted) return clientGone(writer);
+    return interrupt(writer, sink, streamReadFailure(error));
+  }
+  if (options.signal.aborted) return clientGone(writer);
+  if (next.done) {
+    const failure = networkFailure('The upstream stream ended before a terminal event', 'truncated');
+    return interrupt(writer, sink, { failure, cls: 'truncated' });
+  }
+  const taken = takeBatch(next.value, success.accumulator, options.absorb);
+  await writer.write(taken.flatMap((event) => sink.frames(event)));
+  return undefined;
 }
 
 function clientGone(writer: SseWriter): RelayEnd {

@@ -91,4 +91,12 @@ describe('TraceBuilder', () => {
     await trace.waitUpstream(new Promise((resolve) => setTimeout(resolve, 60)));
     expect(trace.overheadMs()).toBeLessThan(trace.build()?.latencyMs ?? 0);
   });
+
+  it('counts from the arrival of the request when given, reporting overhead to 0.01 ms', () => {
+    const trace = new TraceBuilder({ ...START, route: '/v1/responses', startedAt: performance.now() - 5 });
+    const overhead = trace.overheadMs();
+    expect(overhead).toBeGreaterThanOrEqual(5);
+    expect(Math.round(overhead * 100) / 100).toBe(overhead);
+    expect(trace.build()?.latencyMs).toBeGreaterThanOrEqual(5);
+  });
 });

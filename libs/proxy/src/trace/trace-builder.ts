@@ -17,6 +17,8 @@ export interface TraceStart {
   method: string;
   stream: boolean;
   clientKeyId?: string | null;
+  /** performance.now() when the request arrived (ProxyRequest.receivedAt); defaults to the builder's creation. */
+  startedAt?: number;
 }
 
 const UPSTREAM_ERROR_MAX = 500;
@@ -50,12 +52,14 @@ export class TraceBuilder {
   error: string | null = null;
   upstreamError: string | null = null;
   upstreamRequestId: string | null = null;
-  private readonly startedAt = performance.now();
+  private readonly startedAt: number;
   private committedAt: number | undefined;
   private upstreamWait = 0;
   private built = false;
 
-  constructor(private readonly start: TraceStart) {}
+  constructor(private readonly start: TraceStart) {
+    this.startedAt = start.startedAt ?? performance.now();
+  }
 
   get id(): string {
     return this.start.id;
@@ -76,9 +80,15 @@ export class TraceBuilder {
     this.committedAt ??= performance.now();
   }
 
-  /** Gateway time so far, excluding the time spent waiting on upstream. */
+  /**
+   * The gateway's own share of the latency so far, in ms to 0.01 (the `x-proxy-overhead-ms` header): from the
+   * moment the first /v1 middleware saw the request (so reading, decompressing and parsing the body count, and so
+   * does a slow client upload) to now, minus every wait on upstream (connecting, its headers, its stream up to the
+   * commit point). Callers read it as late as they can: for a JSON answer after it is serialised, just before the
+   * headers are written; for a stream at the commit point. The socket write after that is not counted.
+   */
   overheadMs(): number {
-    return Math.max(0, Math.round(performance.now() - this.startedAt - this.upstreamWait));
+    return Math.max(0, Math.round((performance.now() - this.startedAt - this.upstreamWait) * 100) / 100);
   }
 
   addAttempt(attempt: TraceAttempt): void {

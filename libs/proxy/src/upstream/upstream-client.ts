@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { request, type Dispatcher } from 'undici';
 import { ChatgptHttp } from '@mcp/accounts';
@@ -40,10 +41,13 @@ export class UpstreamClient {
 
   /** Sends one attempt; resolves once response headers arrive (bodies stay unread for the caller). */
   async send(call: UpstreamCall): Promise<UpstreamResponse> {
+    const payload = Buffer.from(JSON.stringify(call.body), 'utf8');
+    const headers = this.headersFor(call);
+    headers['content-length'] = String(payload.length);
     const response = await request(call.compact ? this.compactUrl : this.inferenceUrl, {
       method: 'POST',
-      headers: this.headersFor(call),
-      body: JSON.stringify(call.body),
+      headers,
+      body: bodyReleasedOnceSent(payload),
       dispatcher: this.http.dispatcher,
       signal: call.signal,
       headersTimeout: this.config.upstreamHeadersTimeoutMs,
@@ -64,6 +68,21 @@ export class UpstreamClient {
     if (call.sessionKey) headers[HEADERS.sessionId] = call.sessionKey;
     return headers;
   }
+}
+
+/**
+ * The request body as a stream that lets go of its bytes once undici has read them: a string or Buffer body would
+ * stay referenced until the response ends, which for a stream of a 40 KB Codex request can be minutes.
+ */
+function bodyReleasedOnceSent(payload: Buffer): Readable {
+  let pending: Buffer | undefined = payload;
+  return new Readable({
+    read() {
+      if (pending !== undefined) this.push(pending);
+      pending = undefined;
+      this.push(null);
+    },
+  });
 }
 
 /** Reads at most 64 KB of an error body as text, then releases the connection. */

@@ -6,29 +6,71 @@ export interface UpstreamEventsOptions {
 }
 
 /** The events of one upstream stream, pulled a network chunk at a time. */
-export type UpstreamEventBatches = AsyncGenerator<SseEvent[], void, undefined>;
+export interface UpstreamEventBatches extends AsyncIterable<SseEvent[]> {
+  next(): Promise<IteratorResult<SseEvent[], void>>;
+  /** Stops reading: destroys the body, which closes the upstream request. */
+  return(): Promise<IteratorResult<SseEvent[], void>>;
+}
 
 /**
  * The upstream SSE body as batches of events, one batch per network chunk that completed at least one event:
  * the relay then writes a whole batch to the client at once. Breaking out of (or calling `return()` on) the
  * iterator destroys the body, which closes the upstream request.
  */
-export async function* upstreamEvents(
+export function upstreamEvents(
   body: AsyncIterable<unknown>,
   options: UpstreamEventsOptions = {},
 ): UpstreamEventBatches {
-  let batch: SseEvent[] = [];
-  const parser = new SseParser({
-    onEvent: (event) => batch.push(event),
-    onInvalid: options.onInvalid,
-  });
-  for await (const chunk of body) {
-    parser.feed(chunk as Uint8Array);
-    if (batch.length === 0) continue;
-    const ready = batch;
-    batch = [];
-    yield ready;
+  return new EventBatches(body, options);
+}
+
+/**
+ * Written out rather than as an async generator: a suspended generator keeps stale locals (the last chunk and
+ * batch) alive while it waits, and a stream can wait minutes between events.
+ */
+class EventBatches implements UpstreamEventBatches {
+  private readonly chunks: AsyncIterator<unknown>;
+  private readonly parser: SseParser;
+  private ready: SseEvent[] = [];
+  private finished = false;
+
+  constructor(body: AsyncIterable<unknown>, options: UpstreamEventsOptions) {
+    this.chunks = body[Symbol.asyncIterator]();
+    this.parser = new SseParser({ onEvent: (event) => this.ready.push(event), onInvalid: options.onInvalid });
   }
-  parser.end();
-  if (batch.length > 0) yield batch;
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<SseEvent[], void>> {
+    while (!this.finished && this.ready.length === 0) await this.readChunk();
+    if (this.ready.length === 0) return { done: true, value: undefined };
+    const batch = this.ready;
+    this.ready = [];
+    return { done: false, value: batch };
+  }
+
+  async return(): Promise<IteratorResult<SseEvent[], void>> {
+    this.finished = true;
+    this.ready = [];
+    await this.chunks.return?.();
+    return { done: true, value: undefined };
+  }
+
+  private async readChunk(): Promise<void> {
+    let chunk: IteratorResult<unknown>;
+    try {
+      chunk = await this.chunks.next();
+    } catch (error) {
+      this.finished = true;
+      throw error;
+    }
+    if (chunk.done) {
+      this.finished = true;
+      this.parser.end();
+    } else {
+      this.parser.feed(chunk.value as Uint8Array);
+    }
+  }
 }
