@@ -116,7 +116,11 @@ export class JsonlLog<T> {
       failedWritesBefore = this.failedWrites;
       return this.openSnapshot();
     });
-    if (!snapshot) return { records: 0, skipped: 0 };
+    if (!snapshot) {
+      // No file yet: every line it will hold is one this log writes.
+      if (this.failedWrites === failedWritesBefore) this.linesAreRecords = true;
+      return { records: 0, skipped: 0 };
+    }
     // Scanned outside the queue so appends continue; the snapshot size fences off newer bytes,
     // and a concurrent retain() renames a new file in, leaving our open handle on the old one.
     try {
@@ -136,6 +140,7 @@ export class JsonlLog<T> {
         const snapshot = await this.openSnapshot();
         if (!snapshot) {
           this.fileRecords = 0;
+          this.linesAreRecords = true;
         } else {
           try {
             const result = await this.scanRecords(snapshot, () => undefined);

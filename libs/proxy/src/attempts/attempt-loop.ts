@@ -281,12 +281,12 @@ export class AttemptLoop {
   ): Promise<AttemptOutcome> {
     const accumulator = new ResponseAccumulator();
     const held: SseEvent[] = [];
-    const events = upstreamEvents(response.body);
+    // Only the waits for upstream bytes are left out of the overhead: parsing what arrived is the gateway's work.
+    const events = upstreamEvents(response.body, { wait: (promise) => ctx.trace.waitUpstream(promise) });
     const result = await readUntilCommit(events, accumulator, held, {
       commitAt: plan.commitAt,
       signal: ctx.signal,
       absorb: (event) => this.absorbRateLimits(serving.accountId, event),
-      wait: (promise) => ctx.trace.waitUpstream(promise),
       now: () => this.clock.now(),
       classify: this.config,
       lastUsage: () => this.accounts.snapshotOf(serving.accountId)?.usage,

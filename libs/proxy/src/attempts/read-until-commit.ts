@@ -15,8 +15,6 @@ export interface CommitReadOptions {
   signal: AbortSignal;
   /** Side effects of an event we never relay (codex.rate_limits); true means drop it. */
   absorb(event: SseEvent): boolean;
-  /** Wraps each wait on upstream, so its duration is not counted as gateway overhead. */
-  wait<T>(promise: Promise<T>): Promise<T>;
   now(): number;
   classify: ClassifyConfig;
   /** Read only when a failure needs it (§4.4 step 5). */
@@ -40,7 +38,7 @@ export async function readUntilCommit(
   for (;;) {
     let next: IteratorResult<SseEvent[], void>;
     try {
-      next = await options.wait(events.next());
+      next = await events.next();
     } catch (error) {
       if (options.signal.aborted) throw new ClientGoneError();
       return { ok: false, ...streamReadFailure(error) };

@@ -31,6 +31,21 @@ describe('upstreamEvents', () => {
     expect(invalid).toEqual(['{oops']);
   });
 
+  it('hands each wait for a network chunk, and only that, to the wait wrapper', async () => {
+    let waits = 0;
+    const body = Readable.from([frame('a'), ': keepalive\n\n', frame('b')].map((text) => Buffer.from(text)));
+    const events = upstreamEvents(body, {
+      wait: (promise) => {
+        waits += 1;
+        return promise;
+      },
+    });
+    const types: string[] = [];
+    for await (const batch of events) types.push(...batch.map((event) => event.type));
+    expect(types).toEqual(['a', 'b']);
+    expect(waits).toBe(4);
+  });
+
   it('rejects when the body fails, and is done afterwards', async () => {
     const body = new PassThrough();
     const events = upstreamEvents(body);

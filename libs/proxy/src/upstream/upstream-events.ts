@@ -3,6 +3,8 @@ import { SseParser, type SseEvent } from '@mcp/codex';
 export interface UpstreamEventsOptions {
   /** An unparsable data payload (counted, skipped: PROTOCOL.md §3.1). */
   onInvalid?: (raw: string) => void;
+  /** Wraps each wait for the next network chunk (the trace leaves that time out of the gateway's overhead). */
+  wait?: <T>(promise: Promise<T>) => Promise<T>;
 }
 
 /** The events of one upstream stream, pulled a network chunk at a time. */
@@ -31,11 +33,13 @@ export function upstreamEvents(
 class EventBatches implements UpstreamEventBatches {
   private readonly chunks: AsyncIterator<unknown>;
   private readonly parser: SseParser;
+  private readonly wait: <T>(promise: Promise<T>) => Promise<T>;
   private ready: SseEvent[] = [];
   private finished = false;
 
   constructor(body: AsyncIterable<unknown>, options: UpstreamEventsOptions) {
     this.chunks = body[Symbol.asyncIterator]();
+    this.wait = options.wait ?? ((promise) => promise);
     this.parser = new SseParser({ onEvent: (event) => this.ready.push(event), onInvalid: options.onInvalid });
   }
 
@@ -61,7 +65,7 @@ class EventBatches implements UpstreamEventBatches {
   private async readChunk(): Promise<void> {
     let chunk: IteratorResult<unknown>;
     try {
-      chunk = await this.chunks.next();
+      chunk = await this.wait(this.chunks.next());
     } catch (error) {
       this.finished = true;
       throw error;
