@@ -4,3 +4,5 @@ export { tempDir } from './temp-dir';
 export type { TempDir } from './temp-dir';
 export { TEST_ADMIN_TOKEN, disposeTestConfig, testConfig } from './test-config';
 export { makeJwt } from './jwt';
+export { describeWith, prerequisite } from './prerequisites';
+export type { Prerequisite } from './prerequisites';
