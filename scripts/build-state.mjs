@@ -3,22 +3,27 @@
 import { existsSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-export const root = new URL('..', import.meta.url).pathname;
+// fileURLToPath, not URL.pathname: the latter keeps %20 for a space and breaks checkouts in such paths.
+export const root = fileURLToPath(new URL('..', import.meta.url));
+
+// Compiler settings every Nest build reads: a change to any of them must rebuild.
+const NEST_CONFIG = ['tsconfig.json', 'tsconfig.base.json', 'tsconfig.build.json', 'nest-cli.json', 'package.json'];
 
 export const TARGETS = {
   proxy: {
-    sources: ['apps/proxy/src', 'libs', 'tsconfig.json', 'tsconfig.build.json', 'package.json'],
+    sources: ['apps/proxy/src', 'apps/proxy/tsconfig.app.json', 'libs', ...NEST_CONFIG],
     command: 'npx nest build proxy',
     output: 'dist/apps/proxy',
   },
   fake: {
-    sources: ['apps/fake-chatgpt/src', 'tsconfig.build.json'],
+    sources: ['apps/fake-chatgpt/src', 'apps/fake-chatgpt/tsconfig.app.json', ...NEST_CONFIG],
     command: 'npx nest build fake-chatgpt',
     output: 'dist/apps/fake-chatgpt',
   },
   dashboard: {
-    sources: ['apps/dashboard', 'libs/contracts', 'angular.json'],
+    sources: ['apps/dashboard', 'libs/contracts', 'angular.json', 'tsconfig.base.json', 'package.json'],
     command: 'npx ng build dashboard',
     output: 'dist/apps/dashboard/browser',
   },

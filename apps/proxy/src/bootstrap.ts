@@ -21,6 +21,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.clock), {
     bodyParser: false,
     logger,
+    // Rethrow instead of exiting: main.ts turns a failed boot into one line, specs see the error itself.
+    abortOnError: false,
   });
   app.disable('x-powered-by');
   // No ETag (a SHA-1 of every JSON answer): /v1 answers are never conditional, admin ones are not cached.

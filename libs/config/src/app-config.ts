@@ -92,7 +92,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const config = new AppConfig({
     version: PRODUCT_VERSION,
     port: r.int('PORT', 4010, 0, 65535),
-    host: r.string('HOST', '0.0.0.0'),
+    host: r.host('HOST', '0.0.0.0'),
     dataDir,
     storePath: file('STORE_PATH', 'accounts.json'),
     oauthStatePath: file('OAUTH_STATE_PATH', 'oauth-state.json'),

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 // Small parsers that collect every problem instead of stopping at the first one,
 // so a bad deployment gets one message naming each wrong variable.
 export type Env = Record<string, string | undefined>;
@@ -52,6 +54,17 @@ export class EnvReader {
       this.errors.push(`${name} must be an http(s) URL (got "${value}")`);
     }
     return value.replace(/\/+$/, '');
+  }
+
+  /** A bind address: an IPv4/IPv6 literal or a host name (`999.1.1.1` is neither: it looks like IPv4 but is not). */
+  host(name: string, fallback: string): string {
+    const value = this.string(name, fallback);
+    const looksNumeric = /^[\d.]+$/.test(value);
+    const hostname = /^(?=.{1,253}$)[a-z\d]([a-z\d-]{0,61}[a-z\d])?(\.[a-z\d]([a-z\d-]{0,61}[a-z\d])?)*$/i;
+    if (isIP(value) === 0 && (looksNumeric || !hostname.test(value))) {
+      this.errors.push(`${name} must be an IP address or host name of this machine, e.g. 0.0.0.0 (got "${value}")`);
+    }
+    return value;
   }
 
   path(name: string, fallback: string): string {

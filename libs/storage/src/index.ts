@@ -1,5 +1,7 @@
 // The only door of @mcp/storage: durable files that survive crashes (PROTOCOL.md §10.1).
 export { CorruptFileError } from './errors';
+export { DataDirBusyError, LOCK_FILE, acquireDataDirLock } from './data-dir-lock';
+export type { DataDirLock, LockOwner } from './data-dir-lock';
 export { ensureDir } from './fs-utils';
 export { JsonDocumentStore } from './json-document-store';
 export type { JsonDocumentStoreOptions } from './json-document-store';

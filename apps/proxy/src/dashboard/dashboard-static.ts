@@ -6,9 +6,10 @@ import { join, resolve } from 'node:path';
 const API_PREFIXES = ['/v1', '/admin', '/health', '/metrics', '/models', '/responses', '/chat'];
 
 export function dashboardDirectory(configured: string | undefined): string | undefined {
+  // Built, this file is dist/apps/proxy/src/dashboard/: three levels up is dist/apps, whatever the cwd.
   const candidates = configured
     ? [resolve(configured)]
-    : [resolve('dist/apps/dashboard/browser'), resolve(__dirname, '../../../../dashboard/browser')];
+    : [resolve('dist/apps/dashboard/browser'), resolve(__dirname, '../../../dashboard/browser')];
   return candidates.find((dir) => existsSync(join(dir, 'index.html')));
 }
 

@@ -19,6 +19,9 @@ const REDACT_PATHS = [
 
 // Nest's start-up chatter (one line per module and route) is only useful when debugging.
 const CHATTY_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory']);
+// Nest logs a failed boot here before rethrowing it (createApp passes abortOnError: false); main.ts reports it
+// in one line, so the stack is only worth printing when debugging.
+const RETHROWN_CONTEXTS = new Set(['ExceptionHandler']);
 
 /** Nest's LoggerService on top of pino: one JSON line per event, level from LOG_LEVEL. */
 export class PinoLogger implements LoggerService {
@@ -33,7 +36,8 @@ export class PinoLogger implements LoggerService {
     this.write(typeof context === 'string' && CHATTY_CONTEXTS.has(context) ? 'debug' : 'info', message, rest);
   }
   error(message: unknown, ...rest: unknown[]): void {
-    this.write('error', message, rest);
+    const context = rest[rest.length - 1];
+    this.write(typeof context === 'string' && RETHROWN_CONTEXTS.has(context) ? 'debug' : 'error', message, rest);
   }
   warn(message: unknown, ...rest: unknown[]): void {
     this.write('warn', message, rest);
