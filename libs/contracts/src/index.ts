@@ -5,3 +5,4 @@ export * from './oauth';
 export * from './trace';
 export * from './stats';
 export * from './admin';
+export * from './forecast';

@@ -2,6 +2,9 @@
 export { RoutingModule } from './routing.module';
 export { RoutingService } from './routing.service';
 export type { ChooseOptions, RoutingDecision } from './routing.service';
+export { PoolForecastService, FORECAST_HORIZON_MS, FORECAST_LOOKBACK_MS } from './forecast/pool-forecast.service';
+export { simulatePool } from './forecast/pool-forecast';
+export type { SimAccount, SimResult, SimWindow } from './forecast/pool-forecast';
 export {
   NoAccountAvailableError,
   accountReadyAt,

@@ -5,6 +5,7 @@ import { AppConfig, Clock, sharedStoreToken } from '@mcp/config';
 import type { RoutingCandidateNote, RoutingSkipNote, TraceRouting } from '@mcp/contracts';
 import { blockForFailure, describeFailure, type RoutingFailure } from './block-policy';
 import { eligibility } from './eligibility';
+import { PoolForecastService } from './forecast/pool-forecast.service';
 import { explainNoAccount, NoAccountAvailableError } from './no-account';
 import { rankCandidates } from './ranking';
 import { activeAccountBlock, activeModelBlock, type RoutingAccount } from './routing-account';
@@ -37,6 +38,7 @@ export class RoutingService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     @Optional() @Inject(sharedStoreToken('SessionAffinity')) shared?: SessionAffinity,
+    @Optional() private readonly forecasts?: PoolForecastService,
   ) {
     // A shared store (STORAGE=postgres) keeps a session on its account whichever replica serves it.
     this.affinity = shared ?? new SessionAffinity(config.sessionAffinityTtlMs);
@@ -105,6 +107,7 @@ export class RoutingService {
     const now = this.clock.now();
     this.affinity.remember(sessionKey ?? undefined, accountId, now);
     this.accounts.markUsed(accountId);
+    this.forecasts?.observe(accountId);
     if (model === undefined) return;
     const account = this.accounts.snapshotOf(accountId);
     if (account && activeModelBlock(account, model, now)?.kind === 'transient') {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Account } from '@mcp/accounts';
 import { Clock } from '@mcp/config';
-import type { AccountStatus, TraceRecord } from '@mcp/contracts';
+import type { AccountStatus, PoolForecast, TraceRecord } from '@mcp/contracts';
 import { AccountsLookup } from '../accounts-lookup';
 
 const SECONDS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -112,6 +112,32 @@ export class MetricsService {
   /** A token refresh finished (`outcome`: e.g. success, failure, needs_reauth). */
   refresh(outcome: string): void {
     this.refreshes.inc({ outcome });
+  }
+
+  /** Gauges of the pool forecast, read at scrape time (routing registers its reader once). */
+  registerPoolForecast(read: () => PoolForecast): void {
+    const registers = [this.registry];
+    const clock = this.clock;
+    new Gauge({
+      name: 'mcp_pool_dry_in_seconds',
+      help: 'Seconds until the pool runs dry at the current pace (absent when it lasts past the forecast horizon)',
+      registers,
+      collect() {
+        this.reset();
+        const forecast = read();
+        if (forecast.dryAt !== null) this.set(Math.max(0, (forecast.dryAt - clock.now()) / 1000));
+      },
+    });
+    new Gauge({
+      name: 'mcp_pool_requests_left',
+      help: 'Requests the pool can still serve before every account is out, at the observed cost per request',
+      registers,
+      collect() {
+        this.reset();
+        const left = read().requestsLeft;
+        if (left !== null) this.set(left);
+      },
+    });
   }
 
   /** The exposition text for GET /metrics. */
