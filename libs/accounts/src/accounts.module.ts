@@ -10,6 +10,7 @@ import { ModelsController } from './http/models.controller';
 import { UsageController } from './http/usage.controller';
 import { ModelCatalogService } from './model-catalog.service';
 import { ModelDiscoveryJob } from './model-discovery.job';
+import { TokenEvents } from './token-events';
 import { TokenRefreshJob } from './token-refresh.job';
 import { TokenService } from './token.service';
 import { UsageProbeJob } from './usage-probe.job';
@@ -28,6 +29,7 @@ import { UsageProbeService } from './usage-probe.service';
     AccountsService,
     ChatgptHttp,
     TokenService,
+    TokenEvents,
     UsageProbeService,
     ModelCatalogService,
     AccountsAdminService,
@@ -35,6 +37,14 @@ import { UsageProbeService } from './usage-probe.service';
     UsageProbeJob,
     ModelDiscoveryJob,
   ],
-  exports: [AccountsService, ChatgptHttp, TokenService, UsageProbeService, ModelCatalogService, AccountRepository],
+  exports: [
+    AccountsService,
+    ChatgptHttp,
+    TokenService,
+    TokenEvents,
+    UsageProbeService,
+    ModelCatalogService,
+    AccountRepository,
+  ],
 })
 export class AccountsModule {}

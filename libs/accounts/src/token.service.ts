@@ -6,6 +6,7 @@ import { ChatgptHttp } from './chatgpt-http';
 import { NeedsReauthError, TokenRefreshError } from './errors';
 import { describeTokenFailure, isTerminalRefreshFailure, parseTokenResponse } from './oauth-tokens';
 import { REFRESH_COORDINATOR, type RefreshCoordinator } from './shared-store-ports';
+import { TokenEvents } from './token-events';
 
 const REFRESH_TIMEOUT_MS = 20_000;
 const REFRESH_SCOPE = 'openid profile email';
@@ -19,6 +20,7 @@ const REFRESH_SCOPE = 'openid profile email';
 export class TokenService {
   private readonly logger = new Logger('Tokens');
   private readonly inFlight = new Map<string, Promise<string>>();
+  private readonly events: TokenEvents;
 
   constructor(
     private readonly accounts: AccountsService,
@@ -26,7 +28,11 @@ export class TokenService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     @Optional() @Inject(REFRESH_COORDINATOR) private readonly coordinator?: RefreshCoordinator,
-  ) {}
+    @Optional() events?: TokenEvents,
+  ) {
+    // Optional so a module that provides only TokenService (unit harnesses) still builds; nobody listens there.
+    this.events = events ?? new TokenEvents();
+  }
 
   /** A usable access token, refreshed first when it expires within TOKEN_REFRESH_MARGIN_MS. */
   async accessToken(id: string): Promise<string> {
@@ -119,6 +125,7 @@ export class TokenService {
       // Durable before anyone uses the new access token: the old refresh token is already spent.
       const updated = await this.accounts.applyRefresh(id, tokens);
       this.logger.log(`Refreshed the access token of ${id}`);
+      this.events.refreshed('success', id);
       return updated.accessToken;
     }
     const reason = describeTokenFailure(response);
@@ -129,12 +136,14 @@ export class TokenService {
   private async terminal(id: string, reason: string): Promise<never> {
     this.logger.warn(`Account ${id} needs a new login: ${reason}`);
     await this.accounts.markNeedsReauth(id, `Needs re-login: ${reason}`);
+    this.events.refreshed('needs_reauth', id);
     throw new NeedsReauthError(id, reason);
   }
 
   /** 5xx, network or malformed replies: keep the current token while it is valid, retry on the next tick. */
   private transient(account: Account, reason: string, forced: boolean): string {
     this.accounts.recordError(account.id, `Token refresh failed: ${reason}`);
+    this.events.refreshed('failure', account.id);
     if (!forced && this.stillValid(account)) return account.accessToken;
     throw new TokenRefreshError(account.id, reason);
   }

@@ -1,2 +1,2 @@
-// Loaded lazily by AccountsLookup: the only place tracing needs @mcp/accounts at run time.
-export { AccountsService } from '@mcp/accounts';
+// Loaded lazily by AccountsLookup and RefreshMetrics: the only place tracing needs @mcp/accounts at run time.
+export { AccountsService, TokenEvents } from '@mcp/accounts';

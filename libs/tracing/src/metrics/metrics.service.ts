@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Account } from '@mcp/accounts';
 import { Clock } from '@mcp/config';
@@ -14,7 +15,7 @@ const NONE = 'none';
  * quota gauges are read from the accounts at scrape time.
  */
 @Injectable()
-export class MetricsService {
+export class MetricsService implements OnModuleInit, OnModuleDestroy {
   readonly registry = new Registry();
   private readonly requests: Counter<'route' | 'status' | 'model' | 'account'>;
   private readonly latency: Histogram<'route'>;
@@ -24,10 +25,12 @@ export class MetricsService {
   private readonly failovers: Counter<'reason'>;
   private readonly refreshes: Counter<'outcome'>;
   private readonly upstreamErrors: Counter<'class'>;
+  private stopCountingRefreshes: (() => void) | undefined;
 
   constructor(
     private readonly accounts: AccountsLookup,
     private readonly clock: Clock,
+    private readonly moduleRef: ModuleRef,
   ) {
     const registers = [this.registry];
     this.requests = new Counter({
@@ -84,6 +87,26 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry, prefix: 'mcp_' });
   }
 
+  /**
+   * Counts token refreshes from accounts' TokenEvents, found the way AccountsLookup finds AccountsService
+   * (ModuleRef, class loaded at init) so tracing keeps no load-time import of accounts. Without AccountsModule
+   * (tracing on its own) there is nothing to count.
+   */
+  async onModuleInit(): Promise<void> {
+    const { TokenEvents: token } = await import('../accounts-token');
+    let events;
+    try {
+      events = this.moduleRef.get(token, { strict: false });
+    } catch {
+      return;
+    }
+    this.stopCountingRefreshes = events.onRefresh((outcome) => this.refresh(outcome));
+  }
+
+  onModuleDestroy(): void {
+    this.stopCountingRefreshes?.();
+  }
+
   /** Counts a finished request (called by TracingService.record for every trace). */
   observeRequest(trace: TraceRecord): void {
     const model = trace.model ?? NONE;
@@ -109,7 +132,7 @@ export class MetricsService {
     this.failovers.inc({ reason });
   }
 
-  /** A token refresh finished (`outcome`: e.g. success, failure, needs_reauth). */
+  /** A token refresh finished (`outcome`: success, failure, needs_reauth). */
   refresh(outcome: string): void {
     this.refreshes.inc({ outcome });
   }
