@@ -18,3 +18,5 @@ export * from './chat-stream';
 export * from './models';
 export * from './pricing';
 export * from './redact';
+export * from './compaction';
+export * from './anthropic';
