@@ -1,5 +1,6 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { resolve, join } from 'node:path';
+import { parseModelMap } from './anthropic-model-map';
 import { Env, EnvReader } from './env-parsers';
 
 export const DEFAULT_MODELS = ['gpt-5.3-codex', 'gpt-5.2-codex', 'gpt-5-codex'];
@@ -67,6 +68,8 @@ export class AppConfig {
   readonly databaseUrl!: string | undefined;
   readonly serveDashboard!: boolean;
   readonly dashboardDir!: string | undefined;
+  /** ANTHROPIC_MODEL_MAP over its defaults (PROTOCOL.md §14); the dashboard may override it at run time. */
+  readonly anthropicModelMap!: Readonly<Record<string, string>>;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -88,6 +91,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (encryptionKey !== undefined && encryptionKey.length < 32) {
     r.errors.push('ENCRYPTION_KEY must be at least 32 characters (e.g. `openssl rand -base64 32`)');
   }
+
+  const anthropicModelMap = parseModelMap(r.optional('ANTHROPIC_MODEL_MAP'));
+  r.errors.push(...anthropicModelMap.errors);
 
   const config = new AppConfig({
     version: PRODUCT_VERSION,
@@ -143,6 +149,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl,
     serveDashboard: r.bool('SERVE_DASHBOARD', true),
     dashboardDir: r.optional('DASHBOARD_DIR'),
+    anthropicModelMap: anthropicModelMap.map,
   });
 
   try {

@@ -1,4 +1,5 @@
 export * from './app-config';
+export * from './anthropic-model-map';
 export * from './clock';
 export * from './config.module';
 export { EnvReader } from './env-parsers';
