@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AccountsModule } from '@mcp/accounts';
 import { AppConfig, Clock, ConfigModule } from '@mcp/config';
+import { ErrorsModule, GlobalExceptionFilter } from '@mcp/errors';
 import { OAuthModule } from '@mcp/oauth';
 import { PostgresModule } from '@mcp/postgres';
 import { ProxyModule } from '@mcp/proxy';
@@ -21,6 +23,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config, clock),
         ScheduleModule.forRoot(),
+        ErrorsModule,
         // STORAGE=postgres: one database shared by several replicas replaces the files of every store.
         ...(config.storage === 'postgres' ? [PostgresModule.forRoot(config)] : []),
         AccountsModule,
@@ -30,7 +33,12 @@ export class AppModule {
         ProxyModule,
       ],
       controllers: [HealthController, AdminConfigController],
-      providers: [HealthService, AdminConfigService],
+      providers: [
+        HealthService,
+        AdminConfigService,
+        // The one exception filter: each feature's error table, rendered in the envelope of the request's surface.
+        { provide: APP_FILTER, useClass: GlobalExceptionFilter },
+      ],
     };
   }
 }

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { storagePort } from '@mcp/config';
+import { errorTable } from '@mcp/errors';
 import { AccountRepository } from './account.repository';
 import { AccountsAdminService } from './accounts-admin.service';
 import { AccountsService } from './accounts.service';
 import { ChatgptHttp } from './chatgpt-http';
+import { ACCOUNTS_ERRORS } from './errors';
 import { FileAccountRepository } from './file-account.repository';
 import { AccountsController } from './http/accounts.controller';
 import { ModelsController } from './http/models.controller';
@@ -36,6 +38,7 @@ import { UsageProbeService } from './usage-probe.service';
     TokenRefreshJob,
     UsageProbeJob,
     ModelDiscoveryJob,
+    errorTable('accounts', ACCOUNTS_ERRORS),
   ],
   exports: [
     AccountsService,

@@ -1,4 +1,6 @@
-// Domain errors of the accounts feature: plain classes, mapped to HTTP by AccountsErrorFilter.
+import type { ErrorRule } from '@mcp/errors';
+
+// Domain errors of the accounts feature: plain classes; ACCOUNTS_ERRORS maps them for the global filter.
 
 export class AccountNotFoundError extends Error {
   constructor(readonly accountId: string) {
@@ -47,3 +49,11 @@ export class EncryptionKeyError extends Error {
     this.name = 'EncryptionKeyError';
   }
 }
+
+/** The admin API's answers (PROTOCOL §11.2): an unknown id is 404, an upstream that failed us is 502. */
+export const ACCOUNTS_ERRORS: readonly ErrorRule[] = [
+  [AccountNotFoundError, 404],
+  [NeedsReauthError, 502],
+  [TokenRefreshError, 502],
+  [UpstreamCallError, 502],
+];

@@ -10,13 +10,13 @@ export { AccountsAdminService } from './accounts-admin.service';
 export { AccountsModule } from './accounts.module';
 export { type AccountAuth, type CallOptions, ChatgptHttp, type UpstreamJsonResponse } from './chatgpt-http';
 export {
+  ACCOUNTS_ERRORS,
   AccountNotFoundError,
   EncryptionKeyError,
   NeedsReauthError,
   TokenRefreshError,
   UpstreamCallError,
 } from './errors';
-export { AccountsErrorFilter } from './http/accounts-error.filter';
 export { type CatalogModel, toModelView } from './model-catalog';
 export { ModelCatalogService } from './model-catalog.service';
 export { describeTokenFailure, oauthError, type OAuthErrorInfo, parseTokenResponse } from './oauth-tokens';

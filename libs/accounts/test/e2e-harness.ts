@@ -4,6 +4,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import type { AddressInfo } from 'node:net';
 import { type AppConfig, ConfigModule } from '@mcp/config';
 import { AccountsModule } from '@mcp/accounts';
+import { ErrorsModule, globalErrorProviders } from '@mcp/errors';
 import { TEST_ADMIN_TOKEN, disposeTestConfig, testConfig } from '@mcp/testing';
 import { FakeChatgpt } from '../../../apps/fake-chatgpt/src';
 
@@ -50,9 +51,15 @@ export async function startE2eApp(
 ): Promise<E2eApp> {
   const fake = opts.fake ?? (await FakeChatgpt.start({ port: 0 }));
   const config = testConfig({ ...emulatorEnv(fake), ...opts.env });
-  const imports = [ConfigModule.forRoot(config), ...(opts.schedule ? [ScheduleModule.forRoot()] : []), ...features];
+  const imports = [
+    ConfigModule.forRoot(config),
+    ErrorsModule,
+    ...(opts.schedule ? [ScheduleModule.forRoot()] : []),
+    ...features,
+  ];
 
-  @Module({ imports })
+  // The app's global filter, so domain errors answer as they do in production.
+  @Module({ imports, providers: globalErrorProviders })
   class AppUnderTest {}
 
   const app = await NestFactory.create(AppUnderTest, { logger: false });

@@ -1,4 +1,6 @@
-// Domain errors of the OAuth feature, each a message a person can act on; OAuthErrorFilter maps them to HTTP.
+import type { ErrorRule } from '@mcp/errors';
+
+// Domain errors of the OAuth feature, each a message a person can act on; OAUTH_ERRORS maps them for the global filter.
 
 export class FlowNotFoundError extends Error {
   constructor(flowId: string) {
@@ -37,3 +39,12 @@ export class OAuthUpstreamError extends Error {
     this.name = 'OAuthUpstreamError';
   }
 }
+
+/** PROTOCOL §8.1, §11.3. An unknown account id is accounts' AccountNotFoundError (404), mapped there. */
+export const OAUTH_ERRORS: readonly ErrorRule[] = [
+  [OAuthInputError, 400],
+  [FlowNotFoundError, 404],
+  [FlowClosedError, 409],
+  [FlowExpiredError, 410],
+  [OAuthUpstreamError, 502],
+];

@@ -4,7 +4,13 @@ export { OAuthService } from './oauth.service';
 export { OAuthClient, type DeviceCode, type DevicePoll } from './oauth-client';
 export { type OAuthFlow, toFlowView, tidyFlows } from './flow';
 export { FileFlowRepository, FlowRepository, InMemoryFlowRepository, type OAuthStateDocument } from './flow.repository';
-export { FlowClosedError, FlowExpiredError, FlowNotFoundError, OAuthInputError, OAuthUpstreamError } from './errors';
-export { OAuthErrorFilter } from './http/oauth-error.filter';
+export {
+  FlowClosedError,
+  FlowExpiredError,
+  FlowNotFoundError,
+  OAUTH_ERRORS,
+  OAuthInputError,
+  OAuthUpstreamError,
+} from './errors';
 export { parseRedirectInput, type RedirectInput } from './redirect-input';
 export { createPkce, pkceChallenge } from './pkce';

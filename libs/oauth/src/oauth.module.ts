@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '@mcp/accounts';
 import { storagePort } from '@mcp/config';
+import { errorTable } from '@mcp/errors';
+import { OAUTH_ERRORS } from './errors';
 import { FileFlowRepository, FlowRepository } from './flow.repository';
 import { OAuthController } from './http/oauth.controller';
 import { OAuthClient } from './oauth-client';
@@ -10,7 +12,12 @@ import { OAuthService } from './oauth.service';
 @Module({
   imports: [AccountsModule],
   controllers: [OAuthController],
-  providers: [...storagePort(FlowRepository, FileFlowRepository), OAuthClient, OAuthService],
+  providers: [
+    ...storagePort(FlowRepository, FileFlowRepository),
+    OAuthClient,
+    OAuthService,
+    errorTable('oauth', OAUTH_ERRORS),
+  ],
   exports: [OAuthService],
 })
 export class OAuthModule {}

@@ -2,6 +2,7 @@ import { type INestApplication, type LoggerService, ValidationPipe } from '@nest
 import { Test } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
 import { type AppConfig, Clock, ConfigModule } from '@mcp/config';
+import { ErrorsModule, globalErrorProviders } from '@mcp/errors';
 import { AccountsModule } from '@mcp/accounts';
 import { OAuthModule } from '@mcp/oauth';
 import { TEST_ADMIN_TOKEN, disposeTestConfig, testConfig } from '@mcp/testing';
@@ -71,7 +72,8 @@ export async function startOAuthE2e(): Promise<OAuthE2e> {
   const clock = new ShiftableClock();
   const logs = new RecordingLogger();
   const moduleRef = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(config), AccountsModule, OAuthModule],
+    imports: [ConfigModule.forRoot(config), ErrorsModule, AccountsModule, OAuthModule],
+    providers: globalErrorProviders,
   })
     .overrideProvider(Clock)
     .useValue(clock)

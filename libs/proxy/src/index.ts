@@ -3,6 +3,6 @@ export { ProxyModule } from './proxy.module';
 export { InFlightRequests } from './in-flight-requests';
 export { createV1BodyMiddleware, type V1BodyMiddleware } from './body/v1-body.middleware';
 export { OpenAiHttpError, renderOpenAiError } from './errors/openai-error';
-export { V1ExceptionFilter, toOpenAiHttpError } from './errors/v1-exception.filter';
+export { OpenAiErrorSurface, openAiErrorOf, toOpenAiHttpError } from './errors/openai-surface';
 export { ensureRequestId, type ProxyRequest } from './request-context';
 export * from './client-keys';

@@ -2,9 +2,11 @@ import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AccountsModule } from '@mcp/accounts';
 import { RoutingModule } from '@mcp/routing';
+import { errorTable } from '@mcp/errors';
 import { TracingModule } from '@mcp/tracing';
 import { AttemptLoop } from './attempts/attempt-loop';
 import { ClientKeysModule } from './client-keys';
+import { OpenAiErrorSurface, PROXY_ERROR_RULES } from './errors/openai-surface';
 import { ChatController } from './http/chat.controller';
 import { ModelsController } from './http/models.controller';
 import { ModelsService } from './http/models.service';
@@ -27,7 +29,16 @@ function requestIdMiddleware(req: Request, res: Response, next: NextFunction): v
   imports: [AccountsModule, RoutingModule, TracingModule, ClientKeysModule],
   // The fallback controller comes last so its catch-all /v1 route never shadows a real one.
   controllers: [ModelsController, ResponsesController, ChatController, V1FallbackController],
-  providers: [UpstreamClient, AttemptLoop, StreamOutcomes, ProxyService, ModelsService, InFlightRequests],
+  providers: [
+    UpstreamClient,
+    AttemptLoop,
+    StreamOutcomes,
+    ProxyService,
+    ModelsService,
+    InFlightRequests,
+    OpenAiErrorSurface,
+    errorTable('proxy', PROXY_ERROR_RULES),
+  ],
   exports: [InFlightRequests, ClientKeysModule],
 })
 export class ProxyModule implements NestModule {

@@ -2,6 +2,7 @@
 export { TracingModule } from './tracing.module';
 export { TracingService, TRACE_FLUSH_INTERVAL_MS, DEFAULT_BUCKET_MS } from './tracing.service';
 export type { TraceListQuery } from './tracing.service';
+export { TRACING_ERRORS, TraceNotFoundError } from './errors';
 export { MetricsService } from './metrics/metrics.service';
 export { StatsHistory } from './stats/stats-history';
 export type { AccountInfo, StatsHistoryOptions } from './stats/stats-history';

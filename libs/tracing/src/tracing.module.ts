@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { errorTable } from '@mcp/errors';
 import { AccountsLookup } from './accounts-lookup';
+import { TRACING_ERRORS } from './errors';
 import { StatsController } from './http/stats.controller';
 import { TracesController } from './http/traces.controller';
 import { MetricsController } from './metrics/metrics.controller';
@@ -14,7 +16,7 @@ import { TracingService } from './tracing.service';
  */
 @Module({
   controllers: [TracesController, StatsController, MetricsController],
-  providers: [TracingService, MetricsService, MetricsGuard, AccountsLookup],
+  providers: [TracingService, MetricsService, MetricsGuard, AccountsLookup, errorTable('tracing', TRACING_ERRORS)],
   exports: [TracingService, MetricsService],
 })
 export class TracingModule {}

@@ -3,12 +3,12 @@ import {
   Inject,
   Injectable,
   Logger,
-  NotFoundException,
   OnModuleInit,
   Optional,
 } from '@nestjs/common';
 import { costUsd, parsePricingOverrides, redactBody, type PricingTable } from '@mcp/codex';
 import { AppConfig } from '@mcp/config';
+import { TraceNotFoundError } from './errors';
 import type {
   StatsFilters,
   TraceRecord,
@@ -118,7 +118,7 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown {
 
   getTrace(id: string): TraceResponse {
     const trace = this.traces.get(id);
-    if (!trace) throw new NotFoundException(`Trace ${id} not found (only the latest ${this.traces.cap} are kept)`);
+    if (!trace) throw new TraceNotFoundError(id, this.traces.cap);
     return { trace };
   }
 

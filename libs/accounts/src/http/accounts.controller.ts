@@ -1,27 +1,12 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Res,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { AdminGuard } from '@mcp/config';
 import type { AccountResponse, AccountsResponse } from '@mcp/contracts';
 import { AccountsAdminService } from '../accounts-admin.service';
-import { AccountsErrorFilter } from './accounts-error.filter';
 import { CreateAccountDto, PatchAccountDto, UnblockQueryDto } from './account.dto';
 
 @Controller('admin/accounts')
 @UseGuards(AdminGuard)
-@UseFilters(AccountsErrorFilter)
 export class AccountsController {
   constructor(private readonly admin: AccountsAdminService) {}
 

@@ -1,12 +1,10 @@
-import { Controller, Get, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { AdminGuard } from '@mcp/config';
 import type { ModelsAdminResponse } from '@mcp/contracts';
 import { AccountsAdminService } from '../accounts-admin.service';
-import { AccountsErrorFilter } from './accounts-error.filter';
 
 @Controller('admin/models')
 @UseGuards(AdminGuard)
-@UseFilters(AccountsErrorFilter)
 export class ModelsController {
   constructor(private readonly admin: AccountsAdminService) {}
 

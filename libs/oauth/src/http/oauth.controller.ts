@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { AdminGuard } from '@mcp/config';
 import type {
   OAuthCompleteResponse,
@@ -7,12 +7,10 @@ import type {
   OAuthStatusResponse,
 } from '@mcp/contracts';
 import { OAuthService } from '../oauth.service';
-import { OAuthErrorFilter } from './oauth-error.filter';
 import { OAuthCompleteDto, OAuthDevicePollDto, OAuthStartDto } from './oauth.dto';
 
 @Controller('admin/oauth')
 @UseGuards(AdminGuard)
-@UseFilters(OAuthErrorFilter)
 export class OAuthController {
   constructor(private readonly oauth: OAuthService) {}
 

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CorruptFileError } from '@mcp/storage';
-import { ApiKeyNotFoundError, ApiKeyReadOnlyError } from './api-key.errors';
+import { ApiKeyNotFoundError, ApiKeyReadOnlyError } from './client-key.errors';
 import { FileApiKeyRepository } from './api-key.repository';
 import { ApiKeysService, LAST_USED_FLUSH_MS } from './api-keys.service';
 import { AppConfig } from '@mcp/config';

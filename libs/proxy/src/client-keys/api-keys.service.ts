@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { ApiKeyView } from '@mcp/contracts';
 import { AppConfig, Clock } from '@mcp/config';
-import { ApiKeyNotFoundError, ApiKeyReadOnlyError } from './api-key.errors';
+import { ApiKeyNotFoundError, ApiKeyReadOnlyError } from './client-key.errors';
 import { ApiKeyRepository } from './api-key.repository';
 import {
   displayPrefix,

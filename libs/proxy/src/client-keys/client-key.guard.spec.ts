@@ -1,32 +1,35 @@
-import { ExecutionContext, HttpException, Logger } from '@nestjs/common';
+import { ExecutionContext, Logger } from '@nestjs/common';
 import { ApiKeysService } from './api-keys.service';
 import { AppConfig } from '@mcp/config';
+import { ErrorRegistry, ErrorTable, type HttpProblem } from '@mcp/errors';
 import { FakeClock, disposeTestConfig, testConfig } from '@mcp/testing';
 import { MemoryApiKeyRepository } from './api-keys.spec-helpers';
 import { ClientKeyGuard, ClientKeyRequest } from './client-key.guard';
+import { CLIENT_KEY_ERRORS } from './client-key.errors';
 import { RpmLimiter } from './rpm-limiter';
 
 Logger.overrideLogger(false);
 
 interface FakeExchange {
   request: ClientKeyRequest;
-  headers: Record<string, string>;
   context: ExecutionContext;
 }
 
 function exchange(requestHeaders: Record<string, string>, body?: unknown): FakeExchange {
-  const headers: Record<string, string> = {};
   const request = { headers: requestHeaders, body } as unknown as ClientKeyRequest;
-  const response = { setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = value) };
-  const http = { getRequest: () => request, getResponse: () => response };
-  return { request, headers, context: { switchToHttp: () => http } as unknown as ExecutionContext };
+  const http = { getRequest: () => request };
+  return { request, context: { switchToHttp: () => http } as unknown as ExecutionContext };
 }
 
-function rejection(guard: ClientKeyGuard, ex: FakeExchange): { status: number; body: unknown } {
+const errors = new ErrorRegistry([new ErrorTable('client keys', CLIENT_KEY_ERRORS)]);
+
+/** What the global filter would answer: status, envelope fields and headers. */
+function rejection(guard: ClientKeyGuard, ex: FakeExchange): HttpProblem {
   try {
     guard.canActivate(ex.context);
   } catch (error) {
-    if (error instanceof HttpException) return { status: error.getStatus(), body: error.getResponse() };
+    const problem = errors.problemOf(error);
+    if (problem.origin === 'domain') return problem;
     throw error;
   }
   throw new Error('the guard let the request through');
@@ -60,26 +63,23 @@ describe('ClientKeyGuard', () => {
 
   it('answers a missing key with 401 invalid_api_key and www-authenticate', async () => {
     await build({ PROXY_API_KEYS: 'env-secret-for-guard' });
-    const ex = exchange({});
-    const { status, body } = rejection(guard, ex);
-    expect(status).toBe(401);
-    expect(body).toEqual({
-      error: {
-        message: expect.stringContaining('Missing API key'),
-        type: 'invalid_request_error',
-        code: 'invalid_api_key',
-        param: null,
-      },
+    const problem = rejection(guard, exchange({}));
+    expect(problem).toEqual({
+      origin: 'domain',
+      status: 401,
+      message: expect.stringContaining('Missing API key'),
+      type: 'invalid_request_error',
+      code: 'invalid_api_key',
+      headers: { 'www-authenticate': 'Bearer' },
     });
-    expect(ex.headers['www-authenticate']).toBe('Bearer');
   });
 
   it('refuses a wrong key without echoing it', async () => {
     await build({ PROXY_API_KEYS: 'env-secret-for-guard' });
-    const { status, body } = rejection(guard, exchange({ authorization: 'Bearer guessed-key-123' }));
-    expect(status).toBe(401);
-    expect(JSON.stringify(body)).toContain('Incorrect API key');
-    expect(JSON.stringify(body)).not.toContain('guessed-key-123');
+    const problem = rejection(guard, exchange({ authorization: 'Bearer guessed-key-123' }));
+    expect(problem.status).toBe(401);
+    expect(JSON.stringify(problem)).toContain('Incorrect API key');
+    expect(JSON.stringify(problem)).not.toContain('guessed-key-123');
   });
 
   it('accepts a key as a Bearer token or in x-api-key and tags the request with its id', async () => {
@@ -110,15 +110,14 @@ describe('ClientKeyGuard', () => {
 
     expect(guard.canActivate(exchange(headers, { model: 'gpt-5-codex' }).context)).toBe(true);
     expect(guard.canActivate(exchange(headers).context)).toBe(true);
-    const { status, body } = rejection(guard, exchange(headers, { model: 'gpt-5.3-codex' }));
-    expect(status).toBe(403);
-    expect(body).toEqual({
-      error: {
-        message: expect.stringContaining("'gpt-5.3-codex'"),
-        type: 'invalid_request_error',
-        code: 'model_not_allowed',
-        param: 'model',
-      },
+    const problem = rejection(guard, exchange(headers, { model: 'gpt-5.3-codex' }));
+    expect(problem).toEqual({
+      origin: 'domain',
+      status: 403,
+      message: expect.stringContaining("'gpt-5.3-codex'"),
+      type: 'invalid_request_error',
+      code: 'model_not_allowed',
+      param: 'model',
     });
   });
 
@@ -131,11 +130,9 @@ describe('ClientKeyGuard', () => {
     clock.advance(20_000);
     expect(guard.canActivate(exchange(headers).context)).toBe(true);
     clock.advance(10_000);
-    const limited = exchange(headers);
-    const { status, body } = rejection(guard, limited);
-    expect(status).toBe(429);
-    expect(body).toMatchObject({ error: { type: 'requests', code: 'rate_limit_exceeded' } });
-    expect(limited.headers['retry-after']).toBe('30');
+    const limited = rejection(guard, exchange(headers));
+    expect(limited).toMatchObject({ status: 429, type: 'requests', code: 'rate_limit_exceeded' });
+    expect(limited.headers).toEqual({ 'retry-after': '30' });
 
     clock.advance(30_000);
     expect(guard.canActivate(exchange(headers).context)).toBe(true);

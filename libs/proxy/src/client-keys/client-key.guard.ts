@@ -1,9 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { bearerToken, headerValue } from '@mcp/config';
 import { ApiKeysService } from './api-keys.service';
 import type { KeyMatch } from './api-key.types';
-import { invalidApiKey, modelNotAllowed, rateLimited } from './client-key-errors';
+import { InvalidApiKeyError, KeyRateLimitedError, ModelNotAllowedError } from './client-key.errors';
 import { RpmLimiter } from './rpm-limiter';
 
 /** A /v1 request after the guard: which client key sent it (its id, never the key). */
@@ -26,19 +26,15 @@ export class ClientKeyGuard implements CanActivate {
     if (!this.keys.required) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<ClientKeyRequest>();
-    const response = http.getResponse<Response>();
     const presented = [bearerToken(request.headers), headerValue(request.headers, 'x-api-key')].filter(
       (value): value is string => typeof value === 'string' && value.length > 0,
     );
     const match = this.firstMatch(presented);
-    if (!match) {
-      response.setHeader('www-authenticate', 'Bearer');
-      throw invalidApiKey(presented.length > 0);
-    }
+    if (!match) throw new InvalidApiKeyError(presented.length > 0);
     request.clientKeyId = match.id;
     this.keys.recordUse(match.id);
     this.checkModel(match, request);
-    this.checkRate(match, response);
+    this.checkRate(match);
     return true;
   }
 
@@ -55,15 +51,13 @@ export class ClientKeyGuard implements CanActivate {
     const body: unknown = request.body;
     const model = typeof body === 'object' && body !== null ? (body as { model?: unknown }).model : undefined;
     // A missing or non-string model is the route's 400 to give, not ours.
-    if (typeof model === 'string' && !match.allowedModels.includes(model)) throw modelNotAllowed(model);
+    if (typeof model === 'string' && !match.allowedModels.includes(model)) throw new ModelNotAllowedError(model);
   }
 
-  private checkRate(match: KeyMatch, response: Response): void {
+  private checkRate(match: KeyMatch): void {
     if (match.rpmLimit === undefined) return;
     const waitMs = this.limiter.take(match.id, match.rpmLimit);
     if (waitMs === 0) return;
-    const seconds = Math.ceil(waitMs / 1000);
-    response.setHeader('retry-after', String(seconds));
-    throw rateLimited(match.rpmLimit, seconds);
+    throw new KeyRateLimitedError(match.rpmLimit, Math.ceil(waitMs / 1000));
   }
 }

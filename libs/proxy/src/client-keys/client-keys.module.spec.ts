@@ -2,9 +2,11 @@ import { Body, Controller, INestApplication, Logger, Post, Req, UseGuards, Valid
 import { Test } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
 import { AppConfig, ConfigModule } from '@mcp/config';
+import { ErrorsModule, globalErrorProviders } from '@mcp/errors';
 import { TEST_ADMIN_TOKEN, disposeTestConfig, testConfig } from '@mcp/testing';
 import { ClientKeyGuard, ClientKeyRequest } from './client-key.guard';
 import { ClientKeysModule, isLoopbackHost } from './client-keys.module';
+import { OpenAiErrorSurface } from '../errors/openai-surface';
 
 /** Stands in for the /v1 controllers, which live elsewhere in libs/proxy. */
 @Controller('v1')
@@ -25,8 +27,9 @@ interface Running {
 async function start(env: Record<string, string> = {}): Promise<Running> {
   const config = testConfig(env);
   const moduleRef = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(config), ClientKeysModule],
+    imports: [ConfigModule.forRoot(config), ErrorsModule, ClientKeysModule],
     controllers: [EchoController],
+    providers: [...globalErrorProviders, OpenAiErrorSurface],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));

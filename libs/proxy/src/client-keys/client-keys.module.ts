@@ -1,9 +1,11 @@
 import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig, storagePort } from '@mcp/config';
+import { errorTable } from '@mcp/errors';
 import { ApiKeyRepository, FileApiKeyRepository } from './api-key.repository';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
 import { ClientKeyGuard } from './client-key.guard';
+import { CLIENT_KEY_ERRORS } from './client-key.errors';
 import { RpmLimiter } from './rpm-limiter';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
@@ -19,7 +21,13 @@ export function isLoopbackHost(host: string): boolean {
 /** Client keys for /v1: the store, the guard the /v1 controllers use, and the admin routes. */
 @Module({
   controllers: [ApiKeysController],
-  providers: [...storagePort(ApiKeyRepository, FileApiKeyRepository), ApiKeysService, RpmLimiter, ClientKeyGuard],
+  providers: [
+    ...storagePort(ApiKeyRepository, FileApiKeyRepository),
+    ApiKeysService,
+    RpmLimiter,
+    ClientKeyGuard,
+    errorTable('client keys', CLIENT_KEY_ERRORS),
+  ],
   exports: [ApiKeysService, ClientKeyGuard, RpmLimiter],
 })
 export class ClientKeysModule implements OnApplicationBootstrap {

@@ -4,5 +4,12 @@ export { ApiKeysService, LAST_USED_FLUSH_MS } from './api-keys.service';
 export { ClientKeyGuard } from './client-key.guard';
 export type { ClientKeyRequest } from './client-key.guard';
 export { ApiKeyRepository, FileApiKeyRepository } from './api-key.repository';
-export { ApiKeyNotFoundError, ApiKeyReadOnlyError } from './api-key.errors';
+export {
+  ApiKeyNotFoundError,
+  ApiKeyReadOnlyError,
+  CLIENT_KEY_ERRORS,
+  InvalidApiKeyError,
+  KeyRateLimitedError,
+  ModelNotAllowedError,
+} from './client-key.errors';
 export type { KeyMatch, StoredApiKey, ApiKeysDocument } from './api-key.types';

@@ -1,9 +1,9 @@
-import { BadRequestException, HttpException, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { ClientRequestError } from '@mcp/codex';
 import type { TraceAttempt } from '@mcp/contracts';
 import { NO_ACCOUNTS_MESSAGE, finalError, upstreamClientError, type NoAccountFacts } from './final-error';
 import { OpenAiHttpError } from './openai-error';
-import { toOpenAiHttpError } from './v1-exception.filter';
+import { OpenAiErrorSurface, toOpenAiHttpError } from './openai-surface';
 import { unmatchedRouteError } from '../http/v1-routes';
 
 const NOW = Date.UTC(2026, 0, 1, 10, 0, 0);
@@ -113,15 +113,6 @@ describe('toOpenAiHttpError', () => {
     expect(error.status).toBe(400);
   });
 
-  it('renders an HttpException that already carries the OpenAI envelope as is', () => {
-    const body = {
-      error: { message: 'Missing API key.', type: 'invalid_request_error', code: 'invalid_api_key', param: null },
-    };
-    const error = toOpenAiHttpError(new HttpException(body, 401));
-    expect(error.status).toBe(401);
-    expect(error.toBody()).toEqual(body);
-  });
-
   it('maps plain Nest exceptions to the envelope', () => {
     const unauthorized = toOpenAiHttpError(new UnauthorizedException());
     expect([unauthorized.status, unauthorized.code, unauthorized.headers['www-authenticate']]).toEqual([
@@ -162,6 +153,17 @@ describe('unmatchedRouteError', () => {
     expect(error.status).toBe(404);
     expect(error.toBody().error).toEqual(
       expect.objectContaining({ message: 'Unknown request URL: POST /v1/embeddings', code: 'unknown_url' }),
+    );
+  });
+});
+
+describe('OpenAiErrorSurface', () => {
+  it('claims /v1, its root aliases and /backend-api, and leaves /admin and the dashboard to Nest', () => {
+    const surface = new OpenAiErrorSurface();
+    const claimed = ['/v1', '/v1/embeddings', '/models', '/models/x', '/responses/compact', '/chat/completions'];
+    expect(claimed.concat('/backend-api/codex/responses').every((path) => surface.matches(path))).toBe(true);
+    expect(['/admin/accounts', '/health', '/', '/v1beta', '/modelsx'].some((path) => surface.matches(path))).toBe(
+      false,
     );
   });
 });

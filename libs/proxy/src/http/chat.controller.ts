@@ -1,14 +1,12 @@
-import { Controller, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { ClientKeyGuard } from '../client-keys';
-import { V1ExceptionFilter } from '../errors/v1-exception.filter';
 import { ProxyService } from '../proxy/proxy.service';
 import type { ProxyRequest } from '../request-context';
 
 /** Chat Completions, translated to and from the Responses backend (§5). */
 @Controller()
 @UseGuards(ClientKeyGuard)
-@UseFilters(V1ExceptionFilter)
 export class ChatController {
   constructor(private readonly proxy: ProxyService) {}
 

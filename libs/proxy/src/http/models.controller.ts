@@ -1,12 +1,10 @@
-import { Controller, Get, Param, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import type { ModelList, OpenAiModel } from '@mcp/codex';
 import { ClientKeyGuard } from '../client-keys';
-import { V1ExceptionFilter } from '../errors/v1-exception.filter';
 import { ModelsService } from './models.service';
 
 @Controller()
 @UseGuards(ClientKeyGuard)
-@UseFilters(V1ExceptionFilter)
 export class ModelsController {
   constructor(private readonly models: ModelsService) {}
 

@@ -1,14 +1,12 @@
-import { Controller, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { ClientKeyGuard } from '../client-keys';
-import { V1ExceptionFilter } from '../errors/v1-exception.filter';
 import { ProxyService } from '../proxy/proxy.service';
 import type { ProxyRequest } from '../request-context';
 
 /** The native Responses API (§5.7) and remote compaction (§2.5); `@Res()` because answers may stream. */
 @Controller()
 @UseGuards(ClientKeyGuard)
-@UseFilters(V1ExceptionFilter)
 export class ResponsesController {
   constructor(private readonly proxy: ProxyService) {}
 

@@ -1,11 +1,9 @@
-import { All, Controller, Req, UseFilters } from '@nestjs/common';
+import { All, Controller, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { V1ExceptionFilter } from '../errors/v1-exception.filter';
 import { unmatchedRouteError } from './v1-routes';
 
 /** Registered after the real routes: whatever else reaches /v1 (or a root alias) gets the OpenAI envelope. */
 @Controller()
-@UseFilters(V1ExceptionFilter)
 export class V1FallbackController {
   @All(['v1', 'v1/*path', 'models', 'models/:id', 'responses', 'responses/compact', 'chat/completions'])
   unmatched(@Req() req: Request): never {

@@ -7,7 +7,7 @@ import { MetricsService, TracingService } from '@mcp/tracing';
 import { AttemptLoop } from '../attempts/attempt-loop';
 import { ClientGoneError, type AttemptSuccess, type StreamSuccess } from '../attempts/attempt-types';
 import { modelNotFound, renderOpenAiError } from '../errors/openai-error';
-import { toOpenAiHttpError } from '../errors/v1-exception.filter';
+import { toOpenAiHttpError } from '../errors/openai-surface';
 import { InFlightRequests } from '../in-flight-requests';
 import { chatSink, nativeSink, relayStream, type StreamSink } from '../relay/stream-relay';
 import { ensureRequestId, type ProxyRequest } from '../request-context';

@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { type Account, AccountRepository, AccountsService, InMemoryAccountRepository } from '@mcp/accounts';
 import { costUsd } from '@mcp/codex';
 import { AdminAuthModule, ConfigModule } from '@mcp/config';
+import { ErrorsModule, globalErrorProviders } from '@mcp/errors';
 import type {
   TraceRecord,
   TracesLegacyResponse,
@@ -72,8 +73,12 @@ describe('tracing HTTP routes', () => {
   async function start(env: Record<string, string> = {}): Promise<void> {
     const config = testConfig({ DATA_DIR: dir.path, TRACE_RETENTION_MAX: '5', ...env });
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(config), AdminAuthModule, TracingModule],
-      providers: [AccountsService, { provide: AccountRepository, useValue: new InMemoryAccountRepository([ACCOUNT]) }],
+      imports: [ConfigModule.forRoot(config), ErrorsModule, AdminAuthModule, TracingModule],
+      providers: [
+        ...globalErrorProviders,
+        AccountsService,
+        { provide: AccountRepository, useValue: new InMemoryAccountRepository([ACCOUNT]) },
+      ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));

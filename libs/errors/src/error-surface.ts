@@ -1,0 +1,39 @@
+import { STATUS_CODES } from 'node:http';
+import type { Request, Response } from 'express';
+import type { HttpProblem } from './error-table';
+
+/**
+ * A client-facing surface with its own error envelope (OpenAI on /v1, Anthropic on /v1/messages, …). A feature
+ * plugs one in by listing an `ErrorSurface` subclass among its providers; the global filter finds it by class.
+ */
+export abstract class ErrorSurface {
+  /** When several surfaces match a path, the highest priority renders (a /v1/messages surface above /v1's). */
+  readonly priority: number = 0;
+
+  /** `path` is the request path without the query string, e.g. `/v1/chat/completions`. */
+  abstract matches(path: string): boolean;
+
+  /** Writes the answer; the filter has already checked that headers were not sent. */
+  abstract render(problem: HttpProblem, req: Request, res: Response): void;
+}
+
+/** Nest's own shape, for /admin and everything no other surface claims (PROTOCOL §11). */
+export class NestErrorSurface extends ErrorSurface {
+  matches(): boolean {
+    return true;
+  }
+
+  render(problem: HttpProblem, _req: Request, res: Response): void {
+    for (const [name, value] of Object.entries(problem.headers ?? {})) res.setHeader(name, value);
+    res.status(problem.status).json(nestBody(problem));
+  }
+}
+
+export function nestBody(problem: HttpProblem): object {
+  if (problem.origin === 'unexpected') return { statusCode: 500, message: 'Internal server error' };
+  if (problem.origin === 'http') {
+    const body = problem.body;
+    return typeof body === 'object' && body !== null ? body : { statusCode: problem.status, message: body };
+  }
+  return { statusCode: problem.status, message: problem.message, error: STATUS_CODES[problem.status] ?? 'Error' };
+}
