@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AccountsModule } from '@mcp/accounts';
+import { AdminAuthModule } from '@mcp/admin-auth';
 import { AppConfig, Clock, ConfigModule } from '@mcp/config';
 import { ErrorsModule, GlobalExceptionFilter } from '@mcp/errors';
 import { OAuthModule } from '@mcp/oauth';
@@ -24,6 +25,7 @@ export class AppModule {
         ConfigModule.forRoot(config, clock),
         ScheduleModule.forRoot(),
         ErrorsModule,
+        AdminAuthModule,
         // STORAGE=postgres: one database shared by several replicas replaces the files of every store.
         ...(config.storage === 'postgres' ? [PostgresModule.forRoot(config)] : []),
         AccountsModule,

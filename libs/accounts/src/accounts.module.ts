@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AdminAuthModule } from '@mcp/admin-auth';
 import { storagePort } from '@mcp/config';
 import { errorTable } from '@mcp/errors';
 import { AccountRepository } from './account.repository';
@@ -20,11 +21,12 @@ import { UsageProbeService } from './usage-probe.service';
 
 /**
  * Accounts, tokens, quota probes and the model catalogue, with their admin routes.
- * Needs ConfigModule.forRoot() (AppConfig, Clock, AdminGuard). The jobs only run when the app
+ * Needs ConfigModule.forRoot() (AppConfig, Clock). The jobs only run when the app
  * registers ScheduleModule.forRoot(). Specs swap the store with overrideProvider(AccountRepository); a
  * shared store (STORAGE=postgres) replaces it through storagePort.
  */
 @Module({
+  imports: [AdminAuthModule],
   controllers: [AccountsController, UsageController, ModelsController],
   providers: [
     ...storagePort(AccountRepository, FileAccountRepository),

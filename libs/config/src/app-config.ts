@@ -68,6 +68,8 @@ export class AppConfig {
   readonly databaseUrl!: string | undefined;
   readonly serveDashboard!: boolean;
   readonly dashboardDir!: string | undefined;
+  /** How many reverse proxies in front of us append to X-Forwarded-For; 0 (default) ignores that header. */
+  readonly trustProxyHops!: number;
   /** ANTHROPIC_MODEL_MAP over its defaults (PROTOCOL.md §14); the dashboard may override it at run time. */
   readonly anthropicModelMap!: Readonly<Record<string, string>>;
 
@@ -149,6 +151,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl,
     serveDashboard: r.bool('SERVE_DASHBOARD', true),
     dashboardDir: r.optional('DASHBOARD_DIR'),
+    trustProxyHops: r.int('TRUST_PROXY_HOPS', 0, 0, 10),
     anthropicModelMap: anthropicModelMap.map,
   });
 

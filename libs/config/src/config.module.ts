@@ -1,11 +1,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { AdminAuthModule } from './admin-auth/admin-auth.module';
 import { AppConfig, loadConfig } from './app-config';
 import { Clock, SystemClock } from './clock';
 
 /**
- * Global: the validated AppConfig, the Clock and the admin guard are injectable everywhere,
- * so a feature module (or a spec) only needs `ConfigModule.forRoot(config)`.
+ * Global: the validated AppConfig and the Clock are injectable everywhere, so a feature module (or a spec) only
+ * needs `ConfigModule.forRoot(config)`. Admin authentication is @mcp/admin-auth.
  */
 @Global()
 @Module({})
@@ -14,12 +13,11 @@ export class ConfigModule {
   static forRoot(config?: AppConfig, clock: Clock = new SystemClock()): DynamicModule {
     return {
       module: ConfigModule,
-      imports: [AdminAuthModule],
       providers: [
         { provide: AppConfig, useValue: config ?? loadConfig() },
         { provide: Clock, useValue: clock },
       ],
-      exports: [AppConfig, Clock, AdminAuthModule],
+      exports: [AppConfig, Clock],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AdminAuthModule } from '@mcp/admin-auth';
 import { errorTable } from '@mcp/errors';
 import { AccountsLookup } from './accounts-lookup';
 import { TRACING_ERRORS } from './errors';
@@ -15,6 +16,7 @@ import { TracingService } from './tracing.service';
  * does not import AccountsModule and AccountsModule may import it.
  */
 @Module({
+  imports: [AdminAuthModule],
   controllers: [TracesController, StatsController, MetricsController],
   providers: [TracingService, MetricsService, MetricsGuard, AccountsLookup, errorTable('tracing', TRACING_ERRORS)],
   exports: [TracingService, MetricsService],

@@ -1,6 +1,6 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import type { ConfigResponse } from '@mcp/contracts';
-import { AdminGuard } from '@mcp/config';
+import { AdminGuard } from '@mcp/admin-auth';
 import { AdminConfigService } from './admin-config.service';
 
 @Controller('admin/config')

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import { AdminGuard } from '@mcp/config';
+import { AdminGuard } from '@mcp/admin-auth';
 import type { AccountResponse, AccountsResponse } from '@mcp/contracts';
 import { AccountsAdminService } from '../accounts-admin.service';
 import { CreateAccountDto, PatchAccountDto, UnblockQueryDto } from './account.dto';

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { AdminGuard } from '@mcp/config';
+import { AdminGuard } from '@mcp/admin-auth';
 import type { ModelsAdminResponse } from '@mcp/contracts';
 import { AccountsAdminService } from '../accounts-admin.service';
 

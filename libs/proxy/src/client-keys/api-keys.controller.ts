@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import type { ApiKeyCreatedResponse, ApiKeysResponse, ApiKeyView } from '@mcp/contracts';
-import { AdminGuard } from '@mcp/config';
+import { AdminGuard } from '@mcp/admin-auth';
 import { ApiKeysService } from './api-keys.service';
 import { CreateApiKeyDto, PatchApiKeyDto } from './api-keys.dto';
 

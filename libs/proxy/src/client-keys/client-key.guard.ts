@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { bearerToken, headerValue } from '@mcp/config';
+import { bearerToken, headerValue } from '@mcp/admin-auth';
 import { ApiKeysService } from './api-keys.service';
 import type { KeyMatch } from './api-key.types';
 import { InvalidApiKeyError, KeyRateLimitedError, ModelNotAllowedError } from './client-key.errors';

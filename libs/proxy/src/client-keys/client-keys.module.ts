@@ -1,4 +1,5 @@
 import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { AdminAuthModule } from '@mcp/admin-auth';
 import { AppConfig, storagePort } from '@mcp/config';
 import { errorTable } from '@mcp/errors';
 import { ApiKeyRepository, FileApiKeyRepository } from './api-key.repository';
@@ -20,6 +21,7 @@ export function isLoopbackHost(host: string): boolean {
 
 /** Client keys for /v1: the store, the guard the /v1 controllers use, and the admin routes. */
 @Module({
+  imports: [AdminAuthModule],
   controllers: [ApiKeysController],
   providers: [
     ...storagePort(ApiKeyRepository, FileApiKeyRepository),

@@ -1,5 +1,5 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { AdminGuard } from '@mcp/config';
+import { AdminGuard } from '@mcp/admin-auth';
 import type { PoolForecast } from '@mcp/contracts';
 import { PoolForecastService } from './pool-forecast.service';
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { AdminGuard } from '@mcp/config';
+import { AdminGuard } from '@mcp/admin-auth';
 import type { TraceStatsResponse, UsageStatsResponse } from '@mcp/contracts';
 import { TracingService } from '../tracing.service';
 import { StatsQueryDto, TraceStatsQueryDto } from './dto/stats-query.dto';

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Param, Query, UseGuards } from '@nestjs/common';
-import { AdminGuard } from '@mcp/config';
+import { AdminGuard } from '@mcp/admin-auth';
 import type { TraceResponse, TracesLegacyResponse, TracesPageResponse } from '@mcp/contracts';
 import { TracingService } from '../tracing.service';
 import { TraceFilterQueryDto, TracesQueryDto } from './dto/traces-query.dto';

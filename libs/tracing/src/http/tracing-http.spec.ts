@@ -2,7 +2,8 @@ import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { type Account, AccountRepository, AccountsService, InMemoryAccountRepository } from '@mcp/accounts';
 import { costUsd } from '@mcp/codex';
-import { AdminAuthModule, ConfigModule } from '@mcp/config';
+import { ConfigModule } from '@mcp/config';
+import { AdminAuthModule } from '@mcp/admin-auth';
 import { ErrorsModule, globalErrorProviders } from '@mcp/errors';
 import type {
   TraceRecord,

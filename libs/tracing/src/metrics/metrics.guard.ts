@@ -1,6 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
-import { AdminGuard, AppConfig, bearerToken, constantTimeEqual } from '@mcp/config';
+import { AppConfig } from '@mcp/config';
+import { AdminGuard, bearerToken, constantTimeEqual } from '@mcp/admin-auth';
 
 /** GET /metrics: the admin credentials, or only METRICS_TOKEN (Bearer) when it is set (PROTOCOL.md §11.1). */
 @Injectable()

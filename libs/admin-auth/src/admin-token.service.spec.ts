@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../app-config';
+import { loadConfig } from '@mcp/config';
 import { AdminTokenService, constantTimeEqual } from './admin-token.service';
 import { cookieValue } from './request-credentials';
 

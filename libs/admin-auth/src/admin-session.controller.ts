@@ -1,10 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res, UnauthorizedException } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { IsString, MaxLength } from 'class-validator';
 import type { SessionStatusResponse } from '@mcp/contracts';
-import { AdminGuard } from './admin.guard';
-import { AdminTokenService } from './admin-token.service';
-import { ADMIN_COOKIE } from './request-credentials';
+import { SessionService } from './session.service';
 
 export class CreateSessionDto {
   @IsString()
@@ -15,14 +13,11 @@ export class CreateSessionDto {
 /** Dashboard sign-in: trades the admin token for an HttpOnly cookie (PROTOCOL.md §11.1). */
 @Controller('admin/session')
 export class AdminSessionController {
-  constructor(
-    private readonly tokens: AdminTokenService,
-    private readonly guard: AdminGuard,
-  ) {}
+  constructor(private readonly sessions: SessionService) {}
 
   @Get()
   status(@Req() request: Request): SessionStatusResponse {
-    return { authenticated: this.guard.isAuthenticated(request) };
+    return this.sessions.status(request);
   }
 
   @Post()
@@ -32,19 +27,15 @@ export class AdminSessionController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): SessionStatusResponse {
-    if (!this.tokens.matches(body.token)) throw new UnauthorizedException('Invalid admin token');
-    response.cookie(ADMIN_COOKIE, this.tokens.sessionValue(), {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: request.secure,
-      path: '/',
-    });
+    const cookie = this.sessions.signIn(body.token, request);
+    response.cookie(cookie.name, cookie.value, cookie.options);
     return { authenticated: true };
   }
 
   @Delete()
   remove(@Res({ passthrough: true }) response: Response): SessionStatusResponse {
-    response.clearCookie(ADMIN_COOKIE, { path: '/' });
+    const cookie = this.sessions.signOut();
+    response.clearCookie(cookie.name, cookie.options);
     return { authenticated: false };
   }
 }
