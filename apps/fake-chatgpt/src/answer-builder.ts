@@ -1,4 +1,5 @@
 import type { Item, ValidatedRequest } from './request-validation';
+import { markedToolItems } from './tool-marker';
 
 /** What the emulated model answers, decided deterministically from the request. */
 export type PlannedItem =
@@ -37,6 +38,8 @@ function reasoningOf(body: Record<string, unknown>): string | undefined {
 }
 
 function mainItems(req: ValidatedRequest, userText: string): PlannedItem[] {
+  const marked = markedToolItems(req, userText);
+  if (marked) return marked;
   const last = req.input[req.input.length - 1];
   if (last && (last.type === 'function_call_output' || last.type === 'custom_tool_call_output')) {
     return [message(`tool said: ${outputText(last.output)}`)];

@@ -6,3 +6,4 @@ export * from './trace';
 export * from './stats';
 export * from './admin';
 export * from './forecast';
+export * from './anthropic';

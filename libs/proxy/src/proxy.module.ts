@@ -4,6 +4,7 @@ import { AccountsModule } from '@mcp/accounts';
 import { RoutingModule } from '@mcp/routing';
 import { errorTable } from '@mcp/errors';
 import { TracingModule } from '@mcp/tracing';
+import { ANTHROPIC_CONTROLLERS, ANTHROPIC_PROVIDERS } from './anthropic';
 import { AttemptLoop } from './attempts/attempt-loop';
 import { ClientKeysModule } from './client-keys';
 import { OpenAiErrorSurface, PROXY_ERROR_RULES } from './errors/openai-surface';
@@ -28,7 +29,7 @@ function requestIdMiddleware(req: Request, res: Response, next: NextFunction): v
 @Module({
   imports: [AccountsModule, RoutingModule, TracingModule, ClientKeysModule],
   // The fallback controller comes last so its catch-all /v1 route never shadows a real one.
-  controllers: [ModelsController, ResponsesController, ChatController, V1FallbackController],
+  controllers: [ModelsController, ResponsesController, ChatController, ...ANTHROPIC_CONTROLLERS, V1FallbackController],
   providers: [
     UpstreamClient,
     AttemptLoop,
@@ -36,6 +37,7 @@ function requestIdMiddleware(req: Request, res: Response, next: NextFunction): v
     ProxyService,
     ModelsService,
     InFlightRequests,
+    ...ANTHROPIC_PROVIDERS,
     OpenAiErrorSurface,
     errorTable('proxy', PROXY_ERROR_RULES),
   ],
@@ -45,6 +47,6 @@ export class ProxyModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer
       .apply(requestIdMiddleware)
-      .forRoutes(ModelsController, ResponsesController, ChatController, V1FallbackController);
+      .forRoutes(ModelsController, ResponsesController, ChatController, V1FallbackController, ...ANTHROPIC_CONTROLLERS);
   }
 }

@@ -5,6 +5,7 @@ import { Decompress } from 'fzstd';
 import type { AppConfig } from '@mcp/config';
 import { OpenAiHttpError, invalidRequest, payloadTooLarge, renderOpenAiError } from '../errors/openai-error';
 import { ensureRequestId, markReceived } from '../request-context';
+import { isMessagesPath, renderAnthropicHttpError } from '../anthropic/anthropic-errors';
 
 export type V1BodyMiddleware = (req: Request, res: Response, next: NextFunction) => void;
 
@@ -32,6 +33,8 @@ export function createV1BodyMiddleware(config: Pick<AppConfig, 'requestBodyLimit
       next();
       return;
     }
+    // /v1/messages speaks Anthropic's envelope, even about a body it could not read (§14).
+    const render = isMessagesPath(req.originalUrl.split('?')[0] ?? '') ? renderAnthropicHttpError : renderOpenAiError;
     readJsonBody(req, limit).then(
       (body) => {
         req.body = body;
@@ -40,11 +43,11 @@ export function createV1BodyMiddleware(config: Pick<AppConfig, 'requestBodyLimit
       (error: unknown) => {
         if (error instanceof BodyTooLargeError) {
           req.resume(); // discard the rest so the client can read our answer
-          renderOpenAiError(res, payloadTooLarge(limit), requestId);
+          render(res, payloadTooLarge(limit), requestId);
         } else if (error instanceof OpenAiHttpError) {
-          renderOpenAiError(res, error, requestId);
+          render(res, error, requestId);
         } else if (!res.headersSent && !req.destroyed) {
-          renderOpenAiError(res, invalidRequest('The request body could not be read.'), requestId);
+          render(res, invalidRequest('The request body could not be read.'), requestId);
         }
       },
     );

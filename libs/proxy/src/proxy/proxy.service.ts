@@ -16,8 +16,9 @@ import { TraceBuilder } from '../trace/trace-builder';
 import { ProxyExchange } from './exchange';
 import { clientModelOf, prepareChat, prepareResponses, wantsStream, type PreparedRequest } from './request-prep';
 import { StreamOutcomes } from './stream-outcomes';
+import type { TranslatedSurface } from './translated-surface';
 
-type Route = 'responses' | 'compact' | 'chat';
+type Route = 'responses' | 'compact' | 'chat' | 'translated';
 
 /**
  * The three proxied routes end to end: prepare the upstream body, run the attempt loop, answer the client
@@ -52,14 +53,19 @@ export class ProxyService {
     return this.handle('chat', req, res);
   }
 
-  private async handle(route: Route, req: ProxyRequest, res: Response): Promise<void> {
+  /** A translated surface (Anthropic Messages) through the same loop, commit point, failover and trace. */
+  serve(surface: TranslatedSurface, req: ProxyRequest, res: Response): Promise<void> {
+    return this.handle('translated', req, res, surface);
+  }
+
+  private async handle(route: Route, req: ProxyRequest, res: Response, surface?: TranslatedSurface): Promise<void> {
     const exchange = this.open(route, req, res);
     try {
-      const prepared = this.prepare(route, exchange);
+      const prepared = this.prepare(route, exchange, surface);
       const success = await this.loop.run(prepared.plan, exchange.ctx);
-      await this.deliver(route, exchange, prepared, success);
+      await this.deliver(route, exchange, prepared, success, surface);
     } catch (error) {
-      this.fail(exchange, error);
+      this.fail(exchange, error, surface);
     } finally {
       this.close(exchange);
     }
@@ -81,15 +87,18 @@ export class ProxyService {
     return new ProxyExchange(req, res, trace, this.inFlight.begin());
   }
 
-  private prepare(route: Route, exchange: ProxyExchange): PreparedRequest {
+  private prepare(route: Route, exchange: ProxyExchange, surface?: TranslatedSurface): PreparedRequest {
     const options = {
       headers: exchange.req.headers,
       modelInfo: (model: string) => this.catalog.find(model)?.info as NativeModelInfo | undefined,
       clientKeyId: exchange.req.clientKeyId ?? null,
     };
     const body: unknown = exchange.req.body;
-    const prepared =
-      route === 'chat' ? prepareChat(body, options) : prepareResponses(body, route === 'compact', options);
+    const prepared = surface
+      ? surface.prepare(body, options)
+      : route === 'chat'
+        ? prepareChat(body, options)
+        : prepareResponses(body, route === 'compact', options);
     const trace = exchange.trace;
     trace.upstreamModel = prepared.plan.upstreamModel;
     trace.droppedParams = prepared.droppedParams;
@@ -104,6 +113,7 @@ export class ProxyService {
     exchange: ProxyExchange,
     prepared: PreparedRequest,
     success: AttemptSuccess,
+    surface?: TranslatedSurface,
   ): Promise<void> {
     if (success.kind === 'json') {
       exchange.trace.markCommitted();
@@ -112,14 +122,20 @@ export class ProxyService {
       return;
     }
     if (prepared.stream) {
-      const sink = route === 'chat' ? chatSink(prepared.plan.clientModel, prepared.includeUsage) : nativeSink();
+      const sink =
+        surface?.sink(prepared) ??
+        (route === 'chat' ? chatSink(prepared.plan.clientModel, prepared.includeUsage) : nativeSink());
       await this.relay(exchange, prepared, success, sink);
       return;
     }
     exchange.trace.markCommitted();
     this.outcomes.aggregated(exchange, prepared, success);
     const accumulator = success.accumulator;
-    const body = route === 'chat' ? accumulator.toChatCompletion(prepared.plan.clientModel) : accumulator.toResponse();
+    const body = surface
+      ? surface.aggregate(accumulator, prepared)
+      : route === 'chat'
+        ? accumulator.toChatCompletion(prepared.plan.clientModel)
+        : accumulator.toResponse();
     exchange.sendJson(200, JSON.stringify(body));
   }
 
@@ -141,7 +157,7 @@ export class ProxyService {
     this.outcomes.relayed(exchange, prepared, success, end);
   }
 
-  private fail(exchange: ProxyExchange, error: unknown): void {
+  private fail(exchange: ProxyExchange, error: unknown, surface?: TranslatedSurface): void {
     const trace = exchange.trace;
     if (error instanceof ClientGoneError || exchange.clientGone) {
       trace.error ??= 'The client closed the connection';
@@ -154,7 +170,8 @@ export class ProxyService {
     if (!exchange.res.headersSent) {
       exchange.res.setHeader('x-proxy-overhead-ms', String(trace.overheadMs()));
     }
-    renderOpenAiError(exchange.res, httpError, trace.id);
+    if (surface) surface.renderError(exchange.res, httpError, trace.id);
+    else renderOpenAiError(exchange.res, httpError, trace.id);
     exchange.writer.stopKeepalive();
   }
 

@@ -1,0 +1,82 @@
+import type { Response } from 'express';
+import {
+  AnthropicStreamTranslator,
+  STREAM_INTERRUPTED,
+  anthropicToResponsesRequest,
+  buildAnthropicMessage,
+  catalogueHints,
+  normalizeResponsesRequest,
+  type AnthropicModelMap,
+  type AnthropicTranslation,
+  type JsonObject,
+  type ResponseAccumulator,
+} from '@mcp/codex';
+import type { OpenAiHttpError } from '../errors/openai-error';
+import type { PrepareOptions, PreparedRequest } from '../proxy/request-prep';
+import type { TranslatedSurface } from '../proxy/translated-surface';
+import type { StreamSink } from '../relay/stream-relay';
+import { renderAnthropicHttpError } from './anthropic-errors';
+
+/** The Messages request of §14 through the §2.2 normalisation every upstream request gets. */
+export function prepareMessages(
+  body: unknown,
+  options: PrepareOptions,
+  modelMap: AnthropicModelMap,
+): { prepared: PreparedRequest; translation: AnthropicTranslation } {
+  const translation = anthropicToResponsesRequest(body, { modelMap, headers: options.headers });
+  const normalized = normalizeResponsesRequest(translation.body, {
+    headers: options.headers,
+    catalogue: (model) => catalogueHints(options.modelInfo(model)),
+    native: false,
+    // Without Claude Code's session id, a hash of the conversation's start keeps it on one prompt cache (§2.4).
+    deriveSessionKey: true,
+    clientKeyId: options.clientKeyId ?? null,
+  });
+  const prepared: PreparedRequest = {
+    plan: {
+      clientModel: translation.clientModel,
+      upstreamModel: normalized.upstreamModel,
+      body: normalized.body,
+      sessionKey: normalized.sessionKey,
+      compact: false,
+      commitAt: translation.stream ? 'first_output' : 'terminal',
+    },
+    stream: translation.stream,
+    includeUsage: false,
+    droppedParams: [...new Set([...translation.droppedParams, ...normalized.droppedParams])],
+  };
+  return { prepared, translation };
+}
+
+/** One `/v1/messages` request's edge: Anthropic in, Responses through the shared loop, Anthropic out. */
+export class MessagesSurface implements TranslatedSurface {
+  private thinking = false;
+
+  constructor(private readonly modelMap: AnthropicModelMap) {}
+
+  prepare(body: unknown, options: PrepareOptions): PreparedRequest {
+    const { prepared, translation } = prepareMessages(body, options, this.modelMap);
+    this.thinking = translation.thinking;
+    return prepared;
+  }
+
+  sink(prepared: PreparedRequest): StreamSink {
+    const translator = new AnthropicStreamTranslator({ model: prepared.plan.clientModel, thinking: this.thinking });
+    return {
+      frames: (event) => translator.push(event.data),
+      close: (accumulator) =>
+        accumulator.terminal === 'completed' || accumulator.terminal === 'incomplete'
+          ? translator.finish(accumulator)
+          : translator.fail(accumulator.error ?? { code: STREAM_INTERRUPTED, message: 'The upstream stream failed.' }),
+      interrupted: (message) => translator.fail({ code: STREAM_INTERRUPTED, message }),
+    };
+  }
+
+  aggregate(accumulator: ResponseAccumulator, prepared: PreparedRequest): JsonObject {
+    return buildAnthropicMessage(accumulator, { model: prepared.plan.clientModel, thinking: this.thinking });
+  }
+
+  renderError(res: Response, error: OpenAiHttpError, requestId: string): void {
+    renderAnthropicHttpError(res, error, requestId);
+  }
+}
