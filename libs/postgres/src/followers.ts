@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { AccountsService, ModelCatalogService } from '@mcp/accounts';
-import { ApiKeysService } from '@mcp/proxy';
+import { ApiKeysService } from '@mcp/client-keys';
 import { PostgresAccountRepository } from './accounts/postgres-account.repository';
 import { PostgresCatalogueShare } from './catalogue/postgres-catalogue-share';
 import { ChangeFeed } from './db/change-feed';

@@ -1,7 +1,7 @@
 import { type Account, emptyState } from '@mcp/accounts';
 import type { StatsRecord, TraceRecord } from '@mcp/contracts';
 import type { OAuthFlow } from '@mcp/oauth';
-import type { StoredApiKey } from '@mcp/proxy';
+import type { StoredApiKey } from '@mcp/client-keys';
 
 const T0 = Date.UTC(2026, 0, 15, 12);
 

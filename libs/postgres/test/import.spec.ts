@@ -3,7 +3,7 @@ import { FileAccountRepository } from '@mcp/accounts';
 import type { AppConfig } from '@mcp/config';
 import type { StatsRecord, TraceRecord } from '@mcp/contracts';
 import { FileFlowRepository } from '@mcp/oauth';
-import { FileApiKeyRepository } from '@mcp/proxy';
+import { FileApiKeyRepository } from '@mcp/client-keys';
 import { JsonlLog } from '@mcp/storage';
 import { describeWithPostgres } from '../../../apps/proxy/test/helpers/postgres';
 import { PostgresAccountRepository } from '../src/accounts/postgres-account.repository';

@@ -2,7 +2,7 @@ import { FileAccountRepository, InMemoryAccountRepository } from '@mcp/accounts'
 import { SystemClock } from '@mcp/config';
 import type { StatsRecord, TraceRecord } from '@mcp/contracts';
 import { FileFlowRepository, InMemoryFlowRepository } from '@mcp/oauth';
-import { FileApiKeyRepository } from '@mcp/proxy';
+import { FileApiKeyRepository } from '@mcp/client-keys';
 import { SessionAffinity } from '@mcp/routing';
 import { JsonlLog } from '@mcp/storage';
 import { disposeTestConfig, testConfig } from '@mcp/testing';

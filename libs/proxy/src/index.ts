@@ -5,4 +5,3 @@ export { createV1BodyMiddleware, type V1BodyMiddleware } from './body/v1-body.mi
 export { OpenAiHttpError, renderOpenAiError } from './errors/openai-error';
 export { OpenAiErrorSurface, openAiErrorOf, toOpenAiHttpError } from './errors/openai-surface';
 export { ensureRequestId, type ProxyRequest } from './request-context';
-export * from './client-keys';

@@ -6,7 +6,7 @@ import { errorTable } from '@mcp/errors';
 import { TracingModule } from '@mcp/tracing';
 import { ANTHROPIC_CONTROLLERS, ANTHROPIC_PROVIDERS } from './anthropic';
 import { AttemptLoop } from './attempts/attempt-loop';
-import { ClientKeysModule } from './client-keys';
+import { ClientKeysModule } from '@mcp/client-keys';
 import { OpenAiErrorSurface, PROXY_ERROR_RULES } from './errors/openai-surface';
 import { ChatController } from './http/chat.controller';
 import { ModelsController } from './http/models.controller';

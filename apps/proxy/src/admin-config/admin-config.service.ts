@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ConfigResponse } from '@mcp/contracts';
 import { AppConfig } from '@mcp/config';
-import { ApiKeysService } from '@mcp/proxy';
+import { ApiKeysService } from '@mcp/client-keys';
 
 /** What the dashboard needs to know about this deployment: never a secret, only paths and switches. */
 @Injectable()

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ApiKeyRepository, type StoredApiKey } from '@mcp/proxy';
+import { ApiKeyRepository, type StoredApiKey } from '@mcp/client-keys';
 import { PgDatabase } from '../db/database';
 import { RowTable } from '../rows/row-table';
 

@@ -4,7 +4,7 @@ import { type Account, FileAccountRepository } from '@mcp/accounts';
 import type { AppConfig } from '@mcp/config';
 import type { StatsRecord, TraceRecord } from '@mcp/contracts';
 import { FileFlowRepository, type OAuthFlow } from '@mcp/oauth';
-import { FileApiKeyRepository, type StoredApiKey } from '@mcp/proxy';
+import { FileApiKeyRepository, type StoredApiKey } from '@mcp/client-keys';
 import { JsonlLog } from '@mcp/storage';
 import { PostgresAccountRepository } from '../accounts/postgres-account.repository';
 import { ChangeFeed } from '../db/change-feed';

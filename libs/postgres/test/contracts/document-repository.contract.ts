@@ -1,5 +1,5 @@
 import type { FlowRepository } from '@mcp/oauth';
-import type { ApiKeyRepository } from '@mcp/proxy';
+import type { ApiKeyRepository } from '@mcp/client-keys';
 import { apiKey, flow } from '../builders';
 import type { StoreUnderTest } from './account-repository.contract';
 

@@ -1,6 +1,6 @@
 import { Controller, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import { ClientKeyGuard } from '../client-keys';
+import { ClientKeyGuard } from '@mcp/client-keys';
 import { ProxyService } from '../proxy/proxy.service';
 import type { ProxyRequest } from '../request-context';
 

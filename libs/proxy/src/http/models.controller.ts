@@ -1,6 +1,6 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import type { ModelList, OpenAiModel } from '@mcp/codex';
-import { ClientKeyGuard } from '../client-keys';
+import { ClientKeyGuard } from '@mcp/client-keys';
 import { ModelsService } from './models.service';
 
 @Controller()

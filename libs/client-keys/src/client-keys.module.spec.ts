@@ -3,10 +3,10 @@ import { Test } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
 import { AppConfig, ConfigModule } from '@mcp/config';
 import { ErrorsModule, globalErrorProviders } from '@mcp/errors';
+import { OpenAiErrorSurface } from '@mcp/proxy';
 import { TEST_ADMIN_TOKEN, disposeTestConfig, testConfig } from '@mcp/testing';
 import { ClientKeyGuard, ClientKeyRequest } from './client-key.guard';
 import { ClientKeysModule, isLoopbackHost } from './client-keys.module';
-import { OpenAiErrorSurface } from '../errors/openai-surface';
 
 /** Stands in for the /v1 controllers, which live elsewhere in libs/proxy. */
 @Controller('v1')

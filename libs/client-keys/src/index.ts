@@ -1,7 +1,8 @@
-// Client keys for /v1 (PROTOCOL.md §12.4): the door the rest of libs/proxy imports from.
+// The only door of @mcp/client-keys: keys for the client surfaces (PROTOCOL.md §12.4), their guard and limits.
 export { ClientKeysModule, isLoopbackHost } from './client-keys.module';
 export { ApiKeysService, LAST_USED_FLUSH_MS } from './api-keys.service';
 export { ClientKeyGuard } from './client-key.guard';
+export { RPM_WINDOW_MS, RpmLimiter } from './rpm-limiter';
 export type { ClientKeyRequest } from './client-key.guard';
 export { ApiKeyRepository, FileApiKeyRepository } from './api-key.repository';
 export {
