@@ -116,6 +116,10 @@ describe('the /v1/messages surface: probe, envelopes, model map (PROTOCOL.md §1
       });
       expect(put.status).toBe(200);
       expect(put.body).toMatchObject({ source: 'dashboard', map: { opus: 'gpt-5.2', default: 'gpt-5.2-codex' } });
+      const stored = JSON.parse(readFileSync(join(stack.config.dataDir, 'anthropic-model-map.json'), 'utf8')) as {
+        map: Record<string, string>;
+      };
+      expect(stored.map).toEqual({ opus: 'gpt-5.2', default: 'gpt-5.2-codex' });
       const body = JSON.stringify({
         model: 'claude-opus-4-8',
         max_tokens: 5,
