@@ -1,10 +1,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig, loadConfig } from './app-config';
-import { Clock, SystemClock } from './clock';
+import { Clock, SystemClock, SystemTimers, Timers } from './clock';
 
 /**
- * Global: the validated AppConfig and the Clock are injectable everywhere, so a feature module (or a spec) only
- * needs `ConfigModule.forRoot(config)`. Admin authentication is @mcp/admin-auth.
+ * Global: the validated AppConfig, the Clock and Timers are injectable everywhere, so a feature module (or a spec)
+ * only needs `ConfigModule.forRoot(config)`. Admin authentication is @mcp/admin-auth.
  */
 @Global()
 @Module({})
@@ -16,8 +16,9 @@ export class ConfigModule {
       providers: [
         { provide: AppConfig, useValue: config ?? loadConfig() },
         { provide: Clock, useValue: clock },
+        { provide: Timers, useValue: new SystemTimers() },
       ],
-      exports: [AppConfig, Clock],
+      exports: [AppConfig, Clock, Timers],
     };
   }
 }

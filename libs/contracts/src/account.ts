@@ -1,11 +1,17 @@
 import type { UsageSnapshot } from './usage';
 
-export type BlockKind = 'quota' | 'plan' | 'rate_limit' | 'ineligible' | 'transient' | 'account';
+/**
+ * `transient`, `quarantine` and short `rate_limit` entries are soft cooldowns: they demote an account in routing,
+ * never exclude it (PROTOCOL.md §7.4). `quarantine` is a transient cooldown grown by repeated failures.
+ */
+export type BlockKind = 'quota' | 'plan' | 'rate_limit' | 'ineligible' | 'transient' | 'quarantine' | 'account';
 
 export interface Block {
   until: number; // epoch ms
   kind: BlockKind;
   reason: string;
+  /** Transient failures in a row without a success (transient and quarantine entries). */
+  strikes?: number;
 }
 
 export interface RecentError {

@@ -32,6 +32,11 @@ export interface BlockDecision {
 
 const REASON_MAX = 200;
 
+/** Transient failures in a row (no success between) after which the cooldown grows: quarantine. */
+export const QUARANTINE_AFTER_STRIKES = 3;
+/** The longest quarantine; also how long a streak is remembered once its last cooldown ended. */
+export const QUARANTINE_MAX_MS = 10 * 60_000;
+
 /**
  * PROTOCOL.md §4.2 / §7.4: the block or cooldown a classified failure leaves on the account.
  * `auth` (the caller refreshes, then marks needsReauth) and `client` (not the account's fault)
@@ -43,6 +48,7 @@ export function blockForFailure(
   now: number,
   durations: BlockDurations,
   usage?: UsageSnapshot,
+  previous?: Block,
 ): BlockDecision | undefined {
   const reason = describeFailure(failure);
   switch (failure.kind) {
@@ -58,13 +64,34 @@ export function blockForFailure(
     case 'model_ineligible':
       return { block: { until: now + durations.modelIneligibleMs, kind: 'ineligible', reason }, model };
     case 'transient':
-      return { block: { until: now + durations.transientCooldownMs, kind: 'transient', reason }, model };
+      return { block: transientBlock(previous, now, durations.transientCooldownMs, reason), model };
     case 'account':
       return { block: { until: now + durations.blockFallbackMs, kind: 'account', reason } };
     case 'auth':
     case 'client':
       return undefined;
   }
+}
+
+/**
+ * A transient cooldown, grown into a quarantine when the account keeps failing: from the third failure in a row the
+ * cooldown doubles each time (2×, 4×, … TRANSIENT_COOLDOWN_MS), up to QUARANTINE_MAX_MS. Both only demote the
+ * account (§7.4); the quarantine puts it behind every other candidate and out of session affinity. A success ends
+ * the streak (routing clears the entry); so does a quiet spell of QUARANTINE_MAX_MS after the last cooldown.
+ */
+export function transientBlock(previous: Block | undefined, now: number, baseMs: number, reason: string): Block {
+  const streak =
+    previous &&
+    (previous.kind === 'transient' || previous.kind === 'quarantine') &&
+    previous.until + QUARANTINE_MAX_MS > now
+      ? (previous.strikes ?? 1)
+      : 0;
+  const strikes = streak + 1;
+  if (strikes < QUARANTINE_AFTER_STRIKES) return { until: now + baseMs, kind: 'transient', reason, strikes };
+  const factor = 2 ** (strikes - QUARANTINE_AFTER_STRIKES + 1);
+  const ms = Math.min(QUARANTINE_MAX_MS, baseMs * factor);
+  const why = `quarantined after ${strikes} transient failures in a row: ${reason}`;
+  return { until: now + ms, kind: 'quarantine', reason: why.slice(0, REASON_MAX), strikes };
 }
 
 /** §4.4: the classifier's reset (steps 1–4), else the spent window of the snapshot (5), else the fallback (6). */

@@ -35,12 +35,39 @@ const cases: EligibilityCase[] = [
     code: 'ok',
   },
   {
-    name: 'a cooldown on this model skips the account for this model',
+    name: 'a transient cooldown on this model only demotes the account (§7.4 revised)',
     account: account('a', {
       state: { modelBlocks: { [MODEL]: { until: NOW + HOUR, kind: 'transient', reason: '502' } } },
     }),
+    code: 'ok',
+  },
+  {
+    name: 'a quota block of a per-model family skips the account for this model',
+    account: account('a', {
+      state: { modelBlocks: { [MODEL]: { until: NOW + HOUR, kind: 'quota', reason: 'premium limit' } } },
+    }),
     code: 'model_blocked',
     until: NOW + HOUR,
+  },
+  {
+    name: 'a short rate limit only demotes the account',
+    account: account('a', { state: { blockedUntil: NOW + 60_000, blockKind: 'rate_limit' } }),
+    code: 'ok',
+  },
+  {
+    name: 'a long rate limit blocks it',
+    account: account('a', { state: { blockedUntil: NOW + HOUR, blockKind: 'rate_limit' } }),
+    code: 'blocked',
+    until: NOW + HOUR,
+  },
+  {
+    name: 'a cooling account that already failed in this request is skipped',
+    account: account('a', {
+      state: { modelBlocks: { [MODEL]: { until: NOW + 15_000, kind: 'transient', reason: '502' } } },
+    }),
+    excluded: ['a'],
+    code: 'excluded',
+    until: NOW + 15_000,
   },
   {
     name: 'a cooldown on another model does not',

@@ -16,11 +16,31 @@ export interface Skip {
   record?: Block;
 }
 
-export type Eligibility = { ok: true } | Skip;
+/** A candidate; `cooling` is the soft cooldown that demotes it (§7.4 revised), if any. */
+export interface Candidate {
+  ok: true;
+  cooling?: Block;
+}
+
+export type Eligibility = Candidate | Skip;
 
 /**
- * PROTOCOL.md §7.1. The first failing rule is the one reported; rules that say "never for this
- * model" come before the ones that pass with time.
+ * A rate limit longer than this is a hard block (a 429 may then be the answer); shorter ones, like transient
+ * cooldowns, only demote. Five minutes sits above RATE_LIMIT_COOLDOWN_MS's default (60 s) and far below any quota
+ * window, so "try again in 1.5s" never turns a request away while "come back in an hour" does.
+ */
+export const SOFT_RATE_LIMIT_MAX_MS = 5 * 60_000;
+
+/** §7.4: transient and quarantine cooldowns and short rate limits demote an account; every other block excludes it. */
+export function isSoftBlock(block: Block, now: number): boolean {
+  if (block.kind === 'transient' || block.kind === 'quarantine') return true;
+  return block.kind === 'rate_limit' && block.until - now <= SOFT_RATE_LIMIT_MAX_MS;
+}
+
+/**
+ * PROTOCOL.md §7.1 with §7.4 revised. The first failing rule is the one reported; rules that say "never for this
+ * model" come before the ones that pass with time. A soft cooldown keeps the account a candidate (`cooling`), unless
+ * it already failed in this request.
  * `modelAccounts` is the catalogue's list of accounts serving `model` (null: any account may).
  */
 export function eligibility(
@@ -40,18 +60,31 @@ export function eligibility(
   const modelBlock = activeModelBlock(account, model, now);
   if (modelBlock?.kind === 'ineligible') return modelSkip(model, modelBlock);
   const block = activeAccountBlock(account, now);
-  if (block) {
+  const softAccount = block !== undefined && isSoftBlock(block, now);
+  if (block && !softAccount) {
     return {
       ...skip('blocked', `blocked (${block.kind}) until ${isoSeconds(block.until)}${suffix(block.reason)}`),
       until: block.until,
       blockKind: block.kind,
     };
   }
-  if (modelBlock) return modelSkip(model, modelBlock);
+  const softModel = modelBlock !== undefined && isSoftBlock(modelBlock, now);
+  if (modelBlock && !softModel) return modelSkip(model, modelBlock);
   const spent = exhaustion(account.usage, now);
   if (spent) return exhaustedSkip(spent.windows, spent.until);
-  if (excluded?.has(account.id)) return skip('excluded', 'already tried in this request');
-  return { ok: true };
+  const cooling = laterOf(softAccount ? block : undefined, softModel ? modelBlock : undefined);
+  if (excluded?.has(account.id)) {
+    if (!cooling) return skip('excluded', 'failed in this request');
+    const what = `${cooling.kind} until ${isoSeconds(cooling.until)}${suffix(cooling.reason)}`;
+    return { ...skip('excluded', `failed in this request (${what})`), until: cooling.until, blockKind: cooling.kind };
+  }
+  return cooling ? { ok: true, cooling } : { ok: true };
+}
+
+function laterOf(a: Block | undefined, b: Block | undefined): Block | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return a.until >= b.until ? a : b;
 }
 
 function modelSkip(model: string, block: Block): Skip {

@@ -77,19 +77,34 @@ describe('explainNoAccount (PROTOCOL §7.5, §12.2)', () => {
       model: MODEL,
       accountCount: 3,
       soonestResetAt: NOW + HOUR,
+      waitableAt: NOW + HOUR,
     });
   });
 
-  it('says transient (never 429) as soon as one account is only cooling down from an upstream failure', () => {
+  it('says transient (503, never 429) when an account failed transiently in this request', () => {
     const accounts = [
       account('a', { state: quotaBlock(NOW + 2 * HOUR) }),
       account('b', { state: { modelBlocks: { [MODEL]: { until: NOW + 15_000, kind: 'transient', reason: '502' } } } }),
     ];
-    expect(explainNoAccount(accounts, MODEL, NOW, null)).toEqual({
+    expect(explainNoAccount(accounts, MODEL, NOW, null, new Set(['b']))).toEqual({
       reason: 'transient',
       model: MODEL,
       accountCount: 2,
       soonestResetAt: NOW + 15_000,
+      waitableAt: NOW + 2 * HOUR,
+    });
+  });
+
+  it('says exhausted (429) when the account tried in this request answered with a short rate limit', () => {
+    const accounts = [
+      account('a', { state: quotaBlock(NOW + 2 * HOUR) }),
+      account('b', { state: { blockedUntil: NOW + 2_000, blockKind: 'rate_limit', blockReason: 'try again in 2s' } }),
+    ];
+    expect(explainNoAccount(accounts, MODEL, NOW, null, new Set(['b']))).toMatchObject({
+      reason: 'exhausted',
+      accountCount: 2,
+      soonestResetAt: NOW + 2_000,
+      waitableAt: NOW + 2 * HOUR,
     });
   });
 

@@ -1,3 +1,4 @@
+import type { RoutingSkipNote } from '@mcp/contracts';
 import { eligibility, type Skip } from './eligibility';
 import { activeAccountBlock, activeModelBlock, exhaustion, isoSeconds, type RoutingAccount } from './routing-account';
 
@@ -10,6 +11,10 @@ export interface NoAccountDetails {
   accountCount: number;
   /** exhausted: when the first account refills; transient: when the shortest cooldown ends. */
   soonestResetAt?: number;
+  /** When an account not yet tried in this request becomes a candidate again (what waiting can help with). */
+  waitableAt?: number;
+  /** exhausted: the forecast's sentence on how long the pool lasts after that reset (PoolForecastService). */
+  outlook?: string;
 }
 
 /**
@@ -23,13 +28,18 @@ export class NoAccountAvailableError extends Error {
   readonly soonestResetAt?: number;
   /** Seconds until `soonestResetAt`, at least 1; undefined when no time is known. */
   readonly retryAfterSeconds?: number;
+  readonly waitableAt?: number;
+  /** Why each account was out, for the trace's `routing.skipped`. */
+  readonly skipped: RoutingSkipNote[];
 
-  constructor(details: NoAccountDetails, now: number) {
+  constructor(details: NoAccountDetails, now: number, skipped: RoutingSkipNote[] = []) {
     super(noAccountMessage(details, now));
     this.name = 'NoAccountAvailableError';
     this.reason = details.reason;
     this.model = details.model;
     this.accountCount = details.accountCount;
+    this.skipped = skipped;
+    if (details.waitableAt !== undefined) this.waitableAt = details.waitableAt;
     if (details.soonestResetAt !== undefined) {
       this.soonestResetAt = details.soonestResetAt;
       this.retryAfterSeconds = Math.max(1, Math.ceil((details.soonestResetAt - now) / 1000));
@@ -84,13 +94,15 @@ function categorise(skip: Skip): SkipCategory {
         ? 'quota'
         : 'transient';
     case 'excluded':
-      return 'transient';
+      // Failed in this request: a rate limit counts with the quota blocks (429), anything else as transient (503).
+      return skip.blockKind === 'rate_limit' ? 'quota' : 'transient';
   }
 }
 
 /**
- * Why nobody is left (§7.5: 429 only when every account that could serve the model is quota or
- * rate-limit blocked; otherwise 503, or 404 when no account may serve the model at all).
+ * Why nobody is left (§7.4, §7.5): 429 only when every account that could serve the model is quota or rate-limit
+ * blocked; 503 when some of them failed transiently in this request; 404 when no account may serve the model.
+ * Cooling accounts are candidates, so they only appear here once they failed in this request.
  */
 export function explainNoAccount(
   accounts: readonly RoutingAccount[],
@@ -113,7 +125,15 @@ export function explainNoAccount(
   if (servable === 0) return { reason: 'model_unavailable', model, accountCount: enabled - count('reauth') };
   const reason = count('transient') === 0 ? 'exhausted' : 'transient';
   const soonest = soonestReset(byCategory.get(reason === 'exhausted' ? 'quota' : 'transient') ?? [], model, now);
-  return { reason, model, accountCount: servable, ...(soonest === undefined ? {} : { soonestResetAt: soonest }) };
+  const untried = (byCategory.get('quota') ?? []).filter((a) => !excluded?.has(a.id));
+  const waitable = soonestReset(untried, model, now);
+  return {
+    reason,
+    model,
+    accountCount: servable,
+    ...(soonest === undefined ? {} : { soonestResetAt: soonest }),
+    ...(waitable === undefined ? {} : { waitableAt: waitable }),
+  };
 }
 
 /** The sentence clients read (§12.2). */
@@ -131,7 +151,8 @@ export function noAccountMessage(details: NoAccountDetails, now: number): string
       return `The model '${model}' is not available to any configured account.`;
     case 'exhausted': {
       const who = n === 1 ? 'The only account is at its usage limit' : `All ${n} accounts are at their usage limit`;
-      return `${who} for model '${model}'.${when ? ` The soonest reset is${when}.` : ''}`;
+      const outlook = details.outlook ? ` ${details.outlook}` : '';
+      return `${who} for model '${model}'.${when ? ` The soonest reset is${when}.` : ''}${outlook}`;
     }
     case 'transient':
       return `No account can serve model '${model}' right now: the upstream is temporarily unavailable.${when ? ` Try again${when}.` : ''}`;

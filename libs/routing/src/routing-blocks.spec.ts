@@ -155,7 +155,7 @@ describe('RoutingService blocks (PROTOCOL §7.4, §12.2)', () => {
       expect(h.chosen()).toBe('acc_b');
     });
 
-    it('reports a 503-style transient reason when any account is only cooling down', async () => {
+    it('keeps a cooling account a candidate, and reports 503-style transient only once it failed in this request', async () => {
       await h.start([stored('acc_a'), stored('acc_b')]);
       h.routing.recordFailure('acc_a', MODEL, {
         kind: 'quota',
@@ -164,7 +164,10 @@ describe('RoutingService blocks (PROTOCOL §7.4, §12.2)', () => {
         resetAt: h.clock.now() + HOUR,
       });
       h.routing.recordFailure('acc_b', MODEL, { kind: 'transient', message: 'bad gateway', status: 502 });
-      expect(() => h.routing.choose(MODEL, { excluded: new Set() })).toThrow(
+      const decision = h.routing.choose(MODEL, { excluded: new Set() });
+      expect(decision.candidates.map((c) => c.accountId)).toEqual(['acc_b']);
+      expect(decision.candidates[0]?.reason).toMatch(/^cooling down \(transient\) until /);
+      expect(() => h.routing.choose(MODEL, { excluded: new Set(['acc_b']) })).toThrow(
         expect.objectContaining({ reason: 'transient', soonestResetAt: h.clock.now() + 15_000 }),
       );
     });

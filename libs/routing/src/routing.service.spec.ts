@@ -120,43 +120,98 @@ describe('RoutingService', () => {
   });
 
   describe('chooseOrWait (HANG_RETRY_MAX_DURATION_MS)', () => {
+    const quotaFor = (ms: number) => ({
+      kind: 'quota' as const,
+      message: 'limit',
+      status: 429,
+      resetAt: h.clock.now() + ms,
+    });
+
     it('fails at once when waiting is off', async () => {
       await h.start([stored('acc_a')]);
-      h.routing.recordFailure('acc_a', MODEL, {
-        kind: 'rate_limit',
-        message: 'slow down',
-        status: 429,
-        retryAfterMs: 20,
-      });
+      h.routing.recordFailure('acc_a', MODEL, quotaFor(20_000));
       await expect(h.routing.chooseOrWait(MODEL, { excluded: new Set() })).rejects.toBeInstanceOf(
         NoAccountAvailableError,
       );
     });
 
-    it('waits for the soonest reset when it falls within the limit', async () => {
+    it('waits on the clock (not in real time) for the soonest reset within the limit', async () => {
       await h.start([stored('acc_a')], { HANG_RETRY_MAX_DURATION_MS: '60000' });
-      h.routing.recordFailure('acc_a', MODEL, {
-        kind: 'rate_limit',
-        message: 'slow down',
-        status: 429,
-        retryAfterMs: 20,
-      });
-      const waiting = h.routing.chooseOrWait(MODEL, { excluded: new Set() });
-      h.clock.advance(20);
+      h.routing.recordFailure('acc_a', MODEL, quotaFor(45_000));
+      let settled = false;
+      const waiting = h.routing.chooseOrWait(MODEL, { excluded: new Set() }).finally(() => (settled = true));
+      expect(h.timers.pending).toBe(1);
+      h.clock.advance(44_999);
+      await Promise.resolve();
+      expect(settled).toBe(false);
+      h.clock.advance(1);
       await expect(waiting).resolves.toMatchObject({ candidates: [expect.objectContaining({ accountId: 'acc_a' })] });
+    });
+
+    it('stops waiting when the request is cancelled', async () => {
+      await h.start([stored('acc_a')], { HANG_RETRY_MAX_DURATION_MS: '60000' });
+      h.routing.recordFailure('acc_a', MODEL, quotaFor(45_000));
+      const abort = new AbortController();
+      const waiting = h.routing.chooseOrWait(MODEL, { excluded: new Set() }, abort.signal);
+      abort.abort(new Error('client gone'));
+      await expect(waiting).rejects.toThrow('client gone');
+      expect(h.timers.pending).toBe(0);
     });
 
     it('does not wait for a reset beyond the limit', async () => {
       await h.start([stored('acc_a')], { HANG_RETRY_MAX_DURATION_MS: '60000' });
-      h.routing.recordFailure('acc_a', MODEL, {
-        kind: 'quota',
-        message: 'limit',
-        status: 429,
-        resetAt: h.clock.now() + HOUR,
-      });
+      h.routing.recordFailure('acc_a', MODEL, quotaFor(HOUR));
       await expect(h.routing.chooseOrWait(MODEL, { excluded: new Set() })).rejects.toMatchObject({
         reason: 'exhausted',
       });
+    });
+
+    it('does not wait for an account that already failed in this request', async () => {
+      await h.start([stored('acc_a')], { HANG_RETRY_MAX_DURATION_MS: '60000' });
+      h.routing.recordFailure('acc_a', MODEL, { kind: 'transient', message: '502', status: 502 });
+      await expect(h.routing.chooseOrWait(MODEL, { excluded: new Set(['acc_a']) })).rejects.toMatchObject({
+        reason: 'transient',
+      });
+      expect(h.timers.pending).toBe(0);
+    });
+  });
+
+  describe('quarantine', () => {
+    const fail = () => h.routing.recordFailure('acc_a', MODEL, { kind: 'transient', message: '500', status: 500 });
+
+    it('grows repeated transient failures into a bounded quarantine that ranks last and a success ends', async () => {
+      await h.start([stored('acc_a'), stored('acc_b'), stored('acc_c')]);
+      h.routing.recordFailure('acc_c', MODEL, { kind: 'transient', message: '502', status: 502 });
+      const blockOf = () => h.accounts.get('acc_a')?.state.modelBlocks[MODEL];
+      fail();
+      fail();
+      expect(blockOf()).toMatchObject({ kind: 'transient', strikes: 2, until: h.clock.now() + 15_000 });
+      fail();
+      expect(blockOf()).toMatchObject({ kind: 'quarantine', strikes: 3, until: h.clock.now() + 30_000 });
+      expect(blockOf()?.reason).toMatch(/^quarantined after 3 transient failures in a row/);
+      fail();
+      expect(blockOf()).toMatchObject({ strikes: 4, until: h.clock.now() + 60_000 });
+      for (let i = 0; i < 10; i++) fail();
+      expect(blockOf()?.until).toBe(h.clock.now() + 10 * 60_000);
+      // Behind the merely cooling acc_c, and still a candidate: nothing is turned away.
+      expect(h.routing.choose(MODEL, { excluded: new Set() }).candidates.map((c) => c.accountId)).toEqual([
+        'acc_b',
+        'acc_c',
+        'acc_a',
+      ]);
+      h.routing.recordSuccess('acc_a', 's1', MODEL);
+      await Promise.resolve();
+      expect(blockOf()).toBeUndefined();
+    });
+
+    it('keeps a session off its quarantined account', async () => {
+      await h.start([stored('acc_a'), stored('acc_b')]);
+      h.routing.recordSuccess('acc_a', 's1', MODEL);
+      fail();
+      expect(h.chosen(MODEL, 's1')).toBe('acc_a');
+      fail();
+      fail();
+      expect(h.chosen(MODEL, 's1')).toBe('acc_b');
     });
   });
 });

@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AccountsService, ModelCatalogService } from '@mcp/accounts';
-import { AppConfig, Clock, sharedStoreToken } from '@mcp/config';
-import type { RoutingCandidateNote, RoutingSkipNote, TraceRouting } from '@mcp/contracts';
+import { AppConfig, Clock, SystemTimers, Timers, sharedStoreToken } from '@mcp/config';
+import type { Block, RoutingCandidateNote, RoutingSkipNote, TraceRouting } from '@mcp/contracts';
 import { blockForFailure, describeFailure, type RoutingFailure } from './block-policy';
-import { eligibility } from './eligibility';
+import { eligibility, isSoftBlock } from './eligibility';
 import { PoolForecastService } from './forecast/pool-forecast.service';
 import { explainNoAccount, NoAccountAvailableError } from './no-account';
 import { rankCandidates } from './ranking';
-import { activeAccountBlock, activeModelBlock, type RoutingAccount } from './routing-account';
+import { activeAccountBlock, activeModelBlock, isoSeconds, type RoutingAccount } from './routing-account';
 import { SessionAffinity } from './session-affinity';
 
 export interface ChooseOptions {
@@ -21,6 +20,11 @@ export interface ChooseOptions {
 /** The ranked choice and why: the first candidate is the account to use. Goes into the trace as is. */
 export type RoutingDecision = TraceRouting;
 
+interface Cooling {
+  account: RoutingAccount;
+  block: Block;
+}
+
 /**
  * Account choice, blocks and session affinity (PROTOCOL.md §7). The decisions themselves are pure
  * functions over the accounts' current state; this service reads that state from AccountsService
@@ -31,6 +35,7 @@ export type RoutingDecision = TraceRouting;
 export class RoutingService {
   private readonly logger = new Logger('Routing');
   private readonly affinity: SessionAffinity;
+  private readonly timers: Timers;
 
   constructor(
     private readonly accounts: AccountsService,
@@ -39,39 +44,54 @@ export class RoutingService {
     private readonly clock: Clock,
     @Optional() @Inject(sharedStoreToken('SessionAffinity')) shared?: SessionAffinity,
     @Optional() private readonly forecasts?: PoolForecastService,
+    @Optional() timers?: Timers,
   ) {
     // A shared store (STORAGE=postgres) keeps a session on its account whichever replica serves it.
     this.affinity = shared ?? new SessionAffinity(config.sessionAffinityTtlMs);
+    this.timers = timers ?? new SystemTimers();
   }
 
-  /** Ranks the accounts that may serve `model` now; throws NoAccountAvailableError when none may. */
+  /**
+   * Ranks the accounts that may serve `model` now; throws NoAccountAvailableError when none may. Accounts in a soft
+   * cooldown (§7.4 revised) stay candidates, ranked after every account without one, soonest cooldown end first;
+   * quarantined ones come last.
+   */
   choose(model: string, options: ChooseOptions = {}): RoutingDecision {
     const now = this.clock.now();
     const all: RoutingAccount[] = this.accounts.snapshot();
     const modelAccounts = this.catalog.accountsFor(model);
-    const eligible: RoutingAccount[] = [];
+    const fresh: RoutingAccount[] = [];
+    const cooling: Cooling[] = [];
     const skipped: RoutingSkipNote[] = [];
     for (const account of all) {
       const result = eligibility(account, model, now, modelAccounts, options.excluded);
       if (result.ok) {
-        eligible.push(account);
+        if (result.cooling) cooling.push({ account, block: result.cooling });
+        else fresh.push(account);
         continue;
       }
       // A spent window is recorded as a quota block so the dashboard shows it and probes can lift it.
       if (result.record) this.accounts.setBlock(account.id, result.record);
       skipped.push({ accountId: account.id, reason: result.reason });
     }
-    if (eligible.length === 0) {
-      throw new NoAccountAvailableError(explainNoAccount(all, model, now, modelAccounts, options.excluded), now);
+    if (fresh.length === 0 && cooling.length === 0) {
+      const details = explainNoAccount(all, model, now, modelAccounts, options.excluded);
+      if (details.reason === 'exhausted' && details.soonestResetAt !== undefined) {
+        const outlook = this.forecasts?.outlook(model, details.soonestResetAt);
+        if (outlook) details.outlook = outlook;
+      }
+      throw new NoAccountAvailableError(details, now, skipped);
     }
-    const { candidates, sessionAffinity } = this.applyAffinity(rankCandidates(eligible, now), options.sessionKey, now);
+    const ranked = [...rankCandidates(fresh, now), ...rankCooling(cooling, now)];
+    const quarantined = new Set(cooling.filter((c) => c.block.kind === 'quarantine').map((c) => c.account.id));
+    const { candidates, sessionAffinity } = this.applyAffinity(ranked, options.sessionKey, now, quarantined);
     const chosen = candidates[0];
     if (chosen) this.accounts.markSelected(chosen.accountId);
     return { candidates, skipped, sessionAffinity };
   }
 
   /**
-   * Like choose, but when every account is blocked and one frees up within
+   * Like choose, but when every account is blocked and one not yet tried in this request frees up within
    * HANG_RETRY_MAX_DURATION_MS, waits for it instead of failing (off when the setting is 0).
    */
   async chooseOrWait(model: string, options: ChooseOptions = {}, signal?: AbortSignal): Promise<RoutingDecision> {
@@ -82,7 +102,7 @@ export class RoutingService {
       } catch (error) {
         const waitMs = this.waitFor(error, deadline);
         if (waitMs === undefined) throw error;
-        await sleep(waitMs, undefined, { signal });
+        await this.timers.sleep(waitMs, signal);
       }
     }
   }
@@ -93,28 +113,45 @@ export class RoutingService {
     if (!account) return;
     const now = this.clock.now();
     this.accounts.recordError(accountId, describeFailure(failure), failure.status ?? undefined);
-    const decision = blockForFailure(failure, model, now, this.config, account.usage);
+    // The stored entry, even if expired: a streak of transient failures grows into a quarantine.
+    const previous = account.state.modelBlocks?.[model];
+    const decision = blockForFailure(failure, model, now, this.config, account.usage, previous);
     if (!decision) return;
     // Never shorten a block already in force (e.g. a quota block outlasting a later cooldown).
     const current =
       decision.model === undefined ? activeAccountBlock(account, now) : activeModelBlock(account, decision.model, now);
-    if (current && current.until >= decision.block.until) return;
+    const growsStreak = decision.block.strikes !== undefined && current?.kind !== 'ineligible';
+    if (current && current.until >= decision.block.until && !(growsStreak && isSoftBlock(current, now))) return;
     this.accounts.setBlock(accountId, decision.block, decision.model);
   }
 
-  /** Remembers the session's account, stamps lastUsedAt, and lifts a transient cooldown the success disproves. */
+  /**
+   * Remembers the session's account, stamps lastUsedAt, and lifts the soft cooldowns the success disproves: the
+   * model's transient cooldown or quarantine (ending the streak) and a short account rate limit.
+   */
   recordSuccess(accountId: string, sessionKey?: string | null, model?: string): void {
     const now = this.clock.now();
     this.affinity.remember(sessionKey ?? undefined, accountId, now);
     this.accounts.markUsed(accountId);
     this.forecasts?.observe(accountId);
-    if (model === undefined) return;
     const account = this.accounts.snapshotOf(accountId);
-    if (account && activeModelBlock(account, model, now)?.kind === 'transient') {
+    if (!account) return;
+    const block = activeAccountBlock(account, now);
+    if (block?.kind === 'rate_limit' && isSoftBlock(block, now)) {
+      this.accounts.setBlock(accountId, { ...block, until: now });
+    }
+    if (model === undefined) return;
+    const entry = account.state.modelBlocks?.[model];
+    if (entry && (entry.kind === 'transient' || entry.kind === 'quarantine')) {
       this.accounts.clearBlocks(accountId, model).catch((error: unknown) => {
-        this.logger.warn(`Clearing the transient cooldown of ${accountId} failed: ${(error as Error).message}`);
+        this.logger.warn(`Clearing the cooldown of ${accountId} failed: ${(error as Error).message}`);
       });
     }
+  }
+
+  /** The account a session is pinned to (§7.3), if any: what the pooled usage endpoint shows the client (§13.4). */
+  sessionOwner(sessionKey: string | null | undefined): string | undefined {
+    return this.affinity.lookup(sessionKey ?? undefined, this.clock.now());
   }
 
   /** Sessions currently pinned to an account (for diagnostics). */
@@ -122,13 +159,15 @@ export class RoutingService {
     return this.affinity.size;
   }
 
+  /** §7.3: the session's account goes first while it is a candidate — cooling included, quarantined not. */
   private applyAffinity(
     ranked: RoutingCandidateNote[],
     sessionKey: string | null | undefined,
     now: number,
+    quarantined: ReadonlySet<string>,
   ): { candidates: RoutingCandidateNote[]; sessionAffinity: boolean } {
     const owner = this.affinity.lookup(sessionKey ?? undefined, now);
-    const index = owner === undefined ? -1 : ranked.findIndex((c) => c.accountId === owner);
+    const index = owner === undefined || quarantined.has(owner) ? -1 : ranked.findIndex((c) => c.accountId === owner);
     const pinned = ranked[index];
     if (!pinned) return { candidates: ranked, sessionAffinity: false };
     const rest = ranked.filter((_, i) => i !== index);
@@ -145,7 +184,23 @@ export class RoutingService {
     if (!(error instanceof NoAccountAvailableError)) return undefined;
     if (error.reason !== 'exhausted' && error.reason !== 'transient') return undefined;
     const now = this.clock.now();
-    if (error.soonestResetAt === undefined || error.soonestResetAt > deadline || now >= deadline) return undefined;
-    return Math.max(1, error.soonestResetAt - now);
+    // Only an account not yet tried in this request can help: the others stay excluded after any wait.
+    const at = error.waitableAt;
+    if (at === undefined || at > deadline || now >= deadline) return undefined;
+    return Math.max(1, at - now);
   }
+}
+
+/** Cooling candidates: plain cooldowns before quarantines, each by the soonest end; the reason says so. */
+function rankCooling(cooling: Cooling[], now: number): RoutingCandidateNote[] {
+  const order = (c: Cooling) => (c.block.kind === 'quarantine' ? 1 : 0);
+  const sorted = [...cooling].sort(
+    (a, b) => order(a) - order(b) || a.block.until - b.block.until || (a.account.id < b.account.id ? -1 : 1),
+  );
+  return sorted.map(({ account, block }) => {
+    const [note] = rankCandidates([account], now);
+    const state = block.kind === 'quarantine' ? 'quarantined' : `cooling down (${block.kind})`;
+    const reason = `${state} until ${isoSeconds(block.until)}; otherwise tier ${note?.tier ?? 3}: ${note?.reason ?? ''}`;
+    return { accountId: account.id, tier: note?.tier ?? 3, reason };
+  });
 }

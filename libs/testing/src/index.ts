@@ -1,5 +1,6 @@
 // The only door of @mcp/testing: builders and fakes for specs (never imported by production code).
 export { FAKE_CLOCK_START, FakeClock } from './fake-clock';
+export { FakeTimers } from './fake-timers';
 export { tempDir } from './temp-dir';
 export type { TempDir } from './temp-dir';
 export { TEST_ADMIN_TOKEN, disposeTestConfig, testConfig } from './test-config';

@@ -1,9 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { AccountsService, ModelCatalogService, NeedsReauthError, TokenService } from '@mcp/accounts';
-import { AppConfig, Clock } from '@mcp/config';
+import { AppConfig, Clock, SystemTimers, Timers } from '@mcp/config';
 import {
   EVENTS,
   HEADERS,
@@ -53,6 +52,8 @@ interface LoopState {
  */
 @Injectable()
 export class AttemptLoop {
+  private readonly timers: Timers;
+
   constructor(
     private readonly routing: RoutingService,
     private readonly accounts: AccountsService,
@@ -62,7 +63,10 @@ export class AttemptLoop {
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
+    @Optional() timers?: Timers,
+  ) {
+    this.timers = timers ?? new SystemTimers();
+  }
 
   async run(plan: UpstreamPlan, ctx: AttemptContext): Promise<AttemptSuccess> {
     const state: LoopState = { tried: new Set(), transient: [], retries: 0 };
@@ -110,12 +114,19 @@ export class AttemptLoop {
       if (!(error instanceof NoAccountAvailableError)) throw error;
       const retry = this.retryTarget(state);
       if (retry === undefined) {
+        // The trace says why nobody was left: each account's block, or that it failed in this request.
+        ctx.trace.routing = { sessionAffinity: false, candidates: [], skipped: error.skipped };
         throw finalError(error, ctx.trace.attempts, {
           now: this.clock.now(),
           transientCooldownMs: this.config.transientCooldownMs,
         });
       }
       await this.backoff(state.retries - 1, ctx.signal);
+      ctx.trace.routing = {
+        sessionAffinity: false,
+        candidates: [{ accountId: retry, tier: 3, reason: `retry ${state.retries} after a transient failure` }],
+        skipped: error.skipped,
+      };
       return retry;
     }
   }
@@ -128,9 +139,9 @@ export class AttemptLoop {
   }
 
   private async backoff(n: number, signal: AbortSignal): Promise<void> {
-    const delay = BACKOFF_BASE_MS * 2 ** n + Math.floor(Math.random() * BACKOFF_JITTER_MS);
+    const delay = BACKOFF_BASE_MS * 2 ** n + Math.floor(this.timers.random() * BACKOFF_JITTER_MS);
     try {
-      await sleep(delay, undefined, { signal });
+      await this.timers.sleep(delay, signal);
     } catch {
       throw new ClientGoneError();
     }

@@ -3,7 +3,14 @@ import { AccountsService, ModelCatalogService } from '@mcp/accounts';
 import { Clock } from '@mcp/config';
 import type { AccountForecast, PoolForecast } from '@mcp/contracts';
 import { MetricsService } from '@mcp/tracing';
-import { activeAccountBlock, activeModelBlock, currentWindow, type RoutingAccount } from '../routing-account';
+import { formatDuration } from '../no-account';
+import {
+  activeAccountBlock,
+  activeModelBlock,
+  currentWindow,
+  isoSeconds,
+  type RoutingAccount,
+} from '../routing-account';
 import { simulatePool, type SimAccount, type SimWindow } from './pool-forecast';
 import { UsageHistory } from './usage-history';
 
@@ -75,6 +82,23 @@ export class PoolForecastService implements OnModuleInit {
       basis: result.basis,
       accounts,
     };
+  }
+
+  /**
+   * One sentence for the all-exhausted 429 (§12.2): how long the pool lasts once capacity is back at `from`, at the
+   * recent pace. Undefined when there is no pace or cost to go on.
+   */
+  outlook(model: string, from: number): string | undefined {
+    const now = this.clock.now();
+    const pace = this.history.pace(now);
+    if (pace.requestsPerHour <= 0) return undefined;
+    const allowed = this.catalog.accountsFor(model);
+    const sims = this.accounts.snapshot().map((account) => this.simAccount(account, model, allowed, now));
+    const result = simulatePool(sims, pace.requestsPerHour / 3_600_000, from, FORECAST_HORIZON_MS);
+    if (result.basis !== 'ok') return undefined;
+    const pace1 = `At the recent pace (${Math.round(pace.requestsPerHour)} requests an hour)`;
+    if (result.dryAt === null) return `${pace1}, the pool then lasts more than ${formatDuration(FORECAST_HORIZON_MS)}.`;
+    return `${pace1}, the pool then lasts until ${isoSeconds(result.dryAt)} (about ${formatDuration(result.dryAt - from)}).`;
   }
 
   private simAccount(

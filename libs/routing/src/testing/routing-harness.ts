@@ -6,9 +6,9 @@ import {
   InMemoryAccountRepository,
   ModelCatalogService,
 } from '@mcp/accounts';
-import { AppConfig, Clock } from '@mcp/config';
+import { AppConfig, Clock, Timers } from '@mcp/config';
 import type { UsageSnapshot } from '@mcp/contracts';
-import { disposeTestConfig, FakeClock, testConfig } from '@mcp/testing';
+import { disposeTestConfig, FakeClock, FakeTimers, testConfig } from '@mcp/testing';
 import { RoutingService } from '../routing.service';
 import { account, type AccountSpec, DAY, fiveHour, HOUR, usage, weekly } from './routing-fixtures';
 
@@ -34,6 +34,7 @@ export class RoutingHarness {
   routing!: RoutingService;
   accounts!: AccountsService;
   clock!: FakeClock;
+  timers!: FakeTimers;
   catalog!: FakeCatalog;
   private moduleRef: TestingModule | undefined;
   private config: AppConfig | undefined;
@@ -41,6 +42,7 @@ export class RoutingHarness {
   async start(initial: Account[], env: Record<string, string> = {}): Promise<void> {
     await this.stop();
     this.clock = new FakeClock();
+    this.timers = new FakeTimers(this.clock);
     this.catalog = new FakeCatalog();
     this.config = testConfig({ SESSION_AFFINITY_TTL_MS: String(AFFINITY_TTL), ...env });
     this.moduleRef = await Test.createTestingModule({
@@ -51,6 +53,7 @@ export class RoutingHarness {
         { provide: ModelCatalogService, useValue: this.catalog },
         { provide: AppConfig, useValue: this.config },
         { provide: Clock, useValue: this.clock },
+        { provide: Timers, useValue: this.timers },
       ],
     }).compile();
     await this.moduleRef.init();
