@@ -11,7 +11,11 @@ import { MaskPipe } from '../core/mask';
 import { Notice } from '../shared/notice';
 import { ClientKeyStore } from './client-key-store';
 import { type Turn, buildMessages, chatErrorText, isUnauthorized } from './conversation';
+import { MessagesApi } from './messages-api';
 import { ChatHttpError, PlaygroundApi } from './playground-api';
+
+/** The client surface the playground talks through: OpenAI's Chat Completions or Anthropic's Messages. */
+export type PlaygroundSurface = 'chat' | 'messages';
 
 @Component({
   selector: 'mcp-playground-page',
@@ -22,6 +26,7 @@ import { ChatHttpError, PlaygroundApi } from './playground-api';
 })
 export class PlaygroundPage {
   private readonly api = inject(PlaygroundApi);
+  private readonly messagesApi = inject(MessagesApi);
   protected readonly keys = inject(ClientKeyStore);
   private abort: AbortController | undefined;
 
@@ -38,6 +43,7 @@ export class PlaygroundPage {
     source: this.modelIds,
     computation: (ids, previous) => (previous && ids.includes(previous.value) ? previous.value : (ids[0] ?? '')),
   });
+  protected readonly surface = signal<PlaygroundSurface>('chat');
   protected readonly system = signal('');
   protected readonly prompt = signal('');
   protected readonly keyDraft = signal('');
@@ -67,12 +73,12 @@ export class PlaygroundPage {
     this.streaming.set(true);
     this.abort = new AbortController();
     try {
-      const reply = await this.api.streamChat(
-        { model: this.model(), messages },
-        this.keys.key(),
-        (text) => this.updateLast((turn) => ({ ...turn, content: turn.content + text })),
-        this.abort.signal,
-      );
+      const onText = (text: string) => this.updateLast((turn) => ({ ...turn, content: turn.content + text }));
+      const request = { model: this.model(), messages };
+      const reply =
+        this.surface() === 'messages'
+          ? await this.messagesApi.stream(request, this.keys.key(), onText, this.abort.signal)
+          : await this.api.streamChat(request, this.keys.key(), onText, this.abort.signal);
       this.updateLast((turn) => ({ ...turn, streaming: false, reply, error: reply.error ?? undefined }));
     } catch (error: unknown) {
       if (error instanceof ChatHttpError && error.status === 401) this.showKey.set(true);
