@@ -3,6 +3,7 @@ import { rxResource } from '@angular/core/rxjs-interop';
 import { errorText } from '../core/http-error';
 import { CopyButton } from '../shared/copy-button';
 import { Notice } from '../shared/notice';
+import { ClaudeCodeSection } from './claude-code-section';
 import { DocsApi } from './docs-api';
 import {
   ENDPOINTS,
@@ -59,7 +60,7 @@ export function buildSnippets(ctx: SnippetContext): { clients: Snippet[]; http: 
 @Component({
   selector: 'mcp-docs-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [CopyButton, Notice],
+  imports: [CopyButton, Notice, ClaudeCodeSection],
   templateUrl: './docs-page.html',
   styleUrl: './docs-page.scss',
 })

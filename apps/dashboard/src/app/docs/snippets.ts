@@ -41,6 +41,18 @@ export const ENDPOINTS: readonly Endpoint[] = [
     auth: 'client key',
     description: 'Conversation compaction for Codex CLI',
   },
+  {
+    method: 'POST',
+    path: '/v1/messages',
+    auth: 'client key',
+    description: 'Anthropic Messages API for Claude Code and Anthropic SDKs (x-api-key or Bearer)',
+  },
+  {
+    method: 'POST',
+    path: '/v1/messages/count_tokens',
+    auth: 'client key',
+    description: 'An estimate of the input tokens of a Messages request',
+  },
   { method: 'GET', path: '/health', auth: 'none', description: 'Liveness, version and usable account count' },
   {
     method: 'GET',
