@@ -51,11 +51,22 @@ function redactObject(value: Record<string, unknown>, depth: number): Record<str
     const key = keys[i] as string;
     const item = value[key];
     const secret = SECRET_KEY.test(key);
-    const redacted = secret ? undefined : redactValue(item, depth + 1);
+    const redacted = secret
+      ? undefined
+      : key === 'data'
+        ? redactBase64Source(value, item, depth)
+        : redactValue(item, depth + 1);
     if (out === undefined && (secret || redacted !== item)) out = copyKeys(value, keys, i);
     if (out !== undefined && !secret) out[key] = redacted;
   }
   return out ?? value;
+}
+
+/** Anthropic's `{type:"base64", media_type, data}` image/document sources are summarised like data URLs. */
+function redactBase64Source(source: Record<string, unknown>, data: unknown, depth: number): unknown {
+  if (source['type'] !== 'base64' || typeof data !== 'string') return redactValue(data, depth + 1);
+  const mediaType = typeof source['media_type'] === 'string' ? source['media_type'] : '';
+  return `<data:${mediaType};base64, ${base64Bytes(data)} bytes>`;
 }
 
 /** A new object with the first `count` keys of `value`. */
