@@ -78,6 +78,16 @@ describe('the /v1/messages surface: probe, envelopes, model map (PROTOCOL.md §1
     expect(message).toContain('messages[0].content[0]');
   });
 
+  it('counts /v1/messages in the stats and /metrics by route', async () => {
+    const stats = await admin<{ totals: { requests: number } }>(stack, 'GET', '/admin/stats/usage?route=/v1/messages');
+    expect(stats.status).toBe(200);
+    expect(stats.body.totals.requests).toBeGreaterThanOrEqual(1);
+    const metrics = await (
+      await fetch(`${stack.baseUrl}/metrics`, { headers: { 'x-admin-token': stack.adminToken } })
+    ).text();
+    expect(metrics).toMatch(/mcp_http_requests_total\{[^}]*route="\/v1\/messages"[^}]*status="200"[^}]*\} [1-9]/);
+  });
+
   it('keeps /v1/models OpenAI-shaped', async () => {
     const response = await fetch(`${stack.baseUrl}/v1/models`, { headers: { 'x-api-key': key.secret } });
     expect(((await response.json()) as { object: string }).object).toBe('list');
