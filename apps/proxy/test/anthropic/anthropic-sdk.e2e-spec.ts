@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import Anthropic, { APIError, OverloadedError } from '@anthropic-ai/sdk';
 import { traceOf } from '../helpers/client';
 import { startStack, type Stack } from '../helpers/stack';
 import { anthropic, createClientKey } from './helpers';
@@ -159,7 +159,7 @@ describe('/v1/messages with the Anthropic SDK (PROTOCOL.md §14)', () => {
         .messages.create({ model: 'claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(Anthropic.AuthenticationError);
-      expect((error as Anthropic.APIError).error).toMatchObject({
+      expect((error as APIError).error).toMatchObject({
         type: 'error',
         error: { type: 'authentication_error', message: expect.stringContaining('API key') },
       });
@@ -170,7 +170,7 @@ describe('/v1/messages with the Anthropic SDK (PROTOCOL.md §14)', () => {
         .create({ model: 'gpt-4o-nonexistent', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(Anthropic.NotFoundError);
-      expect((error as Anthropic.APIError).error).toMatchObject({ error: { type: 'not_found_error' } });
+      expect((error as APIError).error).toMatchObject({ error: { type: 'not_found_error' } });
     });
 
     it('BadRequestError for an invalid request, naming the field', async () => {
@@ -178,7 +178,7 @@ describe('/v1/messages with the Anthropic SDK (PROTOCOL.md §14)', () => {
         .create({ model: 'claude-sonnet-4-5', max_tokens: 10, messages: [] })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(Anthropic.BadRequestError);
-      expect((error as Anthropic.APIError).error).toMatchObject({
+      expect((error as APIError).error).toMatchObject({
         error: { type: 'invalid_request_error', message: expect.stringContaining('messages') },
       });
     });
@@ -189,7 +189,7 @@ describe('/v1/messages with the Anthropic SDK (PROTOCOL.md §14)', () => {
         .create({ model: 'claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(Anthropic.RateLimitError);
-      const apiError = error as Anthropic.APIError;
+      const apiError = error as APIError;
       expect(apiError.error).toMatchObject({
         error: { type: 'rate_limit_error', message: expect.stringContaining('usage limit') },
       });
@@ -201,9 +201,9 @@ describe('/v1/messages with the Anthropic SDK (PROTOCOL.md §14)', () => {
       const error = await client.messages
         .create({ model: 'claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] })
         .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(Anthropic.APIError);
-      expect((error as Anthropic.APIError).status).toBe(529);
-      expect((error as Anthropic.APIError).error).toMatchObject({ error: { type: 'overloaded_error' } });
+      expect(error).toBeInstanceOf(OverloadedError);
+      expect((error as APIError).status).toBe(529);
+      expect((error as APIError).error).toMatchObject({ error: { type: 'overloaded_error' } });
     });
 
     it('an error after the stream started arrives as an error event the SDK raises', async () => {
