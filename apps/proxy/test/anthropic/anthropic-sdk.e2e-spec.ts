@@ -183,6 +183,17 @@ describe('/v1/messages with the Anthropic SDK (PROTOCOL.md §14)', () => {
       });
     });
 
+    it('words a context overflow the way Claude Code detects to compact', async () => {
+      stack.fake.inject(stack.accounts[0]!.fakeId, { kind: 'stream_failed', code: 'context_length_exceeded' });
+      const error = await client.messages
+        .create({ model: 'claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+      const message = ((error as APIError).error as { error: { message: string } }).error.message;
+      // The pattern Claude Code 2.x parses: /prompt is too long[^0-9]*(\d+)\s*tokens?\s*>\s*(\d+)/i
+      expect(message).toMatch(/^prompt is too long: \d+ tokens > 272000 maximum/);
+    });
+
     it('RateLimitError with Retry-After when every account is at its limit', async () => {
       for (const account of stack.accounts) stack.fake.inject(account.fakeId, { kind: 'quota' });
       const error = await client.messages

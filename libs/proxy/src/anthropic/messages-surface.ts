@@ -5,13 +5,14 @@ import {
   anthropicToResponsesRequest,
   buildAnthropicMessage,
   catalogueHints,
+  estimateInputTokens,
   normalizeResponsesRequest,
   type AnthropicModelMap,
   type AnthropicTranslation,
   type JsonObject,
   type ResponseAccumulator,
 } from '@mcp/codex';
-import type { OpenAiHttpError } from '../errors/openai-error';
+import { OpenAiHttpError } from '../errors/openai-error';
 import type { PrepareOptions, PreparedRequest } from '../proxy/request-prep';
 import type { TranslatedSurface } from '../proxy/translated-surface';
 import type { StreamSink } from '../relay/stream-relay';
@@ -51,12 +52,16 @@ export function prepareMessages(
 /** One `/v1/messages` request's edge: Anthropic in, Responses through the shared loop, Anthropic out. */
 export class MessagesSurface implements TranslatedSurface {
   private thinking = false;
+  private prepared: PreparedRequest | undefined;
+  private contextWindow: number | undefined;
 
   constructor(private readonly modelMap: AnthropicModelMap) {}
 
   prepare(body: unknown, options: PrepareOptions): PreparedRequest {
     const { prepared, translation } = prepareMessages(body, options, this.modelMap);
     this.thinking = translation.thinking;
+    this.prepared = prepared;
+    this.contextWindow = options.modelInfo(prepared.plan.upstreamModel)?.context_window ?? undefined;
     return prepared;
   }
 
@@ -77,6 +82,19 @@ export class MessagesSurface implements TranslatedSurface {
   }
 
   renderError(res: Response, error: OpenAiHttpError, requestId: string): void {
-    renderAnthropicHttpError(res, error, requestId);
+    renderAnthropicHttpError(res, this.promptTooLong(error) ?? error, requestId);
+  }
+
+  /**
+   * Claude Code compacts the conversation when an error reads "prompt is too long: N tokens > M maximum"; the
+   * upstream says it differently, so a context overflow is worded that way (N is our estimate, M the catalogue's).
+   */
+  private promptTooLong(error: OpenAiHttpError): OpenAiHttpError | undefined {
+    if (error.code !== 'context_length_exceeded' || !this.prepared) return undefined;
+    const limit = this.contextWindow;
+    const estimate = estimateInputTokens({ body: this.prepared.plan.body });
+    const counts = limit ? `: ${Math.max(estimate, limit + 1)} tokens > ${limit} maximum` : '';
+    const message = `prompt is too long${counts} (upstream: ${error.message})`;
+    return new OpenAiHttpError(error.status, message, error.type, { code: error.code, headers: error.headers });
   }
 }
