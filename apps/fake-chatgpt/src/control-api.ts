@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ChaosOptions, ChaosStats } from './chaos';
 import { HttpError, parseJsonObject, readBody, sendJson } from './http-util';
 import { countersToJson } from './state';
 import type {
@@ -20,6 +21,9 @@ export interface ControlTarget {
   issueTokens(ref: string): IssuedTokens;
   inject(ref: string, fault: Fault, count?: number, route?: FaultRoute): void;
   clearFaults(ref: string): void;
+  /** The seeded random fault mode: on with options, off with null; returns what it injected. */
+  chaos(options: ChaosOptions | null): ChaosStats | null;
+  chaosStats(): ChaosStats | null;
   setUsage(ref: string, usage: { fiveHour?: number; weekly?: number }): void;
   expireAccessTokens(ref: string): void;
   revokeRefreshTokens(ref: string): void;
@@ -62,6 +66,9 @@ const GLOBAL_ACTIONS: Record<string, (target: ControlTarget, body: Json) => unkn
   'GET counters': (t) => countersToJson(t.counters()),
   'POST counters/reset': (t) => (t.resetCounters(), OK),
   'GET options': (t) => t.options,
+  'POST chaos': (t, b) => t.chaos(b as unknown as ChaosOptions),
+  'GET chaos': (t) => t.chaosStats(),
+  'DELETE chaos': (t) => t.chaos(null),
   'PATCH options': patchOptions,
 };
 

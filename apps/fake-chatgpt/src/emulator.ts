@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as accounts from './accounts';
 import type { ControlTarget } from './control-api';
+import { chaosStats, setChaos, type ChaosOptions, type ChaosStats } from './chaos';
 import { approveDevice } from './device-flow';
 import { injectFault } from './faults';
 import { resetWindows, setUsage } from './quota';
@@ -88,6 +89,15 @@ export class FakeChatgpt implements ControlTarget {
 
   clearFaults(ref: string): void {
     this.state.faults.delete(this.account(ref).id);
+  }
+
+  /** Seeded random faults on every account's inference requests (chaos.ts); null turns them off. */
+  chaos(options: ChaosOptions | null): ChaosStats | null {
+    return setChaos(this.state, options);
+  }
+
+  chaosStats(): ChaosStats | null {
+    return chaosStats(this.state);
   }
 
   setUsage(ref: string, usage: { fiveHour?: number; weekly?: number }): void {

@@ -1,5 +1,6 @@
 import { revokeAccessTokens } from './accounts';
 import { revokedError } from './auth-check';
+import { drawChaos } from './chaos';
 import { HttpError } from './http-util';
 import { codexHeaders, usageLimitBody } from './quota';
 import { modelNotSupported } from './request-validation';
@@ -42,12 +43,12 @@ export function injectFault(
   state.faults.set(accountId, list);
 }
 
-/** The next queued fault for this route, consumed. */
+/** The next queued fault for this route, consumed; with none queued, the random mode's draw (if on). */
 export function takeFault(state: EmulatorState, accountId: string, route: FaultRoute): Fault | undefined {
   const list = state.faults.get(accountId);
-  if (!list) return undefined;
+  if (!list) return drawChaos(state, accountId, route);
   const index = list.findIndex((f) => f.route === route);
-  if (index < 0) return undefined;
+  if (index < 0) return drawChaos(state, accountId, route);
   const entry = list[index]!;
   entry.remaining -= 1;
   if (entry.remaining <= 0) list.splice(index, 1);
