@@ -8,7 +8,7 @@ import type { EmulatorState } from './state';
 import type { Timers } from './timers';
 import type { AccountRecord, Fault, FaultRoute } from './types';
 
-const STREAM_KINDS = new Set(['stream_failed', 'drop', 'empty', 'truncate']);
+const STREAM_KINDS = new Set(['stream_failed', 'drop', 'empty', 'truncate', 'compaction_missing']);
 const KINDS = new Set([
   'quota',
   'http',
@@ -20,6 +20,7 @@ const KINDS = new Set([
   'rate_limit',
   'empty',
   'truncate',
+  'compaction_missing',
 ]);
 
 /** Queues `fault` for the account's next `count` requests on `route`. */

@@ -37,6 +37,8 @@ export interface ValidatedRequest {
   model: ModelInfo;
   input: Item[];
   tools: Item[];
+  /** A remote compaction v2 request (compaction.ts decides). */
+  compaction?: boolean;
 }
 
 function detail(message: string): HttpError {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate } from './auth-check';
 import { lastUserText, planAnswer, type AnswerPlan } from './answer-builder';
+import { checkCompaction } from './compaction';
 import { applyFault } from './faults';
 import { HttpError, headerValue, parseJsonObject, sendJson } from './http-util';
 import { catalogueFor, planEtag } from './models-catalogue';
@@ -51,6 +52,7 @@ export class ResponsesHandler {
     const body = parseJsonObject(raw);
     this.state.recordLast(account.id, { route: kind, headers: req.headers, body });
     const validated = validateRequest(body, account, kind);
+    if (kind === 'responses') validated.compaction = checkCompaction(validated, req.headers);
     this.checkIdentity(account, req, validated.model.slug);
     this.recordCacheKey(account, body);
     this.watchAbort(account, res);

@@ -1,4 +1,5 @@
 import type { AnswerPlan } from './answer-builder';
+import { compactionEvents } from './compaction';
 import type { ValidatedRequest } from './request-validation';
 import { envelope, itemEvents, type StreamContext, type StreamEvent, type Usage } from './response-events';
 import { rateLimitsEvent } from './quota';
@@ -36,6 +37,7 @@ export function buildStream(p: StreamPlan): { events: StreamEvent[]; drop: boole
     includeEncrypted: includes.includes('reasoning.encrypted_content'),
     newId: (prefix) => state.nextId(prefix),
   };
+  if (req.compaction) return { events: compactionEvents(ctx, req, p.inputTokens, p.fault), drop: false };
   const head: StreamEvent[] = [
     { type: 'response.created', response: envelope(ctx, 'in_progress', [], null) },
     { type: 'response.in_progress', response: envelope(ctx, 'in_progress', [], null) },

@@ -68,7 +68,9 @@ export type Fault =
   | { kind: 'model_not_supported' }
   | { kind: 'rate_limit'; retryAfterSec?: number }
   | { kind: 'empty' }
-  | { kind: 'truncate' };
+  | { kind: 'truncate' }
+  /** A compaction v2 stream completes without its compaction item (§13.3). */
+  | { kind: 'compaction_missing' };
 
 export interface EmulatorOptions {
   /** OAuth client id accepted by authorize, token and device endpoints. */

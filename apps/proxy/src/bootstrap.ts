@@ -28,7 +28,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // No ETag (a SHA-1 of every JSON answer): /v1 answers are never conditional, admin ones are not cached.
   app.set('etag', false);
   const v1Body = createV1BodyMiddleware(config);
-  app.use(['/v1', '/responses', '/chat/completions'], v1Body);
+  app.use(['/v1', '/responses', '/chat/completions', '/backend-api', '/api/codex'], v1Body);
   app.use(['/admin'], adminBodyMiddleware());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   if (config.serveDashboard) {

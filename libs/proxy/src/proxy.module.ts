@@ -6,6 +6,7 @@ import { errorTable } from '@mcp/errors';
 import { TracingModule } from '@mcp/tracing';
 import { ANTHROPIC_CONTROLLERS, ANTHROPIC_PROVIDERS } from './anthropic';
 import { AttemptLoop } from './attempts/attempt-loop';
+import { BACKEND_API_CONTROLLERS, BACKEND_API_FALLBACK, BACKEND_API_PROVIDERS } from './backend-api';
 import { ClientKeysModule } from '@mcp/client-keys';
 import { OpenAiErrorSurface, PROXY_ERROR_RULES } from './errors/openai-surface';
 import { ChatController } from './http/chat.controller';
@@ -29,7 +30,15 @@ function requestIdMiddleware(req: Request, res: Response, next: NextFunction): v
 @Module({
   imports: [AccountsModule, RoutingModule, TracingModule, ClientKeysModule],
   // The fallback controller comes last so its catch-all /v1 route never shadows a real one.
-  controllers: [ModelsController, ResponsesController, ChatController, ...ANTHROPIC_CONTROLLERS, V1FallbackController],
+  controllers: [
+    ModelsController,
+    ResponsesController,
+    ChatController,
+    ...BACKEND_API_CONTROLLERS,
+    ...ANTHROPIC_CONTROLLERS,
+    V1FallbackController,
+    BACKEND_API_FALLBACK,
+  ],
   providers: [
     UpstreamClient,
     AttemptLoop,
@@ -37,6 +46,7 @@ function requestIdMiddleware(req: Request, res: Response, next: NextFunction): v
     ProxyService,
     ModelsService,
     InFlightRequests,
+    ...BACKEND_API_PROVIDERS,
     ...ANTHROPIC_PROVIDERS,
     OpenAiErrorSurface,
     errorTable('proxy', PROXY_ERROR_RULES),
@@ -47,6 +57,14 @@ export class ProxyModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer
       .apply(requestIdMiddleware)
-      .forRoutes(ModelsController, ResponsesController, ChatController, V1FallbackController, ...ANTHROPIC_CONTROLLERS);
+      .forRoutes(
+        ModelsController,
+        ResponsesController,
+        ChatController,
+        V1FallbackController,
+        ...BACKEND_API_CONTROLLERS,
+        BACKEND_API_FALLBACK,
+        ...ANTHROPIC_CONTROLLERS,
+      );
   }
 }

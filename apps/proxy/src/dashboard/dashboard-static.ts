@@ -3,7 +3,17 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 // Paths that belong to the API: never answered with the SPA's index.html.
-const API_PREFIXES = ['/v1', '/admin', '/health', '/metrics', '/models', '/responses', '/chat'];
+const API_PREFIXES = [
+  '/v1',
+  '/admin',
+  '/health',
+  '/metrics',
+  '/models',
+  '/responses',
+  '/chat',
+  '/backend-api',
+  '/api/codex',
+];
 
 export function dashboardDirectory(configured: string | undefined): string | undefined {
   // Built, this file is dist/apps/proxy/src/dashboard/: three levels up is dist/apps, whatever the cwd.

@@ -8,7 +8,9 @@ import {
   HEADERS,
   ResponseAccumulator,
   classifyUpstreamError,
+  compactionOutputProblem,
   networkFailure,
+  normalizeCompactionEvent,
   parseCodexHeaders,
   parseRateLimitsEvent,
   type SseEvent,
@@ -226,6 +228,7 @@ export class AttemptLoop {
           sessionKey: plan.sessionKey,
           compact: plan.compact,
           signal: ctx.signal,
+          betaFeatures: plan.betaFeatures,
         }),
       );
     } catch (error) {
@@ -293,7 +296,10 @@ export class AttemptLoop {
     const accumulator = new ResponseAccumulator();
     const held: SseEvent[] = [];
     // Only the waits for upstream bytes are left out of the overhead: parsing what arrived is the gateway's work.
-    const events = upstreamEvents(response.body, { wait: (promise) => ctx.trace.waitUpstream(promise) });
+    const events = upstreamEvents(response.body, {
+      wait: (promise) => ctx.trace.waitUpstream(promise),
+      ...(plan.compaction ? { transform: normalizeCompactionEvent } : {}),
+    });
     const result = await readUntilCommit(events, accumulator, held, {
       commitAt: plan.commitAt,
       signal: ctx.signal,
@@ -301,6 +307,7 @@ export class AttemptLoop {
       now: () => this.clock.now(),
       classify: this.config,
       lastUsage: () => this.accounts.snapshotOf(serving.accountId)?.usage,
+      ...(plan.compaction ? { verifyAnswer: verifyCompaction } : {}),
     });
     if (!result.ok) {
       if (!response.body.destroyed) response.body.destroy();
@@ -337,6 +344,12 @@ export class AttemptLoop {
 }
 
 type AttemptSuccessServing = AttemptSuccess['serving'];
+
+/** A compaction answer is usable only when it ended well and holds exactly one `compaction` item (§13.3). */
+function verifyCompaction(accumulator: ResponseAccumulator): string | undefined {
+  if (accumulator.terminal === 'incomplete') return 'The upstream compaction stream ended incomplete';
+  return compactionOutputProblem(accumulator.output());
+}
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;

@@ -15,6 +15,10 @@ export interface UpstreamPlan {
   compact: boolean;
   /** Streaming clients commit at the first output item; the others only at the end of the stream (§7.5). */
   commitAt: 'first_output' | 'terminal';
+  /** Remote compaction v2 (§13.3): the answer must hold exactly one `compaction` item, or the attempt failed. */
+  compaction?: boolean;
+  /** The client's `x-codex-beta-features`, forwarded upstream as is (§13.3). */
+  betaFeatures?: string;
 }
 
 /** The per-request context the loop needs: where to note attempts, and the client's disconnect signal. */

@@ -19,6 +19,11 @@ export interface CommitReadOptions {
   classify: ClassifyConfig;
   /** Read only when a failure needs it (§4.4 step 5). */
   lastUsage?: () => UsageSnapshot | undefined;
+  /**
+   * Replaces the empty-output check of a completed (or incomplete) answer: a reason it is unusable, or undefined.
+   * Remote compaction uses it: a stream without its compaction item is a failed attempt (§13.3).
+   */
+  verifyAnswer?: (accumulator: ResponseAccumulator) => string | undefined;
 }
 
 export type CommitReadResult = { ok: true } | { ok: false; failure: UpstreamFailure; cls: AttemptClass };
@@ -77,13 +82,12 @@ function judgeTerminal(accumulator: ResponseAccumulator, options: CommitReadOpti
     const failure = classifyStreamError(accumulator.error, options.now(), options.classify, options.lastUsage?.());
     return { ok: false, failure, cls: failure.kind };
   }
-  if (accumulator.terminal === 'completed' && !accumulator.hasContent) {
-    return {
-      ok: false,
-      cls: 'empty_output',
-      failure: networkFailure('The upstream completed without any output', 'empty_output'),
-    };
-  }
+  const problem = options.verifyAnswer
+    ? options.verifyAnswer(accumulator)
+    : accumulator.terminal === 'completed' && !accumulator.hasContent
+      ? 'The upstream completed without any output'
+      : undefined;
+  if (problem) return { ok: false, cls: 'empty_output', failure: networkFailure(problem, 'empty_output') };
   return { ok: true };
 }
 

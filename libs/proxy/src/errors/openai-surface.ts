@@ -72,7 +72,7 @@ export function toOpenAiHttpError(error: unknown): OpenAiHttpError {
 }
 
 /** /v1, its root aliases and /backend-api: OpenAI's envelope, with `x-request-id` so a user can quote it. */
-const OPENAI_PATHS = /^\/(v1|models|responses|chat\/completions|backend-api)(\/|$)/;
+const OPENAI_PATHS = /^\/(v1|models|responses|chat\/completions|backend-api|api\/codex)(\/|$)/;
 
 @Injectable()
 export class OpenAiErrorSurface extends ErrorSurface {

@@ -1,5 +1,7 @@
 import {
+  betaFeaturesHeader,
   catalogueHints,
+  isCompactionRequest,
   chatToResponsesRequest,
   isRecord,
   normalizeResponsesRequest,
@@ -48,6 +50,9 @@ export function prepareResponses(body: unknown, compact: boolean, options: Prepa
     native: true,
   });
   const stream = !compact && wantsStream(body);
+  // A compaction answer is one small item that must be checked whole before Codex sees it (§13.3).
+  const compaction = !compact && isCompactionRequest(normalized.body);
+  const betaFeatures = betaFeaturesHeader(options.headers);
   return {
     plan: {
       clientModel: clientModelOf(body) ?? normalized.upstreamModel,
@@ -55,7 +60,9 @@ export function prepareResponses(body: unknown, compact: boolean, options: Prepa
       body: normalized.body,
       sessionKey: normalized.sessionKey,
       compact,
-      commitAt: stream ? 'first_output' : 'terminal',
+      commitAt: stream && !compaction ? 'first_output' : 'terminal',
+      ...(compaction ? { compaction } : {}),
+      ...(betaFeatures ? { betaFeatures } : {}),
     },
     stream,
     includeUsage: false,

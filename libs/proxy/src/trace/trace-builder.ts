@@ -28,6 +28,8 @@ export function normalizeRoute(path: string): string {
   const bare = path.split('?')[0] ?? '';
   const trimmed = bare.length > 1 ? bare.replace(/\/+$/, '') : bare;
   if (trimmed === '/v1' || trimmed.startsWith('/v1/')) return trimmed;
+  // The ChatGPT-shaped prefix (§13.2) is its own surface: traced under the path the client used.
+  if (trimmed.startsWith('/backend-api/')) return trimmed;
   return `/v1${trimmed.startsWith('/') ? '' : '/'}${trimmed}`;
 }
 

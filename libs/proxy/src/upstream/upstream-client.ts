@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { request, type Dispatcher } from 'undici';
 import { ChatgptHttp } from '@mcp/accounts';
 import { AppConfig } from '@mcp/config';
-import { HEADERS, JSON_CONTENT_TYPE, SSE_CONTENT_TYPE, codexIdentityHeaders } from '@mcp/codex';
+import { COMPACTION, HEADERS, JSON_CONTENT_TYPE, SSE_CONTENT_TYPE, codexIdentityHeaders } from '@mcp/codex';
 
 export interface UpstreamCall {
   accessToken: string;
@@ -13,6 +13,8 @@ export interface UpstreamCall {
   sessionKey?: string;
   compact: boolean;
   signal: AbortSignal;
+  /** Codex's `x-codex-beta-features` (§13.3): the one client header besides the session that travels upstream. */
+  betaFeatures?: string;
 }
 
 export interface UpstreamResponse {
@@ -66,6 +68,7 @@ export class UpstreamClient {
     };
     if (call.chatgptAccountId) headers[HEADERS.accountId] = call.chatgptAccountId;
     if (call.sessionKey) headers[HEADERS.sessionId] = call.sessionKey;
+    if (call.betaFeatures) headers[COMPACTION.betaHeader] = call.betaFeatures;
     return headers;
   }
 }

@@ -5,6 +5,8 @@ export interface UpstreamEventsOptions {
   onInvalid?: (raw: string) => void;
   /** Wraps each wait for the next network chunk (the trace leaves that time out of the gateway's overhead). */
   wait?: <T>(promise: Promise<T>) => Promise<T>;
+  /** Rewrites each event as it is parsed (remote compaction's item name, §13.3); absent on ordinary streams. */
+  transform?: (event: SseEvent) => SseEvent;
 }
 
 /** The events of one upstream stream, pulled a network chunk at a time. */
@@ -40,7 +42,11 @@ class EventBatches implements UpstreamEventBatches {
   constructor(body: AsyncIterable<unknown>, options: UpstreamEventsOptions) {
     this.chunks = body[Symbol.asyncIterator]();
     this.wait = options.wait ?? ((promise) => promise);
-    this.parser = new SseParser({ onEvent: (event) => this.ready.push(event), onInvalid: options.onInvalid });
+    const transform = options.transform;
+    const onEvent = transform
+      ? (event: SseEvent) => this.ready.push(transform(event))
+      : (event: SseEvent) => this.ready.push(event);
+    this.parser = new SseParser({ onEvent, onInvalid: options.onInvalid });
   }
 
   [Symbol.asyncIterator](): this {

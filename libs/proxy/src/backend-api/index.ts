@@ -1,0 +1,13 @@
+// The ChatGPT-shaped surface (PROTOCOL.md §13.2, §13.4), wired into ProxyModule.
+import { BackendApiFallbackController } from './backend-api-fallback.controller';
+import { CodexCatalogueService } from './codex-catalogue.service';
+import { CodexPrefixController } from './codex-prefix.controller';
+import { PoolUsageController } from './pool-usage.controller';
+import { PoolUsageService } from './pool-usage.service';
+
+export const BACKEND_API_CONTROLLERS = [CodexPrefixController, PoolUsageController];
+/** Registered after every real route, like the /v1 fallback. */
+export const BACKEND_API_FALLBACK = BackendApiFallbackController;
+export const BACKEND_API_PROVIDERS = [CodexCatalogueService, PoolUsageService];
+export type { WhamUsage, PoolExtension, PoolWindowSummary, WhamWindow } from './pool-usage';
+export type { CodexCatalogue } from './codex-catalogue.service';
