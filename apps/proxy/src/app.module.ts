@@ -6,7 +6,7 @@ import { AdminAuthModule } from '@mcp/admin-auth';
 import { AppConfig, Clock, ConfigModule } from '@mcp/config';
 import { ErrorsModule, GlobalExceptionFilter } from '@mcp/errors';
 import { OAuthModule } from '@mcp/oauth';
-import { PostgresModule } from '@mcp/postgres';
+import { StorageModule } from '@mcp/postgres';
 import { ProxyModule } from '@mcp/proxy';
 import { RoutingModule } from '@mcp/routing';
 import { TracingModule } from '@mcp/tracing';
@@ -26,8 +26,8 @@ export class AppModule {
         ScheduleModule.forRoot(),
         ErrorsModule,
         AdminAuthModule,
-        // STORAGE=postgres: one database shared by several replicas replaces the files of every store.
-        ...(config.storage === 'postgres' ? [PostgresModule.forRoot(config)] : []),
+        // Files, or (STORAGE=postgres) one database shared by several replicas behind every storage port.
+        StorageModule.forRoot(config),
         AccountsModule,
         OAuthModule,
         RoutingModule,

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AdminAuthModule } from '@mcp/admin-auth';
-import { storagePort } from '@mcp/config';
 import { errorTable } from '@mcp/errors';
+import { FleetLeadership, SoleLeadership, storagePort } from '@mcp/storage';
 import { AccountRepository } from './account.repository';
 import { AccountsAdminService } from './accounts-admin.service';
 import { AccountsService } from './accounts.service';
@@ -12,6 +12,7 @@ import { AccountsController } from './http/accounts.controller';
 import { ModelsController } from './http/models.controller';
 import { UsageController } from './http/usage.controller';
 import { ModelCatalogService } from './model-catalog.service';
+import { CatalogueShare, LocalCatalogueShare, LocalRefreshCoordinator, RefreshCoordinator } from './shared-store-ports';
 import { ModelDiscoveryJob } from './model-discovery.job';
 import { TokenEvents } from './token-events';
 import { TokenRefreshJob } from './token-refresh.job';
@@ -22,14 +23,17 @@ import { UsageProbeService } from './usage-probe.service';
 /**
  * Accounts, tokens, quota probes and the model catalogue, with their admin routes.
  * Needs ConfigModule.forRoot() (AppConfig, Clock). The jobs only run when the app
- * registers ScheduleModule.forRoot(). Specs swap the store with overrideProvider(AccountRepository); a
- * shared store (STORAGE=postgres) replaces it through storagePort.
+ * registers ScheduleModule.forRoot(). Specs swap the store with overrideProvider(AccountRepository); with a
+ * shared store (STORAGE=postgres) every port below gets the store's adapter through storagePort.
  */
 @Module({
   imports: [AdminAuthModule],
   controllers: [AccountsController, UsageController, ModelsController],
   providers: [
     ...storagePort(AccountRepository, FileAccountRepository),
+    ...storagePort(RefreshCoordinator, LocalRefreshCoordinator),
+    ...storagePort(CatalogueShare, LocalCatalogueShare),
+    ...storagePort(FleetLeadership, SoleLeadership),
     AccountsService,
     ChatgptHttp,
     TokenService,

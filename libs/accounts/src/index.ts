@@ -25,9 +25,9 @@ export { type RefreshListener, type RefreshOutcome, TokenEvents } from './token-
 export { TokenService } from './token.service';
 export { type ProbeAllResult, UsageProbeService } from './usage-probe.service';
 export {
-  CATALOGUE_SHARE,
-  type CatalogueShare,
-  REFRESH_COORDINATOR,
-  type RefreshCoordinator,
+  CatalogueShare,
+  LocalCatalogueShare,
+  LocalRefreshCoordinator,
+  RefreshCoordinator,
   type SharedCatalogue,
 } from './shared-store-ports';

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig, Clock } from '@mcp/config';
 import {
   HEADERS,
@@ -15,7 +15,7 @@ import { ChatgptHttp } from './chatgpt-http';
 import { mapWithLimit } from './concurrency';
 import { UpstreamCallError } from './errors';
 import { type CatalogModel, mergeCatalogues, toModelView } from './model-catalog';
-import { CATALOGUE_SHARE, type CatalogueShare, type SharedCatalogue } from './shared-store-ports';
+import { CatalogueShare, type SharedCatalogue } from './shared-store-ports';
 import { TokenService } from './token.service';
 
 const DISCOVERY_CONCURRENCY = 4;
@@ -48,7 +48,7 @@ export class ModelCatalogService {
     private readonly http: ChatgptHttp,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-    @Optional() @Inject(CATALOGUE_SHARE) private readonly share?: CatalogueShare,
+    private readonly share: CatalogueShare,
   ) {}
 
   get source(): 'upstream' | 'fallback' {
@@ -181,7 +181,7 @@ export class ModelCatalogService {
     this.merged = mergeCatalogues(catalogues, (id) => this.firstSeen(id));
     if (succeeded > 0) {
       this.lastSuccessAt = now;
-      this.share?.publish(this.exportState());
+      this.share.publish(this.exportState());
     }
   }
 

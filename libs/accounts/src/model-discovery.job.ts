@@ -1,6 +1,6 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Interval, Timeout } from '@nestjs/schedule';
-import { FLEET_LEADERSHIP, type FleetLeadership, runAsLeader } from '@mcp/config';
+import { FleetLeadership } from '@mcp/storage';
 import { ModelCatalogService } from './model-catalog.service';
 
 const MODEL_DISCOVERY_TICK_MS = 30_000;
@@ -14,7 +14,7 @@ const FIRST_DISCOVERY_DELAY_MS = 1_000;
 export class ModelDiscoveryJob {
   constructor(
     private readonly catalog: ModelCatalogService,
-    @Optional() @Inject(FLEET_LEADERSHIP) private readonly leadership?: FleetLeadership,
+    private readonly leadership: FleetLeadership,
   ) {}
 
   @Timeout('model-discovery-first', FIRST_DISCOVERY_DELAY_MS)
@@ -24,6 +24,6 @@ export class ModelDiscoveryJob {
 
   @Interval('model-discovery', MODEL_DISCOVERY_TICK_MS)
   run(): Promise<void> {
-    return runAsLeader(this.leadership, 'model-discovery', () => this.catalog.refreshIfStale());
+    return this.leadership.runIfLeader('model-discovery', () => this.catalog.refreshIfStale());
   }
 }

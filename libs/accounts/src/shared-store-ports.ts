@@ -1,21 +1,22 @@
 import type { NativeModelInfo } from '@mcp/codex';
-import { sharedStoreToken } from '@mcp/config';
 
-// Ports a shared store (STORAGE=postgres) fills in; without one, none is injected and a single process needs none.
+// Ports only a fleet (STORAGE=postgres) fills with something real; one process gets the local adapters below.
 
-/**
- * Port: makes a token refresh exclusive across every process that shares the accounts
- * (STORAGE=postgres). Absent, TokenService's in-process single flight is enough.
- */
-export interface RefreshCoordinator {
+/** Port: makes a token refresh exclusive across every process that shares the accounts. */
+export abstract class RefreshCoordinator {
   /**
    * Runs `work` while no other replica refreshes `accountId`, after this replica's copy of the
    * account has been brought up to date (another replica may have rotated its tokens meanwhile).
    */
-  exclusive<T>(accountId: string, work: () => Promise<T>): Promise<T>;
+  abstract exclusive<T>(accountId: string, work: () => Promise<T>): Promise<T>;
 }
 
-export const REFRESH_COORDINATOR = sharedStoreToken('RefreshCoordinator');
+/** One process: TokenService's in-process single flight is all the exclusion needed. */
+export class LocalRefreshCoordinator extends RefreshCoordinator {
+  override exclusive<T>(_accountId: string, work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+}
 
 /** What model discovery learned, in a form another replica can adopt. */
 export interface SharedCatalogue {
@@ -23,9 +24,12 @@ export interface SharedCatalogue {
   fetchedAt: number | null;
 }
 
-/** Port: hands a discovered catalogue to the other replicas (STORAGE=postgres). */
-export interface CatalogueShare {
-  publish(state: SharedCatalogue): void;
+/** Port: hands a discovered catalogue to the other replicas. */
+export abstract class CatalogueShare {
+  abstract publish(state: SharedCatalogue): void;
 }
 
-export const CATALOGUE_SHARE = sharedStoreToken('CatalogueShare');
+/** One process: nobody to tell. */
+export class LocalCatalogueShare extends CatalogueShare {
+  override publish(): void {}
+}

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { FLEET_LEADERSHIP, type FleetLeadership, runAsLeader } from '@mcp/config';
+import { FleetLeadership } from '@mcp/storage';
 import { TokenService } from './token.service';
 
 const TOKEN_REFRESH_TICK_MS = 30_000;
@@ -10,11 +10,11 @@ const TOKEN_REFRESH_TICK_MS = 30_000;
 export class TokenRefreshJob {
   constructor(
     private readonly tokens: TokenService,
-    @Optional() @Inject(FLEET_LEADERSHIP) private readonly leadership?: FleetLeadership,
+    private readonly leadership: FleetLeadership,
   ) {}
 
   @Interval('token-refresh', TOKEN_REFRESH_TICK_MS)
   run(): Promise<void> {
-    return runAsLeader(this.leadership, 'token-refresh', () => this.tokens.refreshDue());
+    return this.leadership.runIfLeader('token-refresh', () => this.tokens.refreshDue());
   }
 }

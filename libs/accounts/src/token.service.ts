@@ -1,11 +1,11 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig, Clock } from '@mcp/config';
 import type { Account } from './account';
 import { AccountsService } from './accounts.service';
 import { ChatgptHttp } from './chatgpt-http';
 import { NeedsReauthError, TokenRefreshError } from './errors';
 import { describeTokenFailure, isTerminalRefreshFailure, parseTokenResponse } from './oauth-tokens';
-import { REFRESH_COORDINATOR, type RefreshCoordinator } from './shared-store-ports';
+import { RefreshCoordinator } from './shared-store-ports';
 import { TokenEvents } from './token-events';
 
 const REFRESH_TIMEOUT_MS = 20_000;
@@ -27,7 +27,7 @@ export class TokenService {
     private readonly http: ChatgptHttp,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-    @Optional() @Inject(REFRESH_COORDINATOR) private readonly coordinator?: RefreshCoordinator,
+    private readonly coordinator: RefreshCoordinator,
     @Optional() events?: TokenEvents,
   ) {
     // Optional so a module that provides only TokenService (unit harnesses) still builds; nobody listens there.
@@ -81,9 +81,7 @@ export class TokenService {
     let running = this.inFlight.get(id);
     if (!running) {
       const refresh = () => this.refreshUnlessRotated(id, forced, rejectedToken);
-      running = (this.coordinator ? this.coordinator.exclusive(id, refresh) : refresh()).finally(() =>
-        this.inFlight.delete(id),
-      );
+      running = this.coordinator.exclusive(id, refresh).finally(() => this.inFlight.delete(id));
       this.inFlight.set(id, running);
     }
     return running;

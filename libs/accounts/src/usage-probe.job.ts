@@ -1,6 +1,6 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { FLEET_LEADERSHIP, type FleetLeadership, runAsLeader } from '@mcp/config';
+import { FleetLeadership } from '@mcp/storage';
 import { UsageProbeService } from './usage-probe.service';
 
 /** A short tick; the service decides which accounts are due (per-account jittered times on the Clock). */
@@ -11,11 +11,11 @@ const USAGE_PROBE_TICK_MS = 1_000;
 export class UsageProbeJob {
   constructor(
     private readonly probes: UsageProbeService,
-    @Optional() @Inject(FLEET_LEADERSHIP) private readonly leadership?: FleetLeadership,
+    private readonly leadership: FleetLeadership,
   ) {}
 
   @Interval('usage-probe', USAGE_PROBE_TICK_MS)
   run(): Promise<void> {
-    return runAsLeader(this.leadership, 'usage-probe', () => this.probes.runDue());
+    return this.leadership.runIfLeader('usage-probe', () => this.probes.runDue());
   }
 }

@@ -4,9 +4,13 @@ import {
   type Account,
   AccountRepository,
   AccountsService,
+  CatalogueShare,
   ChatgptHttp,
   InMemoryAccountRepository,
+  LocalCatalogueShare,
+  LocalRefreshCoordinator,
   ModelCatalogService,
+  RefreshCoordinator,
   TokenService,
   UsageProbeService,
 } from '@mcp/accounts';
@@ -41,6 +45,8 @@ export async function unitHarness(stored: Account[] = [], env: Record<string, st
       { provide: ChatgptHttp, useValue: http.asChatgptHttp() },
       { provide: AppConfig, useValue: config },
       { provide: Clock, useValue: clock },
+      { provide: RefreshCoordinator, useClass: LocalRefreshCoordinator },
+      { provide: CatalogueShare, useClass: LocalCatalogueShare },
     ],
   }).compile();
   await moduleRef.init();

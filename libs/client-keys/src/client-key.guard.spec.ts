@@ -6,7 +6,7 @@ import { FakeClock, disposeTestConfig, testConfig } from '@mcp/testing';
 import { MemoryApiKeyRepository } from './api-keys.spec-helpers';
 import { ClientKeyGuard, ClientKeyRequest } from './client-key.guard';
 import { CLIENT_KEY_ERRORS } from './client-key.errors';
-import { RpmLimiter } from './rpm-limiter';
+import { MemoryRpmLimiter } from './rpm-limiter';
 
 Logger.overrideLogger(false);
 
@@ -24,9 +24,9 @@ function exchange(requestHeaders: Record<string, string>, body?: unknown): FakeE
 const errors = new ErrorRegistry([new ErrorTable('client keys', CLIENT_KEY_ERRORS)]);
 
 /** What the global filter would answer: status, envelope fields and headers. */
-function rejection(guard: ClientKeyGuard, ex: FakeExchange): HttpProblem {
+async function rejection(guard: ClientKeyGuard, ex: FakeExchange): Promise<HttpProblem> {
   try {
-    guard.canActivate(ex.context);
+    await guard.canActivate(ex.context);
   } catch (error) {
     const problem = errors.problemOf(error);
     if (problem.origin === 'domain') return problem;
@@ -46,7 +46,7 @@ describe('ClientKeyGuard', () => {
     clock = new FakeClock();
     keys = new ApiKeysService(config, new MemoryApiKeyRepository(), clock);
     await keys.onModuleInit();
-    guard = new ClientKeyGuard(keys, new RpmLimiter(clock));
+    guard = new ClientKeyGuard(keys, new MemoryRpmLimiter(clock));
   }
 
   afterEach(async () => {
@@ -57,13 +57,13 @@ describe('ClientKeyGuard', () => {
   it('lets every request through while no key exists', async () => {
     await build();
     const ex = exchange({});
-    expect(guard.canActivate(ex.context)).toBe(true);
+    expect(await guard.canActivate(ex.context)).toBe(true);
     expect(ex.request.clientKeyId).toBeUndefined();
   });
 
   it('answers a missing key with 401 invalid_api_key and www-authenticate', async () => {
     await build({ PROXY_API_KEYS: 'env-secret-for-guard' });
-    const problem = rejection(guard, exchange({}));
+    const problem = await rejection(guard, exchange({}));
     expect(problem).toEqual({
       origin: 'domain',
       status: 401,
@@ -76,7 +76,7 @@ describe('ClientKeyGuard', () => {
 
   it('refuses a wrong key without echoing it', async () => {
     await build({ PROXY_API_KEYS: 'env-secret-for-guard' });
-    const problem = rejection(guard, exchange({ authorization: 'Bearer guessed-key-123' }));
+    const problem = await rejection(guard, exchange({ authorization: 'Bearer guessed-key-123' }));
     expect(problem.status).toBe(401);
     expect(JSON.stringify(problem)).toContain('Incorrect API key');
     expect(JSON.stringify(problem)).not.toContain('guessed-key-123');
@@ -87,11 +87,11 @@ describe('ClientKeyGuard', () => {
     const { key, secret } = await keys.create({ name: 'sdk' });
 
     const bearer = exchange({ authorization: `Bearer ${secret}` });
-    expect(guard.canActivate(bearer.context)).toBe(true);
+    expect(await guard.canActivate(bearer.context)).toBe(true);
     expect(bearer.request.clientKeyId).toBe(key.id);
 
     const apiKey = exchange({ 'x-api-key': 'env-secret-for-guard' });
-    expect(guard.canActivate(apiKey.context)).toBe(true);
+    expect(await guard.canActivate(apiKey.context)).toBe(true);
     expect(apiKey.request.clientKeyId).toBe('env-1');
     expect(keys.list().find((view) => view.id === key.id)?.lastUsedAt).toBe(clock.now());
   });
@@ -100,7 +100,7 @@ describe('ClientKeyGuard', () => {
     await build();
     const { key, secret } = await keys.create({ name: 'revoked' });
     await keys.update(key.id, { enabled: false });
-    expect(rejection(guard, exchange({ authorization: `Bearer ${secret}` })).status).toBe(401);
+    expect((await rejection(guard, exchange({ authorization: `Bearer ${secret}` }))).status).toBe(401);
   });
 
   it('keeps a key to its allowed models', async () => {
@@ -108,9 +108,9 @@ describe('ClientKeyGuard', () => {
     const { secret } = await keys.create({ name: 'narrow', allowedModels: ['gpt-5-codex'] });
     const headers = { authorization: `Bearer ${secret}` };
 
-    expect(guard.canActivate(exchange(headers, { model: 'gpt-5-codex' }).context)).toBe(true);
-    expect(guard.canActivate(exchange(headers).context)).toBe(true);
-    const problem = rejection(guard, exchange(headers, { model: 'gpt-5.3-codex' }));
+    expect(await guard.canActivate(exchange(headers, { model: 'gpt-5-codex' }).context)).toBe(true);
+    expect(await guard.canActivate(exchange(headers).context)).toBe(true);
+    const problem = await rejection(guard, exchange(headers, { model: 'gpt-5.3-codex' }));
     expect(problem).toEqual({
       origin: 'domain',
       status: 403,
@@ -126,15 +126,15 @@ describe('ClientKeyGuard', () => {
     const { secret } = await keys.create({ name: 'slow', rpmLimit: 2 });
     const headers = { authorization: `Bearer ${secret}` };
 
-    expect(guard.canActivate(exchange(headers).context)).toBe(true);
+    expect(await guard.canActivate(exchange(headers).context)).toBe(true);
     clock.advance(20_000);
-    expect(guard.canActivate(exchange(headers).context)).toBe(true);
+    expect(await guard.canActivate(exchange(headers).context)).toBe(true);
     clock.advance(10_000);
-    const limited = rejection(guard, exchange(headers));
+    const limited = await rejection(guard, exchange(headers));
     expect(limited).toMatchObject({ status: 429, type: 'requests', code: 'rate_limit_exceeded' });
     expect(limited.headers).toEqual({ 'retry-after': '30' });
 
     clock.advance(30_000);
-    expect(guard.canActivate(exchange(headers).context)).toBe(true);
+    expect(await guard.canActivate(exchange(headers).context)).toBe(true);
   });
 });

@@ -22,7 +22,7 @@ export class ClientKeyGuard implements CanActivate {
     private readonly limiter: RpmLimiter,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (!this.keys.required) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<ClientKeyRequest>();
@@ -34,7 +34,7 @@ export class ClientKeyGuard implements CanActivate {
     request.clientKeyId = match.id;
     this.keys.recordUse(match.id);
     this.checkModel(match, request);
-    this.checkRate(match);
+    await this.checkRate(match);
     return true;
   }
 
@@ -54,9 +54,9 @@ export class ClientKeyGuard implements CanActivate {
     if (typeof model === 'string' && !match.allowedModels.includes(model)) throw new ModelNotAllowedError(model);
   }
 
-  private checkRate(match: KeyMatch): void {
+  private async checkRate(match: KeyMatch): Promise<void> {
     if (match.rpmLimit === undefined) return;
-    const waitMs = this.limiter.take(match.id, match.rpmLimit);
+    const waitMs = await this.limiter.take(match.id, match.rpmLimit);
     if (waitMs === 0) return;
     throw new KeyRateLimitedError(match.rpmLimit, Math.ceil(waitMs / 1000));
   }

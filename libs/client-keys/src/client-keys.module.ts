@@ -1,13 +1,14 @@
 import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { AdminAuthModule } from '@mcp/admin-auth';
-import { AppConfig, storagePort } from '@mcp/config';
+import { AppConfig } from '@mcp/config';
 import { errorTable } from '@mcp/errors';
+import { storagePort } from '@mcp/storage';
 import { ApiKeyRepository, FileApiKeyRepository } from './api-key.repository';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
 import { ClientKeyGuard } from './client-key.guard';
 import { CLIENT_KEY_ERRORS } from './client-key.errors';
-import { RpmLimiter } from './rpm-limiter';
+import { MemoryRpmLimiter, RpmLimiter } from './rpm-limiter';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
 
@@ -26,7 +27,7 @@ export function isLoopbackHost(host: string): boolean {
   providers: [
     ...storagePort(ApiKeyRepository, FileApiKeyRepository),
     ApiKeysService,
-    RpmLimiter,
+    ...storagePort(RpmLimiter, MemoryRpmLimiter),
     ClientKeyGuard,
     errorTable('client keys', CLIENT_KEY_ERRORS),
   ],

@@ -2,7 +2,7 @@
 export { ClientKeysModule, isLoopbackHost } from './client-keys.module';
 export { ApiKeysService, LAST_USED_FLUSH_MS } from './api-keys.service';
 export { ClientKeyGuard } from './client-key.guard';
-export { RPM_WINDOW_MS, RpmLimiter } from './rpm-limiter';
+export { MemoryRpmLimiter, RPM_WINDOW_MS, RpmLimiter } from './rpm-limiter';
 export type { ClientKeyRequest } from './client-key.guard';
 export { ApiKeyRepository, FileApiKeyRepository } from './api-key.repository';
 export {

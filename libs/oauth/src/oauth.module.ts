@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '@mcp/accounts';
-import { storagePort } from '@mcp/config';
 import { errorTable } from '@mcp/errors';
+import { storagePort } from '@mcp/storage';
 import { OAUTH_ERRORS } from './errors';
 import { FileFlowRepository, FlowRepository } from './flow.repository';
 import { OAuthController } from './http/oauth.controller';

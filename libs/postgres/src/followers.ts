@@ -2,10 +2,12 @@ import { Injectable, Logger, type OnApplicationBootstrap, type Type } from '@nes
 import { ModuleRef } from '@nestjs/core';
 import { AccountsService, ModelCatalogService } from '@mcp/accounts';
 import { ApiKeysService } from '@mcp/client-keys';
-import { PostgresAccountRepository } from './accounts/postgres-account.repository';
+import { type AccountsMemory, PostgresAccountRepository } from './accounts/postgres-account.repository';
 import { PostgresCatalogueShare } from './catalogue/postgres-catalogue-share';
 import { ChangeFeed } from './db/change-feed';
-import type { AccountsMemory, ApiKeysMemory, CatalogueMemory } from './host-ports';
+
+type ApiKeysMemory = Pick<ApiKeysService, 'reload'>;
+type CatalogueMemory = Pick<ModelCatalogService, 'importState'>;
 
 /**
  * Keeps this replica's in-memory state in step with what other replicas write: accounts (blocks,

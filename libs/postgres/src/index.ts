@@ -1,19 +1,6 @@
 // The only door of @mcp/postgres: PostgreSQL as the shared store of several replicas (STORAGE=postgres).
-export { PostgresModule, type PostgresModuleOptions } from './postgres.module';
-export { SHARED_STORE_TOKENS, type SharedStoreRole } from './shared-store-tokens';
-export type {
-  AccountCatalogue,
-  AccountsMemory,
-  ApiKeysMemory,
-  CatalogueMemory,
-  CatalogueShare,
-  FleetLeadership,
-  RecordLog,
-  RecordLogOptions,
-  RefreshCoordinator,
-  SharedCatalogue,
-  TraceLogs,
-} from './host-ports';
+export { POSTGRES_ADAPTERS, PostgresModule, type PostgresModuleOptions, PostgresStore } from './postgres.module';
+export { StorageModule } from './storage.module';
 export { PgDatabase, type DatabaseOptions, describeUrl } from './db/database';
 export { ChangeFeed, type Change, type ChangeTopic } from './db/change-feed';
 export { MIGRATIONS, type Migration } from './db/migrations';
@@ -23,6 +10,7 @@ export { PostgresAccountRepository } from './accounts/postgres-account.repositor
 export { PostgresRefreshLock } from './accounts/refresh-lock';
 export { PostgresFlowRepository } from './oauth/postgres-flow.repository';
 export { PostgresApiKeyRepository } from './client-keys/postgres-api-key.repository';
+export { PostgresRpmLimiter } from './client-keys/postgres-rpm-limiter';
 export { SharedSessionAffinity } from './routing/shared-session-affinity';
 export { PostgresTraceLogs } from './tracing/postgres-trace-logs';
 export { PgTraceLog } from './tracing/trace-log';

@@ -1,7 +1,7 @@
 import type { Account } from '@mcp/accounts';
 import { PostgresAccountRepository } from '../src/accounts/postgres-account.repository';
 import type { PgDatabase } from '../src/db/database';
-import type { AccountsMemory } from '../src/host-ports';
+import type { AccountsMemory } from '../src/accounts/postgres-account.repository';
 import type { AppConfig } from '@mcp/config';
 
 /**

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AccountsService, ModelCatalogService } from '@mcp/accounts';
-import { AppConfig, Clock, SystemTimers, Timers, sharedStoreToken } from '@mcp/config';
+import { AppConfig, Clock, SystemTimers, Timers } from '@mcp/config';
 import type { Block, RoutingCandidateNote, RoutingSkipNote, TraceRouting } from '@mcp/contracts';
 import { blockForFailure, describeFailure, type RoutingFailure } from './block-policy';
 import { eligibility, isSoftBlock } from './eligibility';
@@ -42,7 +42,8 @@ export class RoutingService {
     private readonly catalog: ModelCatalogService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-    @Optional() @Inject(sharedStoreToken('SessionAffinity')) shared?: SessionAffinity,
+    // Provided by class only by a shared store (STORAGE=postgres): a session stays put whichever replica serves it.
+    @Optional() shared?: SessionAffinity,
     @Optional() private readonly forecasts?: PoolForecastService,
     @Optional() timers?: Timers,
   ) {

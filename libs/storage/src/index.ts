@@ -1,4 +1,4 @@
-// The only door of @mcp/storage: durable files that survive crashes (PROTOCOL.md §10.1).
+// The only door of @mcp/storage: durable files that survive crashes (PROTOCOL.md §10.1), and the storage-port seam.
 export { CorruptFileError } from './errors';
 export { DataDirBusyError, LOCK_FILE, acquireDataDirLock } from './data-dir-lock';
 export type { DataDirLock, LockOwner } from './data-dir-lock';
@@ -7,3 +7,5 @@ export { JsonDocumentStore } from './json-document-store';
 export type { JsonDocumentStoreOptions } from './json-document-store';
 export { JsonlLog } from './jsonl-log';
 export type { JsonlLogOptions, ReadAllResult } from './jsonl-log';
+export { FleetLeadership, HalfSharedStoreError, SharedStore, SoleLeadership, storagePort } from './ports';
+export type { Port } from './ports';

@@ -11,4 +11,4 @@ export { normalizeRoute, toStatsRecord, toSummary } from './traces/trace-query';
 export type { TraceFilter } from './traces/trace-query';
 export { generateHistory, writeHistoryFile } from './testing/generate-history';
 export type { GenerateHistoryOptions } from './testing/generate-history';
-export { type RecordLog, type RecordLogOptions, TRACE_LOGS, type TraceLogs } from './trace-logs';
+export { FileTraceLogs, type RecordLog, type RecordLogOptions, TraceLogs } from './trace-logs';

@@ -1,6 +1,7 @@
-import { sharedStoreToken } from '@mcp/config';
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@mcp/config';
 import type { StatsRecord, TraceRecord } from '@mcp/contracts';
-import type { ReadAllResult } from '@mcp/storage';
+import { JsonlLog, type ReadAllResult } from '@mcp/storage';
 
 /** What TraceStore and StatsHistory need from their durable log; JsonlLog is one. */
 export interface RecordLog<T> {
@@ -18,10 +19,24 @@ export interface RecordLogOptions {
   onError?: (error: unknown) => void;
 }
 
-/** Port: where traces and the stats history live when not in the files (STORAGE=postgres). */
-export interface TraceLogs {
-  traces(options: RecordLogOptions): RecordLog<TraceRecord>;
-  history(options: RecordLogOptions): RecordLog<StatsRecord>;
+/** Port: where traces and the stats history live. */
+export abstract class TraceLogs {
+  abstract traces(options: RecordLogOptions): RecordLog<TraceRecord>;
+  abstract history(options: RecordLogOptions): RecordLog<StatsRecord>;
 }
 
-export const TRACE_LOGS = sharedStoreToken('TraceLogs');
+/** The JSON Lines files of PROTOCOL.md §10.4 (TRACE_FILE_PATH, TRACE_STATS_HISTORY_PATH). */
+@Injectable()
+export class FileTraceLogs extends TraceLogs {
+  constructor(private readonly config: AppConfig) {
+    super();
+  }
+
+  override traces(options: RecordLogOptions): RecordLog<TraceRecord> {
+    return new JsonlLog<TraceRecord>(this.config.traceFilePath, options);
+  }
+
+  override history(options: RecordLogOptions): RecordLog<StatsRecord> {
+    return new JsonlLog<StatsRecord>(this.config.traceStatsHistoryPath, options);
+  }
+}

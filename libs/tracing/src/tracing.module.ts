@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AdminAuthModule } from '@mcp/admin-auth';
 import { errorTable } from '@mcp/errors';
+import { storagePort } from '@mcp/storage';
 import { AccountsLookup } from './accounts-lookup';
 import { TRACING_ERRORS } from './errors';
 import { StatsController } from './http/stats.controller';
@@ -8,6 +9,7 @@ import { TracesController } from './http/traces.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsGuard } from './metrics/metrics.guard';
 import { MetricsService } from './metrics/metrics.service';
+import { FileTraceLogs, TraceLogs } from './trace-logs';
 import { TracingService } from './tracing.service';
 
 /**
@@ -18,7 +20,14 @@ import { TracingService } from './tracing.service';
 @Module({
   imports: [AdminAuthModule],
   controllers: [TracesController, StatsController, MetricsController],
-  providers: [TracingService, MetricsService, MetricsGuard, AccountsLookup, errorTable('tracing', TRACING_ERRORS)],
+  providers: [
+    ...storagePort(TraceLogs, FileTraceLogs),
+    TracingService,
+    MetricsService,
+    MetricsGuard,
+    AccountsLookup,
+    errorTable('tracing', TRACING_ERRORS),
+  ],
   exports: [TracingService, MetricsService],
 })
 export class TracingModule {}

@@ -1,11 +1,4 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnModuleInit,
-  Optional,
-} from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { costUsd, parsePricingOverrides, redactBody, type PricingTable } from '@mcp/codex';
 import { AppConfig } from '@mcp/config';
 import { TraceNotFoundError } from './errors';
@@ -21,7 +14,7 @@ import type {
 import { AccountsLookup } from './accounts-lookup';
 import { MetricsService } from './metrics/metrics.service';
 import { StatsHistory } from './stats/stats-history';
-import { TRACE_LOGS, type TraceLogs } from './trace-logs';
+import { TraceLogs } from './trace-logs';
 import {
   matchesTrace,
   normalizeRoute,
@@ -62,13 +55,13 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown {
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     private readonly accounts: AccountsLookup,
-    @Optional() @Inject(TRACE_LOGS) shared?: TraceLogs,
+    logs: TraceLogs,
   ) {
     const onError = (error: unknown) => this.logger.error(`Writing traces failed: ${(error as Error).message}`);
     const options = { flushIntervalMs: TRACE_FLUSH_INTERVAL_MS, onError };
-    // The files, unless a shared store (STORAGE=postgres) keeps every replica's traces in one place.
-    this.traces = new TraceStore(shared?.traces(options) ?? config.traceFilePath, config.traceRetentionMax, options);
-    this.history = new StatsHistory(shared?.history(options) ?? config.traceStatsHistoryPath, options);
+    // The files, or a shared store's tables (STORAGE=postgres) that keep every replica's traces in one place.
+    this.traces = new TraceStore(logs.traces(options), config.traceRetentionMax, options);
+    this.history = new StatsHistory(logs.history(options), options);
     this.pricing = this.readPricing(config.pricingOverrides);
   }
 

@@ -362,7 +362,7 @@ async function assertSharedStore(app: NestExpressApplication): Promise<void> {
   } catch {
     await app.close();
     throw new Error(
-      'STORAGE=postgres did not bring in PostgresModule: AppModule must import PostgresModule.forRoot(config) ' +
+      'STORAGE=postgres did not bring in PostgresModule: AppModule must import StorageModule.forRoot(config) ' +
         '(see libs/postgres/README.md, "Wiring")',
     );
   }

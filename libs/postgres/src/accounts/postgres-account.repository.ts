@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { type Account, AccountRepository, emptyState } from '@mcp/accounts';
+import { type Account, AccountRepository, type AccountsService, emptyState } from '@mcp/accounts';
 import { AppConfig } from '@mcp/config';
 import { PgDatabase } from '../db/database';
-import type { AccountsMemory } from '../host-ports';
 import { merge3 } from '../json-merge';
 import { type RowChange, RowTable } from '../rows/row-table';
 import { TokenCodec } from './token-codec';
+
+/** What this repository needs of a replica's AccountsService to keep its working copy in step. */
+export type AccountsMemory = Pick<AccountsService, 'list' | 'get' | 'adoptStored'>;
 
 /**
  * Accounts as rows of the `accounts` table, shared by every replica. Once a replica's

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PgDatabase } from '../db/database';
 import { LOCK_NAMESPACE } from '../db/lock-namespaces';
-import type { RefreshCoordinator } from '../host-ports';
+import type { RefreshCoordinator } from '@mcp/accounts';
 import { PostgresAccountRepository } from './postgres-account.repository';
 
 /** Longest a replica waits for another's refresh of the same account (a refresh call times out at 20 s). */

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { notifyChange } from '../db/change-feed';
 import { PgDatabase } from '../db/database';
 import { SerialQueue } from '../db/serial-queue';
-import type { CatalogueShare, SharedCatalogue } from '../host-ports';
+import type { CatalogueShare, SharedCatalogue } from '@mcp/accounts';
 import { toJsonb } from '../json-merge';
 
 /**

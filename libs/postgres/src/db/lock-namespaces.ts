@@ -7,4 +7,5 @@ export const LOCK_NAMESPACE = {
   migrations: 0x4d43_5001,
   refresh: 0x4d43_5002,
   jobs: 0x4d43_5003,
+  rpm: 0x4d43_5004,
 } as const;

@@ -86,4 +86,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'client key request windows',
+    sql: `
+      -- Admitted requests per client key over the last minute, so every replica enforces one rpmLimit (§12.4).
+      CREATE TABLE client_key_requests (
+        key_id text NOT NULL,
+        at bigint NOT NULL
+      );
+      CREATE INDEX client_key_requests_key_at_idx ON client_key_requests (key_id, at);
+    `,
+  },
 ];

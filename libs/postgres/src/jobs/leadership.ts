@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Client } from 'pg';
 import { PgDatabase } from '../db/database';
 import { LOCK_NAMESPACE } from '../db/lock-namespaces';
-import type { FleetLeadership } from '../host-ports';
+import type { FleetLeadership } from '@mcp/storage';
 
 /**
  * Scheduled jobs run once across the fleet. At each tick a replica that does not lead a job tries

@@ -1,10 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { AppConfig, Clock } from '@mcp/config';
+import { FleetLeadership } from '@mcp/storage';
 import { PgDatabase } from '../db/database';
 import { PostgresFlowRepository } from '../oauth/postgres-flow.repository';
-import { SHARED_STORE_TOKENS } from '../shared-store-tokens';
-import type { FleetLeadership } from '../host-ports';
 
 const RETENTION_TICK_MS = 60_000;
 
@@ -21,7 +20,7 @@ export class PostgresRetentionJob {
     private readonly flows: PostgresFlowRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-    @Inject(SHARED_STORE_TOKENS.fleetLeadership) private readonly leadership: FleetLeadership,
+    private readonly leadership: FleetLeadership,
   ) {}
 
   @Interval('postgres-retention', RETENTION_TICK_MS)

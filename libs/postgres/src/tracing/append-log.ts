@@ -5,7 +5,7 @@ import { type ChangeFeed, type ChangeTopic, notifyChange } from '../db/change-fe
 import type { PgDatabase } from '../db/database';
 import { OriginCursor } from '../db/origin-cursor';
 import { SerialQueue } from '../db/serial-queue';
-import type { RecordLog, RecordLogOptions } from '../host-ports';
+import type { RecordLog, RecordLogOptions } from '@mcp/tracing';
 
 const DEFAULT_FLUSH_MS = 100;
 const MAX_BATCH = 500;

@@ -3,7 +3,7 @@ import type { FinishReason, StatsRecord } from '@mcp/contracts';
 import type { ReadAllResult } from '@mcp/storage';
 import type { ChangeFeed } from '../db/change-feed';
 import type { PgDatabase } from '../db/database';
-import type { RecordLogOptions } from '../host-ports';
+import type { RecordLogOptions } from '@mcp/tracing';
 import { toPgText } from '../json-merge';
 import { type OriginRow, PgAppendLog } from './append-log';
 

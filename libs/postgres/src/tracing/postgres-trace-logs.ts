@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@mcp/config';
 import { ChangeFeed } from '../db/change-feed';
 import { PgDatabase } from '../db/database';
-import type { RecordLogOptions, TraceLogs } from '../host-ports';
+import type { RecordLogOptions, TraceLogs } from '@mcp/tracing';
 import { PgHistoryLog } from './history-log';
 import { PgTraceLog } from './trace-log';
 

@@ -1,5 +1,5 @@
 import type { StatsRecord, TraceRecord } from '@mcp/contracts';
-import type { RecordLog } from '../../src/host-ports';
+import type { RecordLog } from '@mcp/tracing';
 import { statsRecord, traceRecord } from '../builders';
 import type { StoreUnderTest } from './account-repository.contract';
 
