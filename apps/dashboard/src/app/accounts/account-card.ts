@@ -11,7 +11,7 @@ import { MaskPipe } from '../core/mask';
 import { Countdown } from '../shared/countdown';
 import { StatusChip } from '../shared/status-chip';
 import { UsageBar } from '../shared/usage-bar';
-import { activeBlocks, canUnblock, parsePriority } from './account-rules';
+import { activeBlocks, canUnblock, parsePriority, type BlockEffect } from './account-rules';
 
 export type AccountAction = 'refresh' | 'unblock' | 'relogin' | 'delete';
 
@@ -47,6 +47,17 @@ export class AccountCard {
     () => this.account().status === 'needs_reauth' || this.account().state.needsReauth,
   );
   protected readonly formatDateTime = formatDateTime;
+  /** Cooldowns only demote the account in routing (PROTOCOL §7.4); the words say so. */
+  protected readonly effectLabel: Record<BlockEffect, string> = {
+    blocked: 'blocked',
+    cooling: 'cooling down',
+    quarantined: 'quarantined (keeps failing)',
+  };
+  protected readonly accountLabel: Record<BlockEffect, string> = {
+    blocked: 'Blocked',
+    cooling: 'Cooling down',
+    quarantined: 'Quarantined (keeps failing)',
+  };
 
   protected commitPriority(input: HTMLInputElement): void {
     const value = parsePriority(input.value);

@@ -38,11 +38,21 @@ describe('account rules', () => {
       },
     });
     expect(activeBlocks(blocked, NOW)).toEqual([
-      { model: null, until: NOW + 1000, reason: 'usage limit reached' },
-      { model: 'gpt-5.3-codex', until: NOW + 500, reason: 'upstream 503' },
+      { model: null, until: NOW + 1000, reason: 'usage limit reached', effect: 'blocked' },
+      { model: 'gpt-5.3-codex', until: NOW + 500, reason: 'upstream 503', effect: 'cooling' },
     ]);
     expect(canUnblock(blocked, NOW)).toBe(true);
     expect(canUnblock(account('b', 0), NOW)).toBe(false);
+    const quarantined = account('q', 0, {
+      state: {
+        modelBlocks: {
+          m: { until: NOW + 60_000, kind: 'quarantine', reason: 'quarantined after 4 transient failures' },
+        },
+        needsReauth: false,
+        recentErrors: [],
+      },
+    });
+    expect(activeBlocks(quarantined, NOW).map((b) => b.effect)).toEqual(['quarantined']);
   });
 
   it('replaces an updated account in place and appends a new one', () => {

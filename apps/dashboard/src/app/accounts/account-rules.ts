@@ -1,4 +1,4 @@
-import type { AccountView } from '@mcp/contracts';
+import type { AccountView, BlockKind } from '@mcp/contracts';
 
 /** The order the router prefers at equal usage: priority ascending (lower first), then a stable name. */
 export function sortAccounts(accounts: readonly AccountView[]): AccountView[] {
@@ -15,20 +15,42 @@ export function parsePriority(text: string): number | null {
   return Number.isSafeInteger(value) ? value : null;
 }
 
-/** Active blocks an admin may lift: the account-wide one and per-model ones. */
-export function activeBlocks(
-  account: AccountView,
-  now: number,
-): { model: string | null; until: number; reason: string }[] {
-  const blocks: { model: string | null; until: number; reason: string }[] = [];
+/** How an active entry affects routing (§7.4): cooldowns only demote the account; blocks keep it out. */
+export type BlockEffect = 'blocked' | 'cooling' | 'quarantined';
+
+export interface ActiveBlock {
+  model: string | null;
+  until: number;
+  reason: string;
+  effect: BlockEffect;
+}
+
+/** Active blocks and cooldowns an admin may lift: the account-wide one and per-model ones. */
+export function activeBlocks(account: AccountView, now: number): ActiveBlock[] {
+  const blocks: ActiveBlock[] = [];
   const until = account.state.blockedUntil;
   if (until !== undefined && until > now) {
-    blocks.push({ model: null, until, reason: account.state.blockReason ?? account.state.blockKind ?? 'blocked' });
+    const reason = account.state.blockReason ?? account.state.blockKind ?? 'blocked';
+    blocks.push({ model: null, until, reason, effect: effectOf(account.state.blockKind, until - now) });
   }
   for (const [model, block] of Object.entries(account.state.modelBlocks ?? {})) {
-    if (block.until > now) blocks.push({ model, until: block.until, reason: block.reason || block.kind });
+    if (block.until > now) {
+      blocks.push({
+        model,
+        until: block.until,
+        reason: block.reason || block.kind,
+        effect: effectOf(block.kind, block.until - now),
+      });
+    }
   }
   return blocks;
+}
+
+/** Mirrors routing's rule (libs/routing eligibility.ts): short rate limits and transient cooldowns only demote. */
+function effectOf(kind: BlockKind | undefined, remainingMs: number): BlockEffect {
+  if (kind === 'quarantine') return 'quarantined';
+  if (kind === 'transient' || (kind === 'rate_limit' && remainingMs <= 5 * 60_000)) return 'cooling';
+  return 'blocked';
 }
 
 export function canUnblock(account: AccountView, now: number): boolean {

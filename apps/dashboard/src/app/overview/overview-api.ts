@@ -3,6 +3,7 @@ import { Injectable, inject } from '@angular/core';
 import type {
   AccountView,
   AccountsResponse,
+  PoolForecast,
   StatsFilters,
   TraceStatsResponse,
   UsageStatsResponse,
@@ -24,6 +25,11 @@ export class OverviewApi {
 
   traceStats(query: TraceStatsQuery): Observable<TraceStatsResponse> {
     return this.http.get<TraceStatsResponse>('/admin/stats/traces', { params: toHttpParams({ ...query }) });
+  }
+
+  /** When the pool runs dry at the current pace (GET /admin/forecast). */
+  forecast(): Observable<PoolForecast> {
+    return this.http.get<PoolForecast>('/admin/forecast');
   }
 
   usageStats(query: StatsFilters): Observable<UsageStatsResponse> {

@@ -2,7 +2,7 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import type { AccountView } from '@mcp/contracts';
+import type { AccountView, PoolForecast } from '@mcp/contracts';
 import { HOUR, accountView, exhaustedAccount } from '../../testing/builders';
 import { FakeChart } from '../../testing/fake-chart';
 import { ChartView } from '../shared/chart-view';
@@ -14,11 +14,28 @@ describe('OverviewPage', () => {
     TestBed.overrideComponent(OverviewPage, { remove: { imports: [ChartView] }, add: { imports: [FakeChart] } });
   });
 
-  async function render(accounts: AccountView[], requestsPerBucket: number) {
+  const calmForecast = (now: number): PoolForecast => ({
+    model: null,
+    generatedAt: now,
+    requestsPerHour: 90,
+    observedMinutes: 60,
+    requestsLeft: 300,
+    exhaustedNow: false,
+    dryAt: now + 2 * HOUR + 30 * 60_000,
+    capacityBackAt: now + 4 * HOUR,
+    capacityBackAccountId: 'a',
+    relativeError: 0.1,
+    horizonMs: 8 * 24 * HOUR,
+    basis: 'ok',
+    accounts: [],
+  });
+
+  async function render(accounts: AccountView[], requestsPerBucket: number, forecast = calmForecast(Date.now())) {
     const fixture = TestBed.createComponent(OverviewPage);
     fixture.detectChanges();
     const backend = TestBed.inject(HttpTestingController);
     backend.expectOne('/admin/accounts').flush({ accounts });
+    backend.expectOne('/admin/forecast').flush(forecast);
     const stats = backend.expectOne((r) => r.url === '/admin/stats/traces');
     const since = Number(stats.request.params.get('sinceMs'));
     expect(Number(stats.request.params.get('untilMs')) - since).toBe(24 * HOUR);
@@ -64,6 +81,8 @@ describe('OverviewPage', () => {
     expect(text('reauth-count')).toBe('1');
     expect(text('pool-capacity')).toContain('Available');
     expect(text('total-requests')).toBe('7');
+    expect(text('pool-forecast-headline')).toMatch(/^At this pace the pool lasts until /);
+    expect(text('pool-forecast')).toMatch(/in 2h (29|30)m \(±10 %\) at 90 requests an hour; capacity returns at/);
   });
 
   it('counts down to the soonest reset when every account is exhausted', async () => {

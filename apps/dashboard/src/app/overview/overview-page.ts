@@ -16,6 +16,7 @@ import { StatusChip } from '../shared/status-chip';
 import { UsageBar } from '../shared/usage-bar';
 import { OverviewApi } from './overview-api';
 import { STATS_RANGES, type StatsRange, costChart, fillBuckets, requestsChart, tokensChart } from './overview-charts';
+import { forecastSummary } from './pool-forecast';
 import { accountHealth, poolHealth, soonestCapacity } from './pool-health';
 
 const AUTO_REFRESH_MS = 60_000;
@@ -52,6 +53,7 @@ export class OverviewPage {
   });
 
   protected readonly accounts = rxResource({ stream: () => this.api.accounts() });
+  protected readonly forecast = rxResource({ stream: () => this.api.forecast() });
   protected readonly traceStats = rxResource({
     params: () => this.window(),
     stream: ({ params }) => this.api.traceStats(params),
@@ -70,6 +72,9 @@ export class OverviewPage {
     const capacity = this.capacity();
     return capacity.state === 'later' ? capacity.at : null;
   });
+  protected readonly outlook = computed(() =>
+    forecastSummary(this.forecast.hasValue() ? this.forecast.value() : undefined, this.clock.now()),
+  );
   protected readonly rows = computed(() =>
     this.accountList().map((account) => ({ account, health: accountHealth(account, this.clock.now()) })),
   );
@@ -118,5 +123,6 @@ export class OverviewPage {
   protected refresh(): void {
     this.windowEnd.set(Date.now());
     this.accounts.reload();
+    this.forecast.reload();
   }
 }
