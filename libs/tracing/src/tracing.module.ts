@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '@mcp/accounts';
 import { AdminAuthModule } from '@mcp/admin-auth';
 import { errorTable } from '@mcp/errors';
 import { storagePort } from '@mcp/storage';
-import { AccountsLookup } from './accounts-lookup';
 import { TRACING_ERRORS } from './errors';
 import { StatsController } from './http/stats.controller';
 import { TracesController } from './http/traces.controller';
@@ -13,19 +13,17 @@ import { FileTraceLogs, TraceLogs } from './trace-logs';
 import { TracingService } from './tracing.service';
 
 /**
- * Traces, the stats history and Prometheus metrics. Needs ConfigModule.forRoot() and
- * AdminAuthModule (AppConfig, Clock, AdminGuard). Reads accounts lazily (AccountsLookup), so it
- * does not import AccountsModule and AccountsModule may import it.
+ * Traces, the stats history and Prometheus metrics. Needs ConfigModule.forRoot(). Reads accounts (labels, quota
+ * gauges, refresh counts) from AccountsModule, which imports nothing of tracing.
  */
 @Module({
-  imports: [AdminAuthModule],
+  imports: [AdminAuthModule, AccountsModule],
   controllers: [TracesController, StatsController, MetricsController],
   providers: [
     ...storagePort(TraceLogs, FileTraceLogs),
     TracingService,
     MetricsService,
     MetricsGuard,
-    AccountsLookup,
     errorTable('tracing', TRACING_ERRORS),
   ],
   exports: [TracingService, MetricsService],

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { costUsd, parsePricingOverrides, redactBody, type PricingTable } from '@mcp/codex';
+import { AccountsService } from '@mcp/accounts';
 import { AppConfig } from '@mcp/config';
 import { TraceNotFoundError } from './errors';
 import type {
@@ -11,7 +12,7 @@ import type {
   TraceStatsResponse,
   UsageStatsResponse,
 } from '@mcp/contracts';
-import { AccountsLookup } from './accounts-lookup';
+import { accountInfo } from './account-info';
 import { MetricsService } from './metrics/metrics.service';
 import { StatsHistory } from './stats/stats-history';
 import { TraceLogs } from './trace-logs';
@@ -54,7 +55,7 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
-    private readonly accounts: AccountsLookup,
+    private readonly accounts: AccountsService,
     logs: TraceLogs,
   ) {
     const onError = (error: unknown) => this.logger.error(`Writing traces failed: ${(error as Error).message}`);
@@ -124,7 +125,7 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   usageStats(filters: StatsFilters): UsageStatsResponse {
-    return this.history.usage(normalizeFilters(filters), (id) => this.accounts.info(id));
+    return this.history.usage(normalizeFilters(filters), (id) => accountInfo(this.accounts, id));
   }
 
   traceStats(filters: StatsFilters & { bucketMs?: number }): TraceStatsResponse {

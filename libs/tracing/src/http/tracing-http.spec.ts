@@ -1,6 +1,6 @@
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { type Account, AccountRepository, AccountsService, InMemoryAccountRepository } from '@mcp/accounts';
+import { type Account, AccountRepository, InMemoryAccountRepository } from '@mcp/accounts';
 import { costUsd } from '@mcp/codex';
 import { ConfigModule } from '@mcp/config';
 import { AdminAuthModule } from '@mcp/admin-auth';
@@ -75,12 +75,11 @@ describe('tracing HTTP routes', () => {
     const config = testConfig({ DATA_DIR: dir.path, TRACE_RETENTION_MAX: '5', ...env });
     const moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot(config), ErrorsModule, AdminAuthModule, TracingModule],
-      providers: [
-        ...globalErrorProviders,
-        AccountsService,
-        { provide: AccountRepository, useValue: new InMemoryAccountRepository([ACCOUNT]) },
-      ],
-    }).compile();
+      providers: globalErrorProviders,
+    })
+      .overrideProvider(AccountRepository)
+      .useValue(new InMemoryAccountRepository([ACCOUNT]))
+      .compile();
     app = moduleRef.createNestApplication({ logger: false });
     app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
     await app.listen(0, '127.0.0.1');

@@ -1,10 +1,8 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Account } from '@mcp/accounts';
+import { type Account, AccountsService, TokenEvents } from '@mcp/accounts';
 import { Clock } from '@mcp/config';
 import type { AccountStatus, PoolForecast, TraceRecord } from '@mcp/contracts';
-import { AccountsLookup } from '../accounts-lookup';
 
 const SECONDS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 const NONE = 'none';
@@ -28,9 +26,9 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   private stopCountingRefreshes: (() => void) | undefined;
 
   constructor(
-    private readonly accounts: AccountsLookup,
+    private readonly accounts: AccountsService,
     private readonly clock: Clock,
-    private readonly moduleRef: ModuleRef,
+    private readonly tokenEvents: TokenEvents,
   ) {
     const registers = [this.registry];
     this.requests = new Counter({
@@ -87,20 +85,9 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     collectDefaultMetrics({ register: this.registry, prefix: 'mcp_' });
   }
 
-  /**
-   * Counts token refreshes from accounts' TokenEvents, found the way AccountsLookup finds AccountsService
-   * (ModuleRef, class loaded at init) so tracing keeps no load-time import of accounts. Without AccountsModule
-   * (tracing on its own) there is nothing to count.
-   */
-  async onModuleInit(): Promise<void> {
-    const { TokenEvents: token } = await import('../accounts-token');
-    let events;
-    try {
-      events = this.moduleRef.get(token, { strict: false });
-    } catch {
-      return;
-    }
-    this.stopCountingRefreshes = events.onRefresh((outcome) => this.refresh(outcome));
+  /** Counts token refreshes as accounts' TokenEvents reports them. */
+  onModuleInit(): void {
+    this.stopCountingRefreshes = this.tokenEvents.onRefresh((outcome) => this.refresh(outcome));
   }
 
   onModuleDestroy(): void {
