@@ -254,6 +254,8 @@ export class AnthropicStreamTranslator {
 
   private flush(slot: Slot, out: string[]): void {
     const index = slot.blockIndex;
+    // Arguments that are still only whitespace wait: clients parse every partial_json, and a blank one is not JSON.
+    if (slot.kind === 'tool' && slot.received.trim() === '') return;
     for (const text of slot.pending) {
       const delta =
         slot.kind === 'tool'
