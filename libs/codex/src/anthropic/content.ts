@@ -82,7 +82,9 @@ function toolOutput(content: unknown, isError: boolean, at: string): string | Js
     if (isRecord(block) && block['type'] === 'text') return { type: 'input_text', text: String(block['text'] ?? '') };
     if (isRecord(block) && block['type'] === 'image') return imagePart(block, path);
     if (isRecord(block) && block['type'] === 'document') return documentPart(block, path);
-    throw unsupported(`Unsupported block in a tool result at '${path}'.`, path);
+    // Other blocks (tool_reference from tool search, search results…) reach the model as their JSON: refusing them
+    // would break an agent's loop in the middle of its work.
+    return { type: 'input_text', text: JSON.stringify(block) };
   });
   if (parts.every((part) => part['type'] === 'input_text')) return prefix + parts.map((p) => p['text']).join('\n');
   return prefix ? [{ type: 'input_text', text: prefix.trim() }, ...parts] : parts;

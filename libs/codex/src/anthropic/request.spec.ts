@@ -146,6 +146,26 @@ describe('anthropicToResponsesRequest (§14)', () => {
     ]);
   });
 
+  it('passes unusual tool-result blocks (tool search references) to the model as JSON instead of refusing', () => {
+    const input = translate({
+      ...minimal,
+      messages: [
+        { role: 'assistant', content: [{ type: 'tool_use', id: 's1', name: 'ToolSearch', input: { query: 'x' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 's1', content: [{ type: 'tool_reference', tool_name: 'Grep' }] },
+          ],
+        },
+      ],
+    }).body['input'] as Record<string, unknown>[];
+    expect(input.at(-1)).toEqual({
+      type: 'function_call_output',
+      call_id: 's1',
+      output: '{"type":"tool_reference","tool_name":"Grep"}',
+    });
+  });
+
   it('maps tool_choice and disable_parallel_tool_use', () => {
     const tools = [{ name: 'f', input_schema: { type: 'object' } }];
     const choice = (tool_choice: unknown) => translate({ ...minimal, tools, tool_choice }).body;
