@@ -139,6 +139,17 @@ describe('/v1/messages with the Anthropic SDK (PROTOCOL.md §14)', () => {
     expect(message.content[0]).toMatchObject({ type: 'thinking', thinking: 'Considering: think first' });
   });
 
+  it('runs Anthropic’s web search tool as the upstream one and answers with its text', async () => {
+    const message = await client.messages.create({
+      model: 'gpt-5.2',
+      max_tokens: 1024,
+      tools: [{ type: 'web_search_20250305', name: 'web_search' }],
+      messages: [{ role: 'user', content: 'search multicodex' }],
+    });
+    expect(message.model).toBe('gpt-5.2');
+    expect(message.content).toEqual([{ type: 'text', text: 'Found multicodex on example.com.', citations: null }]);
+  });
+
   it('estimates input tokens', async () => {
     const small = await client.messages.countTokens({
       model: 'claude-sonnet-4-5',
