@@ -1,4 +1,5 @@
 import type { AttemptClass, TraceAttempt } from '@mcp/contracts';
+import { noAccountMessage } from '@mcp/routing';
 import { OpenAiHttpError, modelNotFound } from './openai-error';
 
 /** The parts of routing's NoAccountAvailableError the mapping reads (PROTOCOL.md §12.2). */
@@ -7,6 +8,8 @@ export interface NoAccountFacts {
   message: string;
   model: string;
   soonestResetAt?: number;
+  /** Accounts the message talks about. */
+  accountCount?: number;
 }
 
 export interface FinalErrorContext {
@@ -16,6 +19,7 @@ export interface FinalErrorContext {
 }
 
 const UNUSABLE: ReadonlySet<AttemptClass> = new Set(['empty_output', 'truncated']);
+const REFUSED: ReadonlySet<AttemptClass> = new Set(['quota', 'rate_limit', 'plan']);
 
 export const NO_ACCOUNTS_MESSAGE = 'No enabled account is configured: add one in the dashboard.';
 
@@ -30,6 +34,12 @@ export function finalError(
 ): OpenAiHttpError {
   const failed = attempts.filter((a) => a.class !== 'ok');
   if (failed.length > 0 && failed.every((a) => UNUSABLE.has(a.class))) return badGateway(failed);
+  // §7.4: 503 only when some candidate failed transiently in this request. When every account's last attempt was
+  // refused for quota or a rate limit (and a block ended before routing looked again, e.g. a reset rounded to the
+  // second), the pool is exhausted: 429, never 503.
+  if (noAccount.reason === 'transient' && failed.length > 0 && lastOutcomes(failed).every((c) => REFUSED.has(c))) {
+    return exhausted(asExhausted(noAccount, failed, ctx.now), ctx.now);
+  }
   switch (noAccount.reason) {
     case 'no_accounts':
       return new OpenAiHttpError(503, NO_ACCOUNTS_MESSAGE, 'service_unavailable', { code: 'no_accounts' });
@@ -42,6 +52,20 @@ export function finalError(
     case 'transient':
       return upstreamUnavailable(noAccount, ctx);
   }
+}
+
+/** Each tried account's last attempt class: a transient failure followed by a quota answer counts as quota. */
+function lastOutcomes(failed: readonly TraceAttempt[]): AttemptClass[] {
+  const last = new Map<string, AttemptClass>();
+  for (const attempt of failed) last.set(attempt.accountId, attempt.class);
+  return [...last.values()];
+}
+
+function asExhausted(noAccount: NoAccountFacts, failed: readonly TraceAttempt[], now: number): NoAccountFacts {
+  const soonestResetAt = noAccount.soonestResetAt ?? now + 1000;
+  const accountCount = noAccount.accountCount ?? new Set(failed.map((a) => a.accountId)).size;
+  const details = { reason: 'exhausted' as const, model: noAccount.model, accountCount, soonestResetAt };
+  return { ...details, message: noAccountMessage(details, now) };
 }
 
 function secondsUntil(at: number | undefined, now: number): number | undefined {
