@@ -68,6 +68,21 @@ describe('/v1/messages with the Anthropic SDK (PROTOCOL.md §14)', () => {
     expect(types).toContain('content_block_delta');
   });
 
+  it('fails over before the first byte: a spent account is invisible to the client', async () => {
+    const [user1, user2] = stack.accounts;
+    stack.fake.inject(user1!.fakeId, { kind: 'quota' });
+    const stream = client.messages.stream({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 1024,
+      messages: [{ role: 'user', content: 'survive a spent account' }],
+    });
+    const message = await stream.finalMessage();
+    expect(message.content).toEqual([{ type: 'text', text: 'echo: survive a spent account', citations: null }]);
+    const trace = await traceOf(stack, (await stream.withResponse()).response.headers.get('x-request-id'));
+    expect(trace.accountId).toBe(user2!.id);
+    expect(trace.attempts.map((attempt) => attempt.class)).toEqual(['quota', 'ok']);
+  });
+
   it('round-trips a tool: tool_use with parsed input, then the tool_result reaches the model', async () => {
     const first = await client.messages.create({
       model: 'claude-sonnet-4-5',
