@@ -1,6 +1,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { parseModelMap } from './anthropic-model-map';
+import { parsePricingOverrides } from '@mcp/codex';
 import { Env, EnvReader } from './env-parsers';
 
 export const DEFAULT_MODELS = ['gpt-5.3-codex', 'gpt-5.2-codex', 'gpt-5-codex'];
@@ -89,6 +90,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const storage = r.oneOf('STORAGE', ['file', 'postgres'] as const, 'file');
   const databaseUrl = r.optional('DATABASE_URL');
   if (storage === 'postgres' && !databaseUrl) r.errors.push('DATABASE_URL is required when STORAGE=postgres');
+  const pricingOverrides = r.optional('PRICING_JSON');
+  try {
+    parsePricingOverrides(pricingOverrides);
+  } catch (error) {
+    r.errors.push(`PRICING_JSON is invalid: ${(error as Error).message}`);
+  }
   const encryptionKey = r.optional('ENCRYPTION_KEY');
   if (encryptionKey !== undefined && encryptionKey.length < 32) {
     r.errors.push('ENCRYPTION_KEY must be at least 32 characters (e.g. `openssl rand -base64 32`)');
@@ -146,7 +153,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     encryptionKey,
     metricsToken: r.optional('METRICS_TOKEN'),
-    pricingOverrides: r.optional('PRICING_JSON'),
+    pricingOverrides,
     storage,
     databaseUrl,
     serveDashboard: r.bool('SERVE_DASHBOARD', true),
