@@ -10,7 +10,10 @@ describe('the /v1/messages surface: probe, envelopes, model map (PROTOCOL.md §1
   let key: { id: string; secret: string };
 
   beforeAll(async () => {
-    stack = await startStack({ accounts: 1, env: { ANTHROPIC_MODEL_MAP: 'haiku=gpt-5.1-codex-mini' } });
+    stack = await startStack({
+      accounts: 1,
+      env: { ANTHROPIC_MODEL_MAP: 'haiku=gpt-5.1-codex-mini', REQUEST_BODY_LIMIT: '64kb' },
+    });
     key = await createClientKey(stack, 'surface');
   });
   afterAll(() => stack.close());
@@ -60,6 +63,8 @@ describe('the /v1/messages surface: probe, envelopes, model map (PROTOCOL.md §1
     );
     await expectAnthropicError(await post('/v1/messages', '{}', { 'x-api-key': 'nope' }), 401, 'authentication_error');
     await expectAnthropicError(await post('/v1/messages/batches', '{}'), 404, 'not_found_error');
+    const huge = JSON.stringify({ model: 'claude-x', messages: [{ role: 'user', content: 'x'.repeat(100_000) }] });
+    await expectAnthropicError(await post('/v1/messages', huge), 413, 'request_too_large');
     const wrongMethod = await fetch(`${stack.baseUrl}/v1/messages`, { headers: { 'x-api-key': key.secret } });
     await expectAnthropicError(wrongMethod, 405, 'invalid_request_error');
     expect(wrongMethod.headers.get('allow')).toBe('POST');
