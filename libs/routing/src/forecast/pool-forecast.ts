@@ -74,10 +74,10 @@ export function simulatePool(
   const exhaustedNow = !accounts.some((a) => (capacityAt(a, now) ?? 1) > 0);
   const base = { requestsLeft, exhaustedNow, accounts: perAccount };
   if (exhaustedNow) return { ...base, dryAt: now, ...capacityBack(accounts, now), basis: 'ok' };
-  if (requestsLeft === null)
-    return { ...base, dryAt: null, capacityBackAt: null, capacityBackAccountId: null, basis: 'no_cost' };
   if (requestsPerMs <= 0)
     return { ...base, dryAt: null, capacityBackAt: null, capacityBackAccountId: null, basis: 'no_pace' };
+  if (requestsLeft === null)
+    return { ...base, dryAt: null, capacityBackAt: null, capacityBackAccountId: null, basis: 'no_cost' };
   const run = drain(accounts, requestsPerMs, now, now + horizonMs, perAccount);
   return { ...base, ...run, basis: 'ok' };
 }
