@@ -49,7 +49,7 @@ export class AnthropicModelMapService implements OnModuleInit {
         this.logger.warn(`${this.store.path} is not a valid model map: ANTHROPIC_MODEL_MAP applies`);
     } catch (error) {
       this.logger.warn(
-        `${this.store.path} could not be read (${(error as Error).message}): ANTHROPIC_MODEL_MAP applies`,
+        `${this.store.path} could not be read (${(error as Error).message}): ANTHROPIC_MODEL_MAP applies (fix or delete the file to edit the map from the dashboard again)`,
       );
     }
   }
