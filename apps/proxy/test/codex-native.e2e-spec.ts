@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TraceRecord } from '@mcp/contracts';
 import { prerequisite } from '@mcp/testing';
+import { codexModes } from '../../dashboard/src/app/docs/codex-modes';
 import { startStack, type Stack } from './helpers/stack';
 
 const SUITE = 'the Codex-native surface with the real Codex CLI';
@@ -38,27 +39,18 @@ function codexExec(args: string[], home: string, cwd: string): Promise<Run> {
 }
 
 /**
- * The config the Docs tab gives for the ChatGPT-shaped base URL with remote compaction: `name = "OpenAI"` is what
- * makes Codex compact remotely. A tiny auto-compact limit makes the second turn compact first: the emulator reports
- * ~10k input tokens for Codex's ~40 KB request.
+ * The Docs tab's own config for the ChatGPT-shaped base URL (`name = "OpenAI"`, which makes Codex compact remotely),
+ * over HTTP: the WebSocket line is left out here (the WebSocket suite covers it). A tiny auto-compact limit makes the
+ * second turn compact first: the emulator reports ~10k input tokens for Codex's ~40 KB request.
  */
 function writeConfig(home: string, baseUrl: string): void {
-  writeFileSync(
-    join(home, 'config.toml'),
-    [
-      'model = "gpt-5.3-codex"',
-      'model_provider = "pool"',
-      'model_auto_compact_token_limit = 1000',
-      '[model_providers.pool]',
-      'name = "OpenAI"',
-      `base_url = "${baseUrl}/backend-api/codex"`,
-      'wire_api = "responses"',
-      'env_key = "MULTICODEX_API_KEY"',
-      'request_max_retries = 0',
-      'stream_max_retries = 0',
-      '',
-    ].join('\n'),
+  const docs = codexModes({ origin: baseUrl, model: 'gpt-5.3-codex', keysRequired: false }).find(
+    (m) => m.id === 'chatgpt',
   );
+  const config = docs!.config
+    .replace('supports_websockets = true', '')
+    .replace('model_provider = "pool"', 'model_provider = "pool"\nmodel_auto_compact_token_limit = 1000');
+  writeFileSync(join(home, 'config.toml'), `${config}\nrequest_max_retries = 0\nstream_max_retries = 0\n`);
 }
 
 /** This test's traces, oldest first. */

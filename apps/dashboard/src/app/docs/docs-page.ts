@@ -4,6 +4,7 @@ import { errorText } from '../core/http-error';
 import { CopyButton } from '../shared/copy-button';
 import { Notice } from '../shared/notice';
 import { ClaudeCodeSection } from './claude-code-section';
+import { CodexSection } from './codex-section';
 import { DocsApi } from './docs-api';
 import {
   ENDPOINTS,
@@ -60,7 +61,7 @@ export function buildSnippets(ctx: SnippetContext): { clients: Snippet[]; http: 
 @Component({
   selector: 'mcp-docs-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [CopyButton, Notice, ClaudeCodeSection],
+  imports: [CopyButton, Notice, ClaudeCodeSection, CodexSection],
   templateUrl: './docs-page.html',
   styleUrl: './docs-page.scss',
 })
