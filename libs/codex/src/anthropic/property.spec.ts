@@ -97,7 +97,7 @@ const toolArguments = fc.oneof(
 const planned: fc.Arbitrary<Planned> = fc.constantFrom<Planned['kind']>('text', 'tool', 'reasoning').chain((kind) =>
   fc.record({
     kind: fc.constant(kind),
-    text: kind === 'tool' ? toolArguments : fc.string({ minLength: 1, maxLength: 30 }),
+    text: kind === 'tool' ? toolArguments : fc.string({ maxLength: 30 }),
     cuts: fc.array(fc.nat(30), { maxLength: 4 }),
     sent: fc.nat(5),
   }),

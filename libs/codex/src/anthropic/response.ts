@@ -89,8 +89,11 @@ export function contentBlocks(item: JsonObject, thinking: boolean): JsonObject[]
           input: toolInput(stringField(item, 'arguments')),
         },
       ];
-    case 'reasoning':
-      return thinking ? [{ type: 'thinking', thinking: reasoningText(item), signature: '' }] : [];
+    case 'reasoning': {
+      // A reasoning item without summary text has nothing to show: no empty thinking block (as when streamed).
+      const text = thinking ? reasoningText(item) : '';
+      return text === '' ? [] : [{ type: 'thinking', thinking: text, signature: '' }];
+    }
     default:
       return [];
   }
