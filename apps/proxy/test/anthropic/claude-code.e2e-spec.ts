@@ -8,6 +8,9 @@ import { startStack, type Stack } from '../helpers/stack';
 import { admin, createClientKey } from './helpers';
 
 const SUITE = 'the Claude Code CLI through /v1/messages';
+/** A cold start of the CLI on a slow CI machine takes seconds; the test itself allows a little more. */
+const RUN_TIMEOUT_MS = 60_000;
+const TEST_TIMEOUT_MS = 75_000;
 const claude = prerequisite('claude', SUITE);
 
 interface Run {
@@ -30,7 +33,7 @@ function runClaude(
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -70,35 +73,43 @@ function runClaude(
     return list.body.traces.filter((trace) => trace.route === '/v1/messages');
   }
 
-  it('answers a plain prompt with the model’s text, traced per client key', async () => {
-    const run = await runClaude(claude!, 'say hello to the pool', env, work);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('echo:');
-    expect(run.stdout).toContain('say hello to the pool');
-    const traces = await messagesTraces();
-    expect(traces.length).toBeGreaterThanOrEqual(1);
-    for (const trace of traces) {
-      expect(trace).toMatchObject({ route: '/v1/messages', clientKeyId: key.id, status: 200, stream: true });
-      expect(trace.model).toMatch(/^claude-/);
-      expect(trace.sessionKeyHash).toBeTruthy();
-    }
-  });
+  it(
+    'answers a plain prompt with the model’s text, traced per client key',
+    async () => {
+      const run = await runClaude(claude!, 'say hello to the pool', env, work);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('echo:');
+      expect(run.stdout).toContain('say hello to the pool');
+      const traces = await messagesTraces();
+      expect(traces.length).toBeGreaterThanOrEqual(1);
+      for (const trace of traces) {
+        expect(trace).toMatchObject({ route: '/v1/messages', clientKeyId: key.id, status: 200, stream: true });
+        expect(trace.model).toMatch(/^claude-/);
+        expect(trace.sessionKeyHash).toBeTruthy();
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('runs the tool the model asks for and sends its result back', async () => {
-    const before = (await messagesTraces()).length;
-    // The shell computes 6*7: the 42 can only come from Claude Code having really run the command.
-    const marker = '[[tool:Bash {"command":"echo mcp-tool-ran-$((6*7))","description":"Print a marker"}]]';
-    const run = await runClaude(claude!, `Please run this. ${marker}`, env, work, ['--allowedTools', 'Bash']);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('tool said: mcp-tool-ran-42');
-    const traces = (await messagesTraces()).slice(before);
-    expect(traces).toHaveLength(2);
-    const [first, second] = [...traces].sort((a, b) => a.at - b.at);
-    // One Claude Code session: both turns carry the same session key, so they stay on one account's prompt cache.
-    expect(second!.sessionKeyHash).toBe(first!.sessionKeyHash);
-    expect(second!.accountId).toBe(first!.accountId);
-    const full = await admin<{ trace: TraceRecord }>(stack, 'GET', `/admin/traces/${second!.id}`);
-    expect(JSON.stringify(full.body.trace.requestBody)).toContain('mcp-tool-ran-42');
-  });
+  it(
+    'runs the tool the model asks for and sends its result back',
+    async () => {
+      const before = (await messagesTraces()).length;
+      // The shell computes 6*7: the 42 can only come from Claude Code having really run the command.
+      const marker = '[[tool:Bash {"command":"echo mcp-tool-ran-$((6*7))","description":"Print a marker"}]]';
+      const run = await runClaude(claude!, `Please run this. ${marker}`, env, work, ['--allowedTools', 'Bash']);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('tool said: mcp-tool-ran-42');
+      const traces = (await messagesTraces()).slice(before);
+      expect(traces).toHaveLength(2);
+      const [first, second] = [...traces].sort((a, b) => a.at - b.at);
+      // One Claude Code session: both turns carry the same session key, so they stay on one account's prompt cache.
+      expect(second!.sessionKeyHash).toBe(first!.sessionKeyHash);
+      expect(second!.accountId).toBe(first!.accountId);
+      const full = await admin<{ trace: TraceRecord }>(stack, 'GET', `/admin/traces/${second!.id}`);
+      expect(JSON.stringify(full.body.trace.requestBody)).toContain('mcp-tool-ran-42');
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
