@@ -77,8 +77,8 @@ function runClaude(
     'answers a plain prompt with the model’s text, traced per client key',
     async () => {
       const run = await runClaude(claude!, 'say hello to the pool', env, work);
-      expect(run.stderr).toBe('');
-      expect(run.code).toBe(0);
+      // On failure the CLI's own words say why.
+      expect({ code: run.code, stderr: run.stderr.slice(0, 2000) }).toEqual({ code: 0, stderr: '' });
       expect(run.stdout).toContain('echo:');
       expect(run.stdout).toContain('say hello to the pool');
       const traces = await messagesTraces();
@@ -99,7 +99,7 @@ function runClaude(
       // The shell computes 6*7: the 42 can only come from Claude Code having really run the command.
       const marker = '[[tool:Bash {"command":"echo mcp-tool-ran-$((6*7))","description":"Print a marker"}]]';
       const run = await runClaude(claude!, `Please run this. ${marker}`, env, work, ['--allowedTools', 'Bash']);
-      expect(run.code).toBe(0);
+      expect({ code: run.code, stderr: run.stderr.slice(0, 2000) }).toMatchObject({ code: 0 });
       expect(run.stdout).toContain('tool said: mcp-tool-ran-42');
       const traces = (await messagesTraces()).slice(before);
       expect(traces).toHaveLength(2);
