@@ -34,7 +34,14 @@ export const JSON_CONTENT_TYPE = 'application/json';
 export const SSE_CONTENT_TYPE = 'text/event-stream';
 
 /** Request headers that may carry a session key, in precedence order after the body's prompt_cache_key (§2.4). */
-export const SESSION_HEADER_NAMES = ['session_id', 'session-id', 'x-session-id', 'conversation_id'] as const;
+export const SESSION_HEADER_NAMES = [
+  'session_id',
+  'session-id',
+  'x-session-id',
+  'conversation_id',
+  // Claude Code's, on whichever route it calls (§2.4, §14).
+  'x-claude-code-session-id',
+] as const;
 
 /** Upstream rejects a missing or blank `instructions` (§2.2 #3). */
 export const DEFAULT_INSTRUCTIONS = 'You are a helpful assistant.';
