@@ -19,6 +19,24 @@ export default tseslint.config(
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
+    // Production code never reaches into test support, spec helpers, the emulator or an app's folder (issue 21).
+    files: ['libs/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.browser-spec.ts', 'libs/testing/**', '**/src/testing/**', '**/__fixtures__/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@mcp/testing', '@mcp/testing/*'], message: 'Test support (@mcp/testing) is for specs only.' },
+            { group: ['@mcp/fake-chatgpt'], message: 'The emulator is for specs only.' },
+            { group: ['**/test/**', '**/testing/**', '**/*.spec', '**/*.spec-helpers'], message: 'Test files are for specs only.' },
+            { group: ['**/apps/**', '../../apps/*'], message: 'Libs and apps never import an app by path.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['apps/dashboard/**/*.ts'],
     extends: [...angular.configs.tsRecommended],
     processor: angular.processInlineTemplates,

@@ -1,5 +1,5 @@
 import { AccountsService, TokenService } from '@mcp/accounts';
-import { PostgresLeadership } from '../../../libs/postgres/src';
+import { PostgresLeadership } from '@mcp/postgres';
 import { describeWithPostgres, eventually, type Fleet, type Replica, startFleet } from './helpers/postgres';
 
 const MODEL = 'gpt-5.3-codex';

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import type { ApiKeyCreatedResponse, ApiKeysResponse, TracesPageResponse, UsageStatsResponse } from '@mcp/contracts';
 import { Stack, startStack } from './helpers/stack';
+import { eventually } from '@mcp/testing';
 
 // Client keys on /v1 (PROTOCOL.md §12.4) through the whole gateway: admin API, guard, traces and stats.
 
@@ -155,7 +156,7 @@ describe('client keys on /v1 (whole gateway)', () => {
     for (const secret of [alice.secret, alice.secret, bob.secret])
       expect((await chat({ authorization: `Bearer ${secret}` })).status).toBe(200);
 
-    const usage = await waitFor(async () => {
+    const usage = await eventually(async () => {
       const stats = await json<UsageStatsResponse>(
         await fetch(`${stack.baseUrl}/admin/stats/usage`, { headers: admin }),
       );
@@ -164,7 +165,7 @@ describe('client keys on /v1 (whole gateway)', () => {
     });
     expect(JSON.stringify(usage)).not.toContain(alice.secret);
 
-    const traces = await waitFor(async () => {
+    const traces = await eventually(async () => {
       const page = await json<TracesPageResponse>(
         await fetch(`${stack.baseUrl}/admin/traces?page=1&pageSize=100`, { headers: admin }),
       );
@@ -199,13 +200,3 @@ describe('an open /v1 (no client key configured)', () => {
     );
   });
 });
-
-/** Traces and stats are recorded off the hot path, so poll briefly until they show up. */
-async function waitFor<T>(probe: () => Promise<T | undefined>, attempts = 250): Promise<T> {
-  for (let i = 0; i < attempts; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('condition not reached');
-}

@@ -2,7 +2,6 @@
 export { type Account, accountStatus, emptyState, toAccountView } from './account';
 export { AccountRepository } from './account.repository';
 export { type AccountsDocument, FileAccountRepository } from './file-account.repository';
-export { InMemoryAccountRepository } from './in-memory-account.repository';
 export { type AccountPatch, AccountsService } from './accounts.service';
 export type { RefreshedTokens, TokenInput, UpsertResult } from './account-tokens';
 export { nextUsage, reconcileBlocks } from './account-usage';

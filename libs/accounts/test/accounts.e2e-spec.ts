@@ -7,7 +7,8 @@ import type {
   UsageRefreshResponse,
 } from '@mcp/contracts';
 import { AccountsService, TokenService } from '@mcp/accounts';
-import { type E2eApp, eventually, startE2eApp } from './e2e-harness';
+import { eventually } from '@mcp/testing';
+import { type E2eApp, startE2eApp } from './e2e-harness';
 
 interface ErrorBody {
   statusCode: number;

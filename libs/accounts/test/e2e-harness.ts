@@ -6,7 +6,7 @@ import { type AppConfig, ConfigModule } from '@mcp/config';
 import { AccountsModule } from '@mcp/accounts';
 import { ErrorsModule, globalErrorProviders } from '@mcp/errors';
 import { TEST_ADMIN_TOKEN, disposeTestConfig, testConfig } from '@mcp/testing';
-import { FakeChatgpt } from '../../../apps/fake-chatgpt/src';
+import { FakeChatgpt } from '@mcp/fake-chatgpt';
 
 export interface ApiReply<T = Record<string, unknown>> {
   status: number;
@@ -93,15 +93,4 @@ export async function startE2eApp(
       disposeTestConfig(config);
     },
   };
-}
-
-/** Polls `check` until it returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

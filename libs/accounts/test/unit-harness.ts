@@ -6,7 +6,6 @@ import {
   AccountsService,
   CatalogueShare,
   ChatgptHttp,
-  InMemoryAccountRepository,
   LocalCatalogueShare,
   LocalRefreshCoordinator,
   ModelCatalogService,
@@ -16,6 +15,7 @@ import {
 } from '@mcp/accounts';
 import { FakeClock, disposeTestConfig, testConfig } from '@mcp/testing';
 import { ScriptedHttp } from './scripted-http';
+import { InMemoryAccountRepository } from '@mcp/testing/fakes';
 
 export interface UnitHarness {
   clock: FakeClock;

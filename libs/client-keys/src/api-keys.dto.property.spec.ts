@@ -6,7 +6,7 @@ import type { ApiKeyView } from '@mcp/contracts';
 import { ApiKeysService } from './api-keys.service';
 import { AppConfig } from '@mcp/config';
 import { FakeClock, disposeTestConfig, testConfig } from '@mcp/testing';
-import { MemoryApiKeyRepository } from './api-keys.spec-helpers';
+import { MemoryApiKeyRepository } from '@mcp/testing/fakes';
 import { CreateApiKeyDto, MAX_ALLOWED_MODELS, MAX_RPM_LIMIT, PatchApiKeyDto } from './api-keys.dto';
 
 Logger.overrideLogger(false);

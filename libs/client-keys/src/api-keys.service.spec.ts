@@ -8,7 +8,7 @@ import { FileApiKeyRepository } from './api-key.repository';
 import { ApiKeysService, LAST_USED_FLUSH_MS } from './api-keys.service';
 import { AppConfig } from '@mcp/config';
 import { FakeClock, disposeTestConfig, testConfig } from '@mcp/testing';
-import { MemoryApiKeyRepository } from './api-keys.spec-helpers';
+import { MemoryApiKeyRepository } from '@mcp/testing/fakes';
 
 Logger.overrideLogger(false);
 

@@ -3,7 +3,7 @@ import { ApiKeysService } from './api-keys.service';
 import { AppConfig } from '@mcp/config';
 import { ErrorRegistry, ErrorTable, type HttpProblem } from '@mcp/errors';
 import { FakeClock, disposeTestConfig, testConfig } from '@mcp/testing';
-import { MemoryApiKeyRepository } from './api-keys.spec-helpers';
+import { MemoryApiKeyRepository } from '@mcp/testing/fakes';
 import { ClientKeyGuard, ClientKeyRequest } from './client-key.guard';
 import { CLIENT_KEY_ERRORS } from './client-key.errors';
 import { MemoryRpmLimiter } from './rpm-limiter';

@@ -41,25 +41,3 @@ export class FileFlowRepository extends FlowRepository {
     await this.store.write({ version: 1, flows });
   }
 }
-
-/** For specs. */
-export class InMemoryFlowRepository extends FlowRepository {
-  private stored: OAuthFlow[];
-
-  constructor(initial: OAuthFlow[] = []) {
-    super();
-    this.stored = structuredClone(initial);
-  }
-
-  override async load(): Promise<OAuthFlow[]> {
-    return structuredClone(this.stored);
-  }
-
-  override async save(flows: OAuthFlow[]): Promise<void> {
-    this.stored = structuredClone(flows);
-  }
-
-  snapshot(): OAuthFlow[] {
-    return structuredClone(this.stored);
-  }
-}

@@ -3,7 +3,7 @@ export { OAuthModule } from './oauth.module';
 export { OAuthService } from './oauth.service';
 export { OAuthClient, type DeviceCode, type DevicePoll } from './oauth-client';
 export { type OAuthFlow, toFlowView, tidyFlows } from './flow';
-export { FileFlowRepository, FlowRepository, InMemoryFlowRepository, type OAuthStateDocument } from './flow.repository';
+export { FileFlowRepository, FlowRepository, type OAuthStateDocument } from './flow.repository';
 export {
   FlowClosedError,
   FlowExpiredError,

@@ -1,12 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { AppConfig, Clock } from '@mcp/config';
-import {
-  AccountRepository,
-  AccountsService,
-  InMemoryAccountRepository,
-  type RefreshedTokens,
-  UsageProbeService,
-} from '@mcp/accounts';
+import { AccountRepository, AccountsService, type RefreshedTokens, UsageProbeService } from '@mcp/accounts';
 import {
   type DeviceCode,
   type DevicePoll,
@@ -14,12 +8,12 @@ import {
   FlowExpiredError,
   FlowNotFoundError,
   FlowRepository,
-  InMemoryFlowRepository,
   OAuthClient,
   OAuthInputError,
   OAuthService,
 } from '@mcp/oauth';
 import { FAKE_CLOCK_START, FakeClock, disposeTestConfig, makeJwt, testConfig } from '@mcp/testing';
+import { InMemoryAccountRepository, InMemoryFlowRepository } from '@mcp/testing/fakes';
 
 const AUTH_CLAIMS = { 'https://api.openai.com/auth': { chatgpt_account_id: 'ws-1', chatgpt_user_id: 'u-1' } };
 

@@ -6,7 +6,7 @@ import { ErrorsModule, globalErrorProviders } from '@mcp/errors';
 import { AccountsModule } from '@mcp/accounts';
 import { OAuthModule } from '@mcp/oauth';
 import { TEST_ADMIN_TOKEN, disposeTestConfig, testConfig } from '@mcp/testing';
-import { FakeChatgpt } from '../../../apps/fake-chatgpt/src';
+import { FakeChatgpt } from '@mcp/fake-chatgpt';
 
 export interface ApiReply<T = Record<string, unknown>> {
   status: number;

@@ -1,4 +1,4 @@
-import { describeWithPostgres } from '../../../apps/proxy/test/helpers/postgres';
+import { describeWithPostgres, eventually } from '@mcp/testing';
 import { PostgresRefreshLock } from '../src/accounts/refresh-lock';
 import { ChangeFeed } from '../src/db/change-feed';
 import { PgDatabase } from '../src/db/database';
@@ -8,19 +8,6 @@ import { PostgresLeadership } from '../src/jobs/leadership';
 import { account } from './builders';
 import { MemoryReplica } from './memory-replica';
 import { type PgEnv, startPgEnv } from './pg-env';
-
-async function eventually(check: () => void | Promise<void>): Promise<void> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
 
 function gate(): { promise: Promise<void>; open: () => void } {
   let open!: () => void;
@@ -84,11 +71,15 @@ describeWithPostgres('coordination between replicas', () => {
       const held = gate();
       const upstream = { calls: 0, held: held.promise };
       const first = refreshUnderLock(a, upstream);
-      await eventually(() => expect(upstream.calls).toBe(1));
+      await eventually(() => {
+        expect(upstream.calls).toBe(1);
+        return true;
+      });
       const second = refreshUnderLock(b, upstream);
       await eventually(async () => {
         const waiting = await sql("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
         expect(waiting).toHaveLength(1);
+        return true;
       });
       held.open();
       expect(await Promise.all([first, second])).toEqual(['access-1', 'access-1']);
@@ -138,7 +129,10 @@ describeWithPostgres('coordination between replicas', () => {
       expect(one.leads('retention')).toBe(true);
       await sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                  WHERE application_name = 'multicodex ${db.origin}' AND query LIKE '%pg_try_advisory_lock%'`);
-      await eventually(() => expect(one.leads('retention')).toBe(false));
+      await eventually(() => {
+        expect(one.leads('retention')).toBe(false);
+        return true;
+      });
       let ran = false;
       await two.runIfLeader('retention', async () => void (ran = true));
       expect(ran).toBe(true);
@@ -160,12 +154,21 @@ describeWithPostgres('coordination between replicas', () => {
           JSON.stringify({ topic: 'api_keys', origin: 'x', id }),
         ]);
       await notify('k1');
-      await eventually(() => expect(seen).toEqual(['k1']));
+      await eventually(() => {
+        expect(seen).toEqual(['k1']);
+        return true;
+      });
       await sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                  WHERE application_name = 'multicodex ${listener.origin}' AND query LIKE 'LISTEN%'`);
-      await eventually(() => expect(resyncs).toBe(1));
+      await eventually(() => {
+        expect(resyncs).toBe(1);
+        return true;
+      });
       await notify('k2');
-      await eventually(() => expect(seen).toEqual(['k1', 'k2']));
+      await eventually(() => {
+        expect(seen).toEqual(['k1', 'k2']);
+        return true;
+      });
       await feed.stop();
     });
 
@@ -178,7 +181,10 @@ describeWithPostgres('coordination between replicas', () => {
         db.query('SELECT pg_notify($1, $2)', ['mcp_changes', JSON.stringify({ topic: 'api_keys', origin })]);
       await send(db.origin);
       await send('another-replica');
-      await eventually(() => expect(seen).toEqual(['another-replica']));
+      await eventually(() => {
+        expect(seen).toEqual(['another-replica']);
+        return true;
+      });
       await feed.stop();
     });
   });

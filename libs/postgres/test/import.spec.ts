@@ -5,7 +5,7 @@ import type { StatsRecord, TraceRecord } from '@mcp/contracts';
 import { FileFlowRepository } from '@mcp/oauth';
 import { FileApiKeyRepository } from '@mcp/client-keys';
 import { JsonlLog } from '@mcp/storage';
-import { describeWithPostgres } from '../../../apps/proxy/test/helpers/postgres';
+import { describeWithPostgres } from '@mcp/testing';
 import { PostgresAccountRepository } from '../src/accounts/postgres-account.repository';
 import { PostgresApiKeyRepository } from '../src/client-keys/postgres-api-key.repository';
 import { ChangeFeed } from '../src/db/change-feed';

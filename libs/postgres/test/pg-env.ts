@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '@mcp/config';
-import { disposeTestConfig, testConfig } from '@mcp/testing';
-import { type PgCluster, startPgCluster } from '../../../apps/proxy/test/helpers/postgres';
+import { type PgCluster, disposeTestConfig, startPgCluster, testConfig } from '@mcp/testing';
 import { type DatabaseOptions, PgDatabase } from '../src/db/database';
 
 /** One throwaway cluster per spec file; a fresh database per test; everything opened is closed in close(). */

@@ -1,12 +1,11 @@
-import { FileAccountRepository, InMemoryAccountRepository } from '@mcp/accounts';
+import { FileAccountRepository } from '@mcp/accounts';
 import { SystemClock } from '@mcp/config';
 import type { StatsRecord, TraceRecord } from '@mcp/contracts';
-import { FileFlowRepository, InMemoryFlowRepository } from '@mcp/oauth';
+import { FileFlowRepository } from '@mcp/oauth';
 import { FileApiKeyRepository } from '@mcp/client-keys';
 import { SessionAffinity } from '@mcp/routing';
 import { JsonlLog } from '@mcp/storage';
-import { disposeTestConfig, testConfig } from '@mcp/testing';
-import { describeWithPostgres } from '../../../apps/proxy/test/helpers/postgres';
+import { describeWithPostgres, disposeTestConfig, testConfig } from '@mcp/testing';
 import { PostgresAccountRepository } from '../src/accounts/postgres-account.repository';
 import { PostgresApiKeyRepository } from '../src/client-keys/postgres-api-key.repository';
 import { ChangeFeed } from '../src/db/change-feed';
@@ -19,6 +18,7 @@ import { apiKeyRepositoryContract, flowRepositoryContract } from './contracts/do
 import { historyLogContract, traceLogContract } from './contracts/record-log.contract';
 import { sessionAffinityContract } from './contracts/session-affinity.contract';
 import { type PgEnv, startPgEnv } from './pg-env';
+import { InMemoryAccountRepository, InMemoryFlowRepository } from '@mcp/testing/fakes';
 
 // The same contracts, first against the embedded adapters (files, memory), then against PostgreSQL.
 

@@ -1,5 +1,5 @@
 import { EncryptionKeyError } from '@mcp/accounts';
-import { describeWithPostgres } from '../../../apps/proxy/test/helpers/postgres';
+import { describeWithPostgres, eventually } from '@mcp/testing';
 import { ChangeFeed } from '../src/db/change-feed';
 import { account } from './builders';
 import { MemoryReplica } from './memory-replica';
@@ -8,19 +8,6 @@ import { type PgEnv, startPgEnv } from './pg-env';
 const KEY = 'an-encryption-key-of-at-least-32-chars';
 
 /** Polls until `check` passes (a notification is on its way); fails after 5 s. */
-async function eventually(check: () => void): Promise<void> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
-
 describeWithPostgres('accounts shared by several replicas', () => {
   let env: PgEnv;
   let url: string;
@@ -97,7 +84,10 @@ describeWithPostgres('accounts shared by several replicas', () => {
       onResync: () => undefined,
     });
     await a.edit('acc_1', (acc) => (acc.refreshToken = 'rotated-on-A'));
-    await eventually(() => expect(b.get('acc_1')?.refreshToken).toBe('rotated-on-A'));
+    await eventually(() => {
+      expect(b.get('acc_1')?.refreshToken).toBe('rotated-on-A');
+      return true;
+    });
     await feed.stop();
   });
 

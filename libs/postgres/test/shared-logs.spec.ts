@@ -1,5 +1,5 @@
 import type { StatsRecord, TraceRecord } from '@mcp/contracts';
-import { describeWithPostgres } from '../../../apps/proxy/test/helpers/postgres';
+import { describeWithPostgres, eventually } from '@mcp/testing';
 import { PostgresCatalogueShare } from '../src/catalogue/postgres-catalogue-share';
 import { ChangeFeed } from '../src/db/change-feed';
 import type { PgDatabase } from '../src/db/database';
@@ -9,19 +9,6 @@ import { PgHistoryLog } from '../src/tracing/history-log';
 import { PgTraceLog } from '../src/tracing/trace-log';
 import { flow, statsRecord, traceRecord } from './builders';
 import { type PgEnv, startPgEnv } from './pg-env';
-
-async function eventually(check: () => void): Promise<void> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
 
 describeWithPostgres('traces, stats history and housekeeping shared by replicas', () => {
   let env: PgEnv;
@@ -73,8 +60,14 @@ describeWithPostgres('traces, stats history and housekeeping shared by replicas'
     logB.append(traceRecord('b-1'));
     logA.append(traceRecord('a-2'));
     await Promise.all([logA.flush(), logB.flush()]);
-    await eventually(() => expect(seenByB.map((t) => t.id)).toEqual(['before-boot', 'a-1', 'a-2']));
-    await eventually(() => expect(seenByA.map((t) => t.id)).toEqual(['before-boot', 'b-1']));
+    await eventually(() => {
+      expect(seenByB.map((t) => t.id)).toEqual(['before-boot', 'a-1', 'a-2']);
+      return true;
+    });
+    await eventually(() => {
+      expect(seenByA.map((t) => t.id)).toEqual(['before-boot', 'b-1']);
+      return true;
+    });
     await Promise.all([logA.close(), logB.close()]);
   });
 
@@ -86,7 +79,10 @@ describeWithPostgres('traces, stats history and housekeeping shared by replicas'
     const record = statsRecord('r1', { clientKeyId: 'key-1', accountId: null, costUsd: null });
     logA.append(record);
     await logA.flush();
-    await eventually(() => expect(seenByB).toEqual([record]));
+    await eventually(() => {
+      expect(seenByB).toEqual([record]);
+      return true;
+    });
     await logA.close();
   });
 

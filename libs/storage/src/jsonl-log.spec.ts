@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TempDir, tempDir } from '@mcp/testing';
+import { TempDir, eventually, tempDir } from '@mcp/testing';
 import { JsonlLog, ReadAllResult } from './jsonl-log';
 
 interface Rec {
@@ -9,12 +9,6 @@ interface Rec {
 }
 
 const HOUR = 3_600_000;
-
-/** Polls until `check` holds; the deadline only turns a hang into a readable failure. */
-async function eventually(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-  if (!check()) throw new Error(`never happened: ${what}`);
-}
 
 describe('JsonlLog', () => {
   let dir: TempDir;
@@ -60,13 +54,15 @@ describe('JsonlLog', () => {
   it('flushes on its own after the interval', async () => {
     const log = open({ flushIntervalMs: 5 });
     log.append({ n: 1 });
-    await eventually(() => existsSync(path) && readFileSync(path, 'utf8') === '{"n":1}\n', 'timer flush');
+    await eventually(() => existsSync(path) && readFileSync(path, 'utf8') === '{"n":1}\n', { what: 'timer flush' });
   });
 
   it('flushes early once maxBuffered records are waiting', async () => {
     const log = open({ maxBuffered: 3 });
     appendRange(log, 1, 3);
-    await eventually(() => existsSync(path) && readFileSync(path, 'utf8').split('\n').length === 4, 'early flush');
+    await eventually(() => existsSync(path) && readFileSync(path, 'utf8').split('\n').length === 4, {
+      what: 'early flush',
+    });
   });
 
   it('reads back every record in order across chunk boundaries, with multi-byte text', async () => {
@@ -228,7 +224,7 @@ describe('JsonlLog', () => {
     const errors: unknown[] = [];
     const log = open({ flushIntervalMs: 1, onError: (e) => errors.push(e) });
     log.append({ n: 1 });
-    await eventually(() => errors.length > 0, 'background flush error reported');
+    await eventually(() => errors.length > 0, { what: 'background flush error reported' });
     await expect(log.flush()).rejects.toThrow();
     await expect(log.close()).rejects.toThrow();
   });

@@ -7,3 +7,7 @@ export { TEST_ADMIN_TOKEN, disposeTestConfig, testConfig } from './test-config';
 export { makeJwt } from './jwt';
 export { describeWith, prerequisite } from './prerequisites';
 export type { Prerequisite } from './prerequisites';
+export { eventually } from './eventually';
+export type { EventuallyOptions } from './eventually';
+export { describeWithPostgres, postgresUnavailable, startPgCluster } from './postgres-cluster';
+export type { PgCluster } from './postgres-cluster';

@@ -69,6 +69,22 @@ const FINDERS: Record<Prerequisite, Finder> = {
   },
 };
 
+export interface PrerequisiteStatus {
+  name: Prerequisite;
+  what: string;
+  howToGet: string;
+  /** Where it was found; undefined when it is missing. */
+  path: string | undefined;
+}
+
+/** Every prerequisite and where it was found: `npm test` (scripts/test.mjs) lists the missing ones before Jest. */
+export function prerequisiteReport(): PrerequisiteStatus[] {
+  return (Object.keys(FINDERS) as Prerequisite[]).map((name) => {
+    const { what, howToGet, find } = FINDERS[name];
+    return { name, what, howToGet, path: find() };
+  });
+}
+
 const reported = new Set<string>();
 
 /**

@@ -9,6 +9,4 @@ export type { AccountInfo, StatsHistoryOptions } from './stats/stats-history';
 export { TraceStore } from './traces/trace-store';
 export { normalizeRoute, toStatsRecord, toSummary } from './traces/trace-query';
 export type { TraceFilter } from './traces/trace-query';
-export { generateHistory, writeHistoryFile } from './testing/generate-history';
-export type { GenerateHistoryOptions } from './testing/generate-history';
 export { FileTraceLogs, type RecordLog, type RecordLogOptions, TraceLogs } from './trace-logs';

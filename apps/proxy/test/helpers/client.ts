@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import type { TraceRecord } from '@mcp/contracts';
+import { eventually } from '@mcp/testing';
 import type { Stack } from './stack';
 
 /** The official SDK pointed at the gateway; no retries, so every status the gateway sends is what the test sees. */
@@ -21,16 +22,8 @@ export function postJson(
   });
 }
 
-/** Polls until `check` returns a value (or throws after `timeoutMs`); for effects that land just after a response ends. */
-export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+// The one polling helper lives in @mcp/testing; the specs that import it from here keep working.
+export { eventually };
 
 /** The trace of a request, by the x-request-id the gateway returned, through the admin API. */
 export function traceOf(stack: Stack, requestId: string | null): Promise<TraceRecord> {

@@ -1,5 +1,5 @@
 import { Test } from '@nestjs/testing';
-import { AccountRepository, AccountsService, InMemoryAccountRepository, ModelCatalogService } from '@mcp/accounts';
+import { AccountRepository, AccountsService, ModelCatalogService } from '@mcp/accounts';
 import { Clock } from '@mcp/config';
 import type { UsageSnapshot } from '@mcp/contracts';
 import { FakeClock } from '@mcp/testing';
@@ -7,6 +7,7 @@ import { stored } from '../testing/routing-harness';
 import { DAY, HOUR, fiveHour, usage, weekly } from '../testing/routing-fixtures';
 import { simulatePool, type SimAccount } from './pool-forecast';
 import { PoolForecastService } from './pool-forecast.service';
+import { InMemoryAccountRepository } from '@mcp/testing/fakes';
 
 const MINUTE = 60_000;
 const NOW = Date.UTC(2025, 0, 15, 12);

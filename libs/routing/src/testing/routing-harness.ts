@@ -1,16 +1,11 @@
 import { Test, type TestingModule } from '@nestjs/testing';
-import {
-  type Account,
-  AccountRepository,
-  AccountsService,
-  InMemoryAccountRepository,
-  ModelCatalogService,
-} from '@mcp/accounts';
+import { type Account, AccountRepository, AccountsService, ModelCatalogService } from '@mcp/accounts';
 import { AppConfig, Clock, Timers } from '@mcp/config';
 import type { UsageSnapshot } from '@mcp/contracts';
 import { disposeTestConfig, FakeClock, FakeTimers, testConfig } from '@mcp/testing';
 import { RoutingService } from '../routing.service';
 import { account, type AccountSpec, DAY, fiveHour, HOUR, usage, weekly } from './routing-fixtures';
+import { InMemoryAccountRepository } from '@mcp/testing/fakes';
 
 export const MODEL = 'gpt-5.3-codex';
 export const OTHER_MODEL = 'gpt-5-codex';

@@ -1,6 +1,6 @@
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { type Account, AccountRepository, InMemoryAccountRepository } from '@mcp/accounts';
+import { type Account, AccountRepository } from '@mcp/accounts';
 import { costUsd } from '@mcp/codex';
 import { ConfigModule } from '@mcp/config';
 import { AdminAuthModule } from '@mcp/admin-auth';
@@ -17,6 +17,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { traceRecord } from '../testing/trace-builder';
 import { TracingModule } from '../tracing.module';
 import { TracingService } from '../tracing.service';
+import { InMemoryAccountRepository } from '@mcp/testing/fakes';
 
 const BASE = Date.UTC(2025, 0, 15, 12);
 const ACCOUNT: Account = {
