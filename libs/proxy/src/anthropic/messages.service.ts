@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ModelCatalogService } from '@mcp/accounts';
 import { estimateInputTokens, type NativeModelInfo } from '@mcp/codex';
+import type { PrepareOptions } from '../proxy/request-prep';
 import type { ProxyRequest } from '../request-context';
 import { MessagesSurface, prepareMessages } from './messages-surface';
 import { AnthropicModelMapService } from './model-map.service';
@@ -19,15 +20,11 @@ export class MessagesService {
 
   /** `POST /v1/messages/count_tokens`: an estimate of the translated prompt (see estimateInputTokens). */
   countTokens(req: ProxyRequest): { input_tokens: number } {
-    const { prepared } = prepareMessages(
-      { max_tokens: 1, ...(req.body as object) },
-      this.options(req),
-      this.modelMap.map,
-    );
+    const { prepared } = prepareMessages(req.body, this.options(req), this.modelMap.map);
     return { input_tokens: estimateInputTokens({ body: prepared.plan.body }) };
   }
 
-  private options(req: ProxyRequest) {
+  private options(req: ProxyRequest): PrepareOptions {
     return {
       headers: req.headers,
       modelInfo: (model: string) => this.catalog.find(model)?.info as NativeModelInfo | undefined,
