@@ -2,15 +2,16 @@
 // emulator on loopback, proxy vs direct-to-emulator in the same run. Prints a markdown table and
 // writes bench/results.json.
 //
-// Options: --quick (short runs, for trying the script), --only=nonstream,streaming,streams,stats,
-// --cpu-prof (proxies write V8 CPU profiles to bench/profiles/). Those partial runs write
-// bench/results.partial.json instead.
+// Options: --quick (under a minute: short runs, c=32 only, no stats; for a profile/measure loop),
+// --only=nonstream,streaming,streams,stats, --cpu-prof (proxies write V8 CPU profiles to
+// bench/profiles/). Those partial runs write bench/results.partial.json instead.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chatBody, responsesBody } from './lib/bodies.mjs';
 import { latencyPair, target, throughput } from './lib/load.mjs';
-import { holdOpenStreams } from './lib/open-streams.mjs';
-import { root, stop, stopAll } from './lib/processes.mjs';
+import { holdOpenStreams, scrapeLag } from './lib/open-streams.mjs';
+import { root, rssMb, stop, stopAll } from './lib/processes.mjs';
 import { markdown, machineInfo, tableRows } from './lib/report.mjs';
 import {
   captureUpstream,
@@ -23,14 +24,16 @@ import {
 } from './lib/setup.mjs';
 import { statsBench } from './lib/stats-bench.mjs';
 import { relayDelayPair, startTap, ttfbPair } from './lib/streaming.mjs';
-import { summarize } from './lib/summary.mjs';
+import { round, summarize } from './lib/summary.mjs';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
-const ONLY = args
-  .find((a) => a.startsWith('--only='))
-  ?.slice(7)
-  .split(',');
+// --quick leaves the stats section out unless --only asks for it: it alone takes longer than a minute.
+const ONLY =
+  args
+    .find((a) => a.startsWith('--only='))
+    ?.slice(7)
+    .split(',') ?? (QUICK ? ['nonstream', 'streaming', 'streams'] : undefined);
 const NODE_ARGS = args.includes('--cpu-prof')
   ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench', 'profiles')}`]
   : [];
@@ -38,16 +41,16 @@ const BUDGET_MS = 6 * 60_000;
 
 const PLAN = QUICK
   ? {
-      c1: { warmupMs: 200, measureMs: 600, maxPairs: 500 },
-      load: { warmupSec: 1, measureSec: 1 },
-      ttfb: { warmup: 5, pairs: 40 },
-      relay: { warmup: 1, streams: 5, deltas: 30, intervalMs: 2 },
+      c1: { warmupMs: 200, measureMs: 500, maxPairs: 500 },
+      load: { warmupSec: 1, measureSec: 1.5, connections: [32] },
+      ttfb: { warmup: 5, pairs: 30 },
+      relay: { warmup: 1, streams: 3, deltas: 30, intervalMs: 2 },
       open: { count: 200, windowMs: 1500, intervalMs: 100, deltas: 300 },
       stats: { records: 100_000, runs: 3 },
     }
   : {
       c1: { warmupMs: 500, measureMs: 2500, maxPairs: 3000 },
-      load: { warmupSec: 1, measureSec: 3 },
+      load: { warmupSec: 1, measureSec: 3, connections: [32, 128] },
       ttfb: { warmup: 20, pairs: 200 },
       relay: { warmup: 3, streams: 25, deltas: 40, intervalMs: 2 },
       open: { count: 1000, windowMs: 4000, intervalMs: 100, deltas: 600 },
@@ -64,6 +67,8 @@ const BODIES = [
 ];
 
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+// Other work on the machine skews latency (CPU per request much less): kept beside each figure.
+const load1 = () => round(loadavg()[0], 2);
 const wants = (section) => !ONLY || ONLY.includes(section);
 
 const PROMPT = 'Say hello.';
@@ -100,10 +105,20 @@ async function nonStreaming(env, overheads) {
       const { overheadValues, ...c1 } = await latencyPair({ ...pair, ...PLAN.c1 });
       overheads.push(overheadValues);
       const entry = { route, body, bodyBytes: pair.proxy.body.length, upstreamBytes: pair.direct.body.length, c1 };
-      for (const connections of [32, 128]) {
+      for (const connections of PLAN.load.connections) {
         log(`non-streaming ${route} ${body}: c=${connections}`);
-        const direct = await throughput(pair.direct, { connections, ...PLAN.load, pid: env.emulator.handle.pid });
-        const proxy = await throughput(pair.proxy, { connections, ...PLAN.load, pid: env.proxy.handle.pid });
+        const { warmupSec, measureSec } = PLAN.load;
+        const plan = { connections, warmupSec, measureSec };
+        const direct = await throughput(pair.direct, { ...plan, pid: env.emulator.handle.pid });
+        await scrapeLag(env.proxy.base);
+        const proxy = await throughput(pair.proxy, {
+          ...plan,
+          pid: env.proxy.handle.pid,
+          upstreamPid: env.emulator.handle.pid,
+        });
+        // Warm-up and measured run alike: the scrape before the warm-up reset prom-client's histogram.
+        proxy.eventLoopDelay = (await scrapeLag(env.proxy.base)) ?? null;
+        proxy.loadAverage = load1();
         if (proxy.failed > 0 || direct.failed > 0) log(`  failures: proxy ${proxy.failed}, direct ${direct.failed}`);
         entry[`c${connections}`] = { proxy, direct };
       }
@@ -209,6 +224,7 @@ async function main() {
   );
   const env = { emulator, proxy };
   if (wants('nonstream') || wants('streaming')) env.pairs = await capturePairs(env);
+  const idleRssMb = rssMb(proxy.handle.pid);
   const overheads = [];
   results.errors = [];
   // A section that fails is reported and the others still run: one table with what could be measured.
@@ -227,10 +243,15 @@ async function main() {
     ttfb: await ttfb(env, overheads),
     relay: await relayDelay(env),
   }));
-  if (results.nonStreaming || results.streaming) results.overheadHeader = overheadSummary(overheads);
+  if (results.nonStreaming || results.streaming) {
+    results.overheadHeader = overheadSummary(overheads);
+    // The main proxy after every request above: what the load left behind (target: ≤ 180 MiB).
+    results.memory = { idleRssMb, afterLoadRssMb: rssMb(proxy.handle.pid), loadAverage: load1() };
+  }
   results.openStreams = await section('streams', () => openStreams(env));
   results.stats = await section('stats', () => stats(env));
   results.durationSec = Math.round((Date.now() - started) / 1000);
+  results.machine.loadAverageAtEnd = load1();
   results.rows = tableRows(results);
   return results;
 }

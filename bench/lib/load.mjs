@@ -71,25 +71,33 @@ function cannon(t, connections, seconds, onResponse) {
   return instance;
 }
 
+/** CPU ms each process spent per answered request between two `cpuMs` readings. */
+function perRequest(before, after, ok) {
+  return before !== null && after !== null && ok > 0 ? (after - before) / ok : null;
+}
+
 /**
- * Requests per second and latency percentiles at `connections` concurrency, after a warm-up run;
- * with `pid`, also that process's CPU time per request (robust on a busy machine).
+ * Requests per second and latency percentiles at `connections` concurrency, after a warm-up run.
+ * With `pid`, also that process's CPU time per request (user + system from /proc: robust on a busy
+ * machine, unlike latency); with `upstreamPid` (the emulator behind a proxy), that one's as well.
  */
-export async function throughput(t, { connections, warmupSec, measureSec, pid }) {
+export async function throughput(t, { connections, warmupSec, measureSec, pid, upstreamPid }) {
   await cannon(t, connections, warmupSec);
   const times = [];
-  const cpuBefore = pid ? cpuMs(pid) : null;
+  const read = () => ({ own: pid ? cpuMs(pid) : null, upstream: upstreamPid ? cpuMs(upstreamPid) : null });
+  const before = read();
   const result = await cannon(t, connections, measureSec, (_client, status, _bytes, ms) => {
     if (status >= 200 && status < 300) times.push(ms);
   });
-  const cpuAfter = pid ? cpuMs(pid) : null;
+  const after = read();
   const ok = result['2xx'];
-  const cpu = cpuBefore !== null && cpuAfter !== null && ok > 0 ? (cpuAfter - cpuBefore) / ok : null;
-  return {
+  const out = {
     rps: ok / result.duration,
     ok,
     failed: result.non2xx + result.errors + result.timeouts,
     latency: summarize(times),
-    cpuMsPerRequest: cpu,
+    cpuMsPerRequest: perRequest(before.own, after.own, ok),
   };
+  if (upstreamPid) out.upstreamCpuMsPerRequest = perRequest(before.upstream, after.upstream, ok);
+  return out;
 }

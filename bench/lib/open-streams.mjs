@@ -14,7 +14,8 @@ const LAG_MAX = /^mcp_nodejs_eventloop_lag_max_seconds(?:\{[^}]*\})? ([\d.e+-]+)
 // idle loop reads ≈10 ms: the delay is the reading minus that resolution.
 export const LAG_RESOLUTION_MS = 10;
 
-async function scrapeLag(base) {
+/** The proxy's event-loop delay since the previous scrape (undefined when /metrics lacks it). */
+export async function scrapeLag(base) {
   const res = await fetch(`${base}/metrics`, { headers: { 'x-admin-token': ADMIN_TOKEN } });
   const text = await res.text();
   if (!res.ok) return undefined;
