@@ -49,6 +49,25 @@ describe('the ChatGPT-shaped prefix /backend-api/codex (PROTOCOL §13.2, §13.3)
     expect(text).toBe('echo: streamed');
   });
 
+  it('describes the pool in x-codex-* headers on answers through the prefix, as /wham/usage does', async () => {
+    const usage = (await (await fetch(`${stack.baseUrl}/backend-api/wham/usage`)).json()) as {
+      plan_type: string;
+      rate_limit: { primary_window: { used_percent: number; reset_at: number } };
+    };
+    const response = await postJson(stack, '/backend-api/codex/responses', { model: MODEL, input: 'hi', stream: true });
+    expect(response.status).toBe(200);
+    await response.text();
+    expect(response.headers.get('x-codex-plan-type')).toBe(usage.plan_type);
+    expect(response.headers.get('x-codex-primary-window-minutes')).toBe('300');
+    expect(response.headers.get('x-codex-primary-used-percent')).toBe(
+      String(usage.rate_limit.primary_window.used_percent),
+    );
+    expect(response.headers.get('x-codex-secondary-window-minutes')).toBe('10080');
+    // /v1 keeps its answers free of them: they describe one account upstream (§4.3).
+    const plain = await postJson(stack, '/v1/responses', { model: MODEL, input: 'hi' });
+    expect(plain.headers.get('x-codex-primary-used-percent')).toBeNull();
+  });
+
   it('passes a v1 compaction through /responses/compact as opaque JSON', async () => {
     const response = await postJson(stack, '/backend-api/codex/responses/compact', {
       model: MODEL,
@@ -160,6 +179,7 @@ describe('the ChatGPT-shaped prefix with client keys', () => {
     });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    expect(response.headers.get('x-codex-primary-used-percent')).toBeNull();
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_api_key');
   });
 

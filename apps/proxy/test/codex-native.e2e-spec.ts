@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UsageProbeService } from '@mcp/accounts';
 import type { TraceRecord } from '@mcp/contracts';
 import { prerequisite } from '@mcp/testing';
 import { codexModes } from '../../dashboard/src/app/docs/codex-modes';
@@ -71,6 +72,27 @@ async function traces(stack: Stack, since: number): Promise<TraceRecord[]> {
   return full.sort((a, b) => a.at - b.at);
 }
 
+/** The rate limits Codex recorded in its session files (what its /status shows). */
+function recordedRateLimits(home: string): Array<Record<string, unknown>> {
+  const found: Array<Record<string, unknown>> = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.jsonl')) {
+        for (const line of readFileSync(path, 'utf8').split('\n')) {
+          if (!line.includes('"rate_limits"')) continue;
+          const limits = (JSON.parse(line) as { payload?: { rate_limits?: Record<string, unknown> } }).payload
+            ?.rate_limits;
+          if (limits) found.push(limits);
+        }
+      }
+    }
+  };
+  walk(join(home, 'sessions'));
+  return found;
+}
+
 function isCompaction(trace: TraceRecord): boolean {
   return JSON.stringify(trace.requestBody ?? null).includes('"compaction_trigger"');
 }
@@ -112,6 +134,21 @@ describeWithCodex(SUITE, () => {
     expect(run.stdout).toContain('echo: say hello to the prefix');
     const served = (await traces(stack, since)).find((t) => t.route === '/backend-api/codex/responses');
     expect(served).toEqual(expect.objectContaining({ status: 200, stream: true, isError: false }));
+  }, 120_000);
+
+  it("records the pool's quota from the gateway's x-codex-* headers, as /status shows it", async () => {
+    for (const account of stack.accounts) {
+      stack.fake.setUsage(account.fakeId, { fiveHour: 42, weekly: 17 });
+      await stack.app.get(UsageProbeService).probe(account.id);
+    }
+    expectOk(await codexExec(['how much is left?'], home, work));
+    const limits = recordedRateLimits(home);
+    expect(limits.at(-1)).toEqual(
+      expect.objectContaining({
+        primary: expect.objectContaining({ used_percent: 42, window_minutes: 300 }),
+        secondary: expect.objectContaining({ used_percent: 17, window_minutes: 10080 }),
+      }),
+    );
   }, 120_000);
 
   it('compacts remotely (v2) before the next turn and resumes from the checkpoint', async () => {

@@ -6,7 +6,13 @@ import { errorTable } from '@mcp/errors';
 import { TracingModule } from '@mcp/tracing';
 import { ANTHROPIC_CONTROLLERS, ANTHROPIC_PROVIDERS } from './anthropic';
 import { AttemptLoop } from './attempts/attempt-loop';
-import { BACKEND_API_CONTROLLERS, BACKEND_API_FALLBACK, BACKEND_API_PROVIDERS } from './backend-api';
+import {
+  BACKEND_API_CONTROLLERS,
+  BACKEND_API_FALLBACK,
+  BACKEND_API_PROVIDERS,
+  POOL_HEADER_ROUTES,
+  PoolHeadersMiddleware,
+} from './backend-api';
 import { ClientKeysModule } from '@mcp/client-keys';
 import { OpenAiErrorSurface, PROXY_ERROR_RULES } from './errors/openai-surface';
 import { ChatController } from './http/chat.controller';
@@ -55,6 +61,7 @@ function requestIdMiddleware(req: Request, res: Response, next: NextFunction): v
 })
 export class ProxyModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(PoolHeadersMiddleware).forRoutes(...POOL_HEADER_ROUTES);
     consumer
       .apply(requestIdMiddleware)
       .forRoutes(

@@ -1,4 +1,5 @@
 // The ChatGPT-shaped surface (PROTOCOL.md §13.2, §13.4), wired into ProxyModule.
+import { RequestMethod } from '@nestjs/common';
 import { BackendApiFallbackController } from './backend-api-fallback.controller';
 import { CodexCatalogueService } from './codex-catalogue.service';
 import { CodexPrefixController } from './codex-prefix.controller';
@@ -11,3 +12,6 @@ export const BACKEND_API_FALLBACK = BackendApiFallbackController;
 export const BACKEND_API_PROVIDERS = [CodexCatalogueService, PoolUsageService];
 export type { WhamUsage, PoolExtension, PoolWindowSummary, WhamWindow } from './pool-usage';
 export type { CodexCatalogue } from './codex-catalogue.service';
+export { PoolHeadersMiddleware } from './pool-headers.middleware';
+/** Where answers carry the pool's `x-codex-*` headers: Codex's inference route under the ChatGPT-shaped prefix. */
+export const POOL_HEADER_ROUTES = [{ path: 'backend-api/codex/responses', method: RequestMethod.POST }];

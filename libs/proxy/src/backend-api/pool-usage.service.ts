@@ -11,12 +11,22 @@ import {
 } from '@mcp/routing';
 import {
   codexPlanType,
+  codexRateLimitHeaders,
   summarizeWindow,
   whamCredits,
   whamWindows,
   type PoolMember,
   type WhamUsage,
 } from './pool-usage';
+
+interface PoolView {
+  now: number;
+  model: string;
+  all: RoutingAccount[];
+  servable: RoutingAccount[];
+  /** The account the next request goes to, or (none can serve) the one that comes back first. */
+  shown: RoutingAccount | undefined;
+}
 
 export interface PoolUsageQuery {
   /** The model the client asks about; every account is considered when absent. */
@@ -41,23 +51,11 @@ export class PoolUsageService {
   ) {}
 
   forClient(query: PoolUsageQuery): WhamUsage {
-    const now = this.clock.now();
-    const model = query.model ?? '';
-    const modelAccounts = query.model ? this.catalog.accountsFor(query.model) : null;
-    const all: RoutingAccount[] = this.accounts.snapshot().filter((a) => a.enabled && !a.state.needsReauth);
-    const servable = all.filter((a) => eligibility(a, model, now, modelAccounts).ok);
-    const shown = this.nextAccount(servable, query.sessionKey, now) ?? this.soonestBack(all, model, now);
-    const snapshot = shown ? this.accounts.snapshotOf(shown.id) : undefined;
+    const { now, model, all, servable, shown } = this.view(query);
     const members: PoolMember[] = all.map((a) => ({ usage: a.usage, canServe: servable.includes(a) }));
     const backAt = servable.length > 0 || !shown ? undefined : accountReadyAt(shown, model, now);
     return {
-      plan_type: codexPlanType(shown?.usage?.planType ?? snapshot?.planType),
-      rate_limit: {
-        allowed: servable.length > 0,
-        limit_reached: servable.length === 0,
-        ...whamWindows(shown?.usage, now),
-      },
-      credits: whamCredits(shown?.usage),
+      ...this.accountPart(shown, servable.length > 0, now),
       pool: {
         accounts: all.length,
         available_accounts: servable.length,
@@ -66,6 +64,31 @@ export class PoolUsageService {
         dry_at: this.dryAt(query.model),
         available_again_at: backAt === undefined ? null : Math.ceil(backAt / 1000),
       },
+    };
+  }
+
+  /** The same view as `x-codex-*` headers, for answers through the ChatGPT-shaped prefix (no forecast: per request). */
+  headersFor(query: PoolUsageQuery): Record<string, string> {
+    const { now, servable, shown } = this.view(query);
+    return codexRateLimitHeaders(this.accountPart(shown, servable.length > 0, now));
+  }
+
+  private view(query: PoolUsageQuery): PoolView {
+    const now = this.clock.now();
+    const model = query.model ?? '';
+    const modelAccounts = query.model ? this.catalog.accountsFor(query.model) : null;
+    const all: RoutingAccount[] = this.accounts.snapshot().filter((a) => a.enabled && !a.state.needsReauth);
+    const servable = all.filter((a) => eligibility(a, model, now, modelAccounts).ok);
+    const shown = this.nextAccount(servable, query.sessionKey, now) ?? this.soonestBack(all, model, now);
+    return { now, model, all, servable, shown };
+  }
+
+  private accountPart(shown: RoutingAccount | undefined, canServe: boolean, now: number): Omit<WhamUsage, 'pool'> {
+    const plan = shown?.usage?.planType ?? (shown ? this.accounts.snapshotOf(shown.id)?.planType : undefined);
+    return {
+      plan_type: codexPlanType(plan),
+      rate_limit: { allowed: canServe, limit_reached: !canServe, ...whamWindows(shown?.usage, now) },
+      credits: whamCredits(shown?.usage),
     };
   }
 

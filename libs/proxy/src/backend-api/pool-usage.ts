@@ -126,3 +126,25 @@ export function summarizeWindow(
   if (accounts === 0) return null;
   return { accounts, capacity_left_percent: Math.round(left), next_reset_at: nextReset };
 }
+
+/**
+ * The account part of the view as the `x-codex-*` headers the backend sends on every answer (§4.3), which Codex
+ * turns into the quota its `/status` shows when no usage endpoint is asked. Windows by minutes, never position.
+ */
+export function codexRateLimitHeaders(usage: Omit<WhamUsage, 'pool'>): Record<string, string> {
+  const headers: Record<string, string> = { 'x-codex-plan-type': usage.plan_type, 'x-codex-active-limit': 'codex' };
+  const windows = { primary: usage.rate_limit.primary_window, secondary: usage.rate_limit.secondary_window };
+  for (const [position, window] of Object.entries(windows)) {
+    if (!window) continue;
+    headers[`x-codex-${position}-used-percent`] = String(window.used_percent);
+    headers[`x-codex-${position}-window-minutes`] = String(Math.round(window.limit_window_seconds / 60));
+    headers[`x-codex-${position}-reset-at`] = String(window.reset_at);
+    headers[`x-codex-${position}-reset-after-seconds`] = String(window.reset_after_seconds);
+  }
+  if (usage.credits) {
+    headers['x-codex-credits-has-credits'] = String(usage.credits.has_credits);
+    headers['x-codex-credits-unlimited'] = String(usage.credits.unlimited);
+    if (usage.credits.balance !== null) headers['x-codex-credits-balance'] = usage.credits.balance;
+  }
+  return headers;
+}
