@@ -1,4 +1,5 @@
-import { TraceBuilder, normalizeRoute } from './trace-builder';
+import { normalizeRoute } from '@mcp/tracing';
+import { TraceBuilder } from './trace-builder';
 
 const START = { id: '6f7a1c2e-0000-4000-8000-000000000001', at: 1_767_261_600_000, method: 'POST', stream: true };
 
@@ -8,6 +9,7 @@ describe('normalizeRoute', () => {
     expect(normalizeRoute('/chat/completions?x=1')).toBe('/v1/chat/completions');
     expect(normalizeRoute('/v1/responses/compact/')).toBe('/v1/responses/compact');
     expect(normalizeRoute('/v1/chat/completions')).toBe('/v1/chat/completions');
+    expect(normalizeRoute('/backend-api/codex/responses/')).toBe('/backend-api/codex/responses');
   });
 });
 

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { FinishReason, TraceAttempt, TraceRecord, TraceRouting } from '@mcp/contracts';
+import { normalizeRoute } from '@mcp/tracing';
 
 /** Token counts as the trace stores them (PROTOCOL.md §3.4: cached ⊂ input, reasoning ⊂ output). */
 export interface TraceTokens {
@@ -22,16 +23,6 @@ export interface TraceStart {
 }
 
 const UPSTREAM_ERROR_MAX = 500;
-
-/** `/responses` and `/v1/responses/` are both recorded as `/v1/responses`, so stats group one route once. */
-export function normalizeRoute(path: string): string {
-  const bare = path.split('?')[0] ?? '';
-  const trimmed = bare.length > 1 ? bare.replace(/\/+$/, '') : bare;
-  if (trimmed === '/v1' || trimmed.startsWith('/v1/')) return trimmed;
-  // The ChatGPT-shaped prefix (§13.2) is its own surface: traced under the path the client used.
-  if (trimmed.startsWith('/backend-api/')) return trimmed;
-  return `/v1${trimmed.startsWith('/') ? '' : '/'}${trimmed}`;
-}
 
 /**
  * Collects one request's trace as it runs (attempts, commit, upstream wait) and builds the record once it ends.

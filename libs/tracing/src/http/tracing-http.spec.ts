@@ -155,6 +155,9 @@ describe('tracing HTTP routes', () => {
       ['accountId=acc_b', ['t4']],
       ['route=/v1/responses', ['t2']],
       ['route=responses', ['t2']],
+      // The filter normalises a route as the recorder does: no trailing slash, no query string.
+      ['route=/v1/responses/', ['t2']],
+      [`route=${encodeURIComponent('/responses?stream=true')}`, ['t2']],
       ['model=gpt-5-codex', ['t4']],
       ['isError=true', ['t6', 't3']],
       ['isError=false&status=200', ['t5', 't4', 't2']],

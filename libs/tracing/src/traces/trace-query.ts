@@ -67,13 +67,17 @@ const ROUTE_ALIASES: Record<string, string> = {
 };
 
 /**
- * Routes are stored as the public path (`/v1/chat/completions`); filters also accept it without
- * the leading slash or the `/v1` prefix, and the short names `chat`, `responses`, `compact`.
+ * The one spelling of a route, for the recorder (the path a request came in on) and the filters alike: the public
+ * `/v1` path without query string or trailing slash, root aliases under `/v1`, the ChatGPT-shaped `/backend-api/…`
+ * prefix (§13.2) as its own surface. Filters may also drop the leading slash or `/v1`, or use the short names
+ * `chat`, `responses`, `compact`.
  */
 export function normalizeRoute(route: string): string {
-  const trimmed = route.trim();
+  const bare = route.trim().split('?')[0] ?? '';
+  const trimmed = bare.length > 1 ? bare.replace(/\/+$/, '') : bare;
   const alias = ROUTE_ALIASES[trimmed.toLowerCase()];
   if (alias) return alias;
   const path = trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
-  return path.startsWith('/v1/') ? path : `/v1${path}`;
+  if (path === '/v1' || path.startsWith('/v1/') || path.startsWith('/backend-api/')) return path;
+  return `/v1${path}`;
 }
