@@ -1,7 +1,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { parseModelMap } from './anthropic-model-map';
-import { parsePricingOverrides } from '@mcp/codex';
+import { parsePricingOverrides, type PricingTable } from '@mcp/codex';
 import { Env, EnvReader } from './env-parsers';
 
 export const DEFAULT_MODELS = ['gpt-5.3-codex', 'gpt-5.2-codex', 'gpt-5-codex'];
@@ -64,7 +64,8 @@ export class AppConfig {
   readonly logLevel!: (typeof LOG_LEVELS)[number];
   readonly encryptionKey!: string | undefined;
   readonly metricsToken!: string | undefined;
-  readonly pricingOverrides!: string | undefined;
+  /** PRICING_JSON over the built-in rates, parsed here once (PROTOCOL.md §10.6). */
+  readonly pricing!: PricingTable;
   readonly storage!: 'file' | 'postgres';
   readonly databaseUrl!: string | undefined;
   readonly serveDashboard!: boolean;
@@ -90,9 +91,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const storage = r.oneOf('STORAGE', ['file', 'postgres'] as const, 'file');
   const databaseUrl = r.optional('DATABASE_URL');
   if (storage === 'postgres' && !databaseUrl) r.errors.push('DATABASE_URL is required when STORAGE=postgres');
-  const pricingOverrides = r.optional('PRICING_JSON');
+  let pricing: PricingTable = {};
   try {
-    parsePricingOverrides(pricingOverrides);
+    pricing = parsePricingOverrides(r.optional('PRICING_JSON'));
   } catch (error) {
     r.errors.push(`PRICING_JSON is invalid: ${(error as Error).message}`);
   }
@@ -153,7 +154,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     encryptionKey,
     metricsToken: r.optional('METRICS_TOKEN'),
-    pricingOverrides,
+    pricing,
     storage,
     databaseUrl,
     serveDashboard: r.bool('SERVE_DASHBOARD', true),

@@ -34,7 +34,9 @@ describe('loadConfig: bind address and pricing', () => {
 
   it('accepts a pricing table', () => {
     const json = '{"gpt-5.3-codex": {"input": 1.25, "cached": 0.125, "output": 10}}';
-    expect(loadConfig({ DATA_DIR: dir, PRICING_JSON: json }).pricingOverrides).toBe(json);
+    expect(loadConfig({ DATA_DIR: dir, PRICING_JSON: json }).pricing).toEqual({
+      'gpt-5.3-codex': { input: 1.25, cached: 0.125, output: 10 },
+    });
   });
 
   it.each([

@@ -1,5 +1,4 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { costUsd, parsePricingOverrides, redactBody, type PricingTable } from '@mcp/codex';
 import { AccountsService } from '@mcp/accounts';
 import { AppConfig } from '@mcp/config';
 import { TraceNotFoundError } from './errors';
@@ -50,7 +49,6 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('Tracing');
   private readonly traces: TraceStore;
   private readonly history: StatsHistory;
-  private readonly pricing: PricingTable;
 
   constructor(
     private readonly config: AppConfig,
@@ -63,7 +61,6 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown {
     // The files, or a shared store's tables (STORAGE=postgres) that keep every replica's traces in one place.
     this.traces = new TraceStore(logs.traces(options), config.traceRetentionMax, options);
     this.history = new StatsHistory(logs.history(options), options);
-    this.pricing = this.readPricing(config.pricingOverrides);
   }
 
   async onModuleInit(): Promise<void> {
@@ -139,24 +136,15 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown {
     return this.traces.newestFirst().filter((trace) => matchesTrace(trace, normalized));
   }
 
+  /**
+   * Records arrive finished: cost (config.pricing) and the redacted body are the recorder's, computed once per
+   * request. Only TRACE_INCLUDE_BODY=false is enforced here too, so no recorder can store a body against it.
+   */
   private prepare(trace: TraceRecord): TraceRecord {
+    if (this.config.traceIncludeBody || trace.requestBody === undefined) return trace;
     const stored: TraceRecord = { ...trace };
-    if (stored.costUsd === undefined || stored.costUsd === null) {
-      const usage = { input: stored.tokensInput, cached: stored.tokensInputCached, output: stored.tokensOutput };
-      stored.costUsd = costUsd(stored.upstreamModel ?? stored.model, usage, this.pricing);
-    }
-    if (!this.config.traceIncludeBody) delete stored.requestBody;
-    else if (stored.requestBody !== undefined) stored.requestBody = redactBody(stored.requestBody);
+    delete stored.requestBody;
     return stored;
-  }
-
-  private readPricing(json: string | undefined): PricingTable {
-    try {
-      return parsePricingOverrides(json);
-    } catch (error) {
-      this.logger.error(`PRICING_JSON ignored: ${(error as Error).message}`);
-      return {};
-    }
   }
 }
 

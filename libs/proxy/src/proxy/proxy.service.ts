@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { ModelCatalogService } from '@mcp/accounts';
 import { AppConfig, Clock } from '@mcp/config';
-import { costUsd, parsePricingOverrides, redactBody, type NativeModelInfo, type PricingTable } from '@mcp/codex';
+import { costUsd, redactBody, type NativeModelInfo } from '@mcp/codex';
 import { MetricsService, TracingService } from '@mcp/tracing';
 import { AttemptLoop } from '../attempts/attempt-loop';
 import { ClientGoneError, type AttemptSuccess, type StreamSuccess } from '../attempts/attempt-types';
@@ -26,8 +26,6 @@ type Route = 'responses' | 'compact' | 'chat' | 'translated';
  */
 @Injectable()
 export class ProxyService {
-  private readonly pricing: PricingTable;
-
   constructor(
     private readonly loop: AttemptLoop,
     private readonly outcomes: StreamOutcomes,
@@ -37,9 +35,7 @@ export class ProxyService {
     private readonly inFlight: InFlightRequests,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {
-    this.pricing = parsePricingOverrides(config.pricingOverrides);
-  }
+  ) {}
 
   responses(req: ProxyRequest, res: Response): Promise<void> {
     return this.handle('responses', req, res);
@@ -180,7 +176,7 @@ export class ProxyService {
     const trace = exchange.trace;
     if (exchange.clientGone && !exchange.terminalRelayed) trace.status = 499;
     else if (trace.status === 0) trace.status = exchange.res.statusCode;
-    if (trace.tokens) trace.costUsd = costUsd(trace.upstreamModel, trace.tokens, this.pricing);
+    if (trace.tokens) trace.costUsd = costUsd(trace.upstreamModel, trace.tokens, this.config.pricing);
     const record = trace.build();
     exchange.release();
     if (!record) return;

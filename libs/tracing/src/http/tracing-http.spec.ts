@@ -1,7 +1,6 @@
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { type Account, AccountRepository } from '@mcp/accounts';
-import { costUsd } from '@mcp/codex';
 import { ConfigModule } from '@mcp/config';
 import { AdminAuthModule } from '@mcp/admin-auth';
 import { ErrorsModule, globalErrorProviders } from '@mcp/errors';
@@ -245,9 +244,11 @@ describe('tracing HTTP routes', () => {
   });
 
   describe('recording', () => {
-    it('estimates a missing cost from the pricing table', async () => {
-      const { trace } = await json<{ trace: TraceRecord }>('/admin/traces/t6');
-      expect(trace.costUsd).toBe(costUsd('gpt-5.3-codex', { input: 100, cached: 0, output: 20 }));
+    it('stores the cost the recorder computed, once: an unpriced request stays unpriced', async () => {
+      app.get(TracingService).record(traceRecord({ id: 'priced', costUsd: 0.25 }));
+      app.get(TracingService).record(traceRecord({ id: 'unpriced', costUsd: null }));
+      expect((await json<{ trace: TraceRecord }>('/admin/traces/priced')).trace.costUsd).toBe(0.25);
+      expect((await json<{ trace: TraceRecord }>('/admin/traces/unpriced')).trace.costUsd).toBeNull();
     });
 
     it('never throws on a malformed trace', () => {
@@ -276,12 +277,12 @@ describe('tracing HTTP routes', () => {
       expect(trace).not.toHaveProperty('requestBody');
     });
 
-    it('summarises data URLs in stored payloads', async () => {
-      app
-        .get(TracingService)
-        .record(traceRecord({ id: 'img', requestBody: { url: 'data:image/png;base64,AAAABBBB' } }));
-      const { trace } = await json<{ trace: TraceRecord }>('/admin/traces/img');
-      expect(trace.requestBody).toEqual({ url: '<data:image/png;base64, 6 bytes>' });
+    it('never stores a body when TRACE_INCLUDE_BODY=false, whatever the recorder sent', async () => {
+      await app.close();
+      await start({ TRACE_INCLUDE_BODY: 'false' });
+      app.get(TracingService).record(traceRecord({ id: 'with-body', requestBody: { input: 'hello' } }));
+      const { trace } = await json<{ trace: TraceRecord }>('/admin/traces/with-body');
+      expect(trace.requestBody).toBeUndefined();
     });
   });
 
