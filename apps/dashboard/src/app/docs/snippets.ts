@@ -53,6 +53,24 @@ export const ENDPOINTS: readonly Endpoint[] = [
     auth: 'client key',
     description: 'An estimate of the input tokens of a Messages request',
   },
+  {
+    method: 'POST',
+    path: '/backend-api/codex/responses',
+    auth: 'client key',
+    description: 'The same as /v1/responses under the ChatGPT-shaped prefix, with x-codex-* headers for the pool',
+  },
+  {
+    method: 'GET',
+    path: '/backend-api/codex/models',
+    auth: 'client key',
+    description: 'The model catalogue in the upstream shape Codex reads',
+  },
+  {
+    method: 'GET',
+    path: '/backend-api/wham/usage',
+    auth: 'client key',
+    description: "The pool's quota in Codex's /status shape (also /v1/usage/pool)",
+  },
   { method: 'GET', path: '/health', auth: 'none', description: 'Liveness, version and usable account count' },
   {
     method: 'GET',
