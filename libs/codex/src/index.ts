@@ -20,3 +20,4 @@ export * from './pricing';
 export * from './redact';
 export * from './compaction';
 export * from './anthropic';
+export { hashSessionKey } from './session-key';

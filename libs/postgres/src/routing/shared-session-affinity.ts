@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { hashSessionKey } from '@mcp/codex';
 import { AppConfig, Clock } from '@mcp/config';
 import { SessionAffinity } from '@mcp/routing';
 import { type Change, ChangeFeed, notifyChange } from '../db/change-feed';
@@ -18,8 +18,9 @@ interface AffinityRow {
   seq: string;
 }
 
-function hashSessionKey(sessionKey: string | undefined): string | undefined {
-  return sessionKey ? createHash('sha256').update(sessionKey).digest('hex') : undefined;
+/** The shared table's key: the one session-key hash (a trace's sessionKeyHash), never the key itself. */
+function keyOf(sessionKey: string | undefined): string | undefined {
+  return hashSessionKey(sessionKey) ?? undefined;
 }
 
 /**
@@ -62,11 +63,11 @@ export class SharedSessionAffinity extends SessionAffinity implements OnModuleIn
   }
 
   override lookup(sessionKey: string | undefined, now: number): string | undefined {
-    return super.lookup(hashSessionKey(sessionKey), now);
+    return super.lookup(keyOf(sessionKey), now);
   }
 
   override remember(sessionKey: string | undefined, accountId: string, now: number): void {
-    const hash = hashSessionKey(sessionKey);
+    const hash = keyOf(sessionKey);
     if (!this.enabled || !hash) return;
     super.remember(hash, accountId, now);
     this.pending.set(hash, { accountId, at: now });

@@ -1,5 +1,5 @@
 import { ClientRequestError } from '@mcp/codex';
-import { hashSessionKey } from '../session/session-key';
+import { hashSessionKey } from '@mcp/codex';
 import { prepareChat, prepareResponses, type PrepareOptions } from './request-prep';
 
 const options = (overrides: Partial<PrepareOptions> = {}): PrepareOptions => ({

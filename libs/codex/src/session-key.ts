@@ -1,0 +1,10 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The one hash of a session key (PROTOCOL.md §2.4, §10.4): what a trace stores and what the shared affinity table is
+ * keyed by, so neither ever holds the raw key. 16 hex characters: enough to group and to key, not to replay.
+ */
+export function hashSessionKey(sessionKey: string | null | undefined): string | null {
+  if (!sessionKey) return null;
+  return createHash('sha256').update(sessionKey).digest('hex').slice(0, 16);
+}
