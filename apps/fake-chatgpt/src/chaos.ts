@@ -63,7 +63,12 @@ interface ChaosRun {
   total: number;
   next: () => number;
   stats: ChaosStats;
+  /** Account → when its tokens last expired: a token just issued does not expire again at once. */
+  expired: Map<string, number>;
 }
+
+/** Real tokens live an hour; two expiries of one account within this long would be an emulator artefact. */
+const TOKEN_EXPIRY_GAP_MS = 5000;
 
 /** Per emulator: the random fault mode, when on (kept beside the state, not in it). */
 const runs = new WeakMap<EmulatorState, ChaosRun>();
@@ -84,7 +89,7 @@ export function setChaos(state: EmulatorState, options: ChaosOptions | null): Ch
   }
   const total = weights.reduce((sum, [, w]) => sum + w, 0);
   const stats: ChaosStats = { seed: options.seed, draws: 0, injected: {} };
-  runs.set(state, { options, weights, total, next: mulberry32(options.seed), stats });
+  runs.set(state, { options, weights, total, next: mulberry32(options.seed), stats, expired: new Map() });
   return stats;
 }
 
@@ -129,10 +134,14 @@ function faultFor(kind: ChaosKind, run: ChaosRun, state: EmulatorState, accountI
       return { kind: 'delay', ms: 50 + Math.floor(next() * ((options.slowMaxMs ?? 800) - 50)) };
     case 'rate_limit':
       return { kind: 'rate_limit', retryAfterSec: 1 };
-    case 'token_expired':
+    case 'token_expired': {
       // Every token of the account expires: concurrent requests all see 401 and the gateway must refresh once.
+      const now = state.now();
+      if (now - (run.expired.get(accountId) ?? -Infinity) < TOKEN_EXPIRY_GAP_MS) return undefined;
+      run.expired.set(accountId, now);
       expireAccessTokens(state, accountId);
       return { kind: 'http', status: 401, body: TOKEN_EXPIRED_BODY };
+    }
     case 'quota_short':
       return shortQuota(run, state, accountId);
   }

@@ -9,6 +9,7 @@ import {
   type ChaosMode,
   type Outcome,
 } from './helpers/chaos-client';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { eventually } from './helpers/client';
 import { startStack, type Stack } from './helpers/stack';
 
@@ -70,7 +71,10 @@ describe(`chaos: routing under random faults (seed ${SEED})`, () => {
         const mine: Outcome[] = [];
         const mode = MODES[session % MODES.length]!;
         for (let turn = 0; turn < TURNS; turn++) {
-          mine.push(await chaosRequest(stack, mode, session, turn, CLIENT_DEADLINE_MS));
+          const outcome = await chaosRequest(stack, mode, session, turn, CLIENT_DEADLINE_MS);
+          mine.push(outcome);
+          // Like the Codex CLI, a client told when to come back waits (capped, to keep the suite short).
+          if (outcome.retryAfterSec) await sleep(Math.min(outcome.retryAfterSec, 2) * 1000);
         }
         return mine;
       }),
@@ -118,6 +122,8 @@ describe(`chaos: routing under random faults (seed ${SEED})`, () => {
       historyLines: history,
       hungStreams: hung,
       unexplainedSessionMoves: moves.length,
+      wrongAnswers,
+      needsReauth: accounts.filter((a) => a.state.needsReauth).map((a) => `${a.email}: ${a.state.lastError}`),
       elapsedMs,
       rssMiB: { before: mib(rssBefore), after: mib(process.memoryUsage().rss) },
       injected: injected?.injected,

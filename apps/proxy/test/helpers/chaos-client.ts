@@ -16,6 +16,8 @@ export interface Outcome {
   /** An error inside a 200 stream (after the commit point). */
   streamError: string | null;
   errorCode: string | null;
+  /** The Retry-After of an error answer. */
+  retryAfterSec: number | null;
   hung: boolean;
 }
 
@@ -47,6 +49,7 @@ export async function chaosRequest(
     complete: false,
     streamError: null,
     errorCode: null,
+    retryAfterSec: null,
     hung: false,
   };
   try {
@@ -60,6 +63,8 @@ export async function chaosRequest(
     outcome.status = res.status;
     const raw = await res.text();
     if (res.status !== 200) {
+      const retryAfter = Number(res.headers.get('retry-after'));
+      if (retryAfter > 0) outcome.retryAfterSec = retryAfter;
       outcome.errorCode = (JSON.parse(raw) as { error?: { code?: string } }).error?.code ?? 'unknown';
       return outcome;
     }
