@@ -1,9 +1,8 @@
-import { mergeUsage } from '@mcp/codex';
+import { exhaustion, mergeUsage, type RoutedWindowName } from '@mcp/codex';
 import type { AccountState, UsageSnapshot, UsageWindow } from '@mcp/contracts';
 
 const ROUTED_WINDOWS = ['fiveHour', 'weekly'] as const;
-type RoutedWindow = (typeof ROUTED_WINDOWS)[number];
-const WINDOW_NAMES: Record<RoutedWindow, string> = { fiveHour: '5-hour', weekly: 'weekly' };
+const WINDOW_LABELS: Record<RoutedWindowName, string> = { '5h': '5-hour', weekly: 'weekly' };
 
 /**
  * The new picture of an account's quota. A probe is the whole truth; headers and stream events
@@ -26,7 +25,7 @@ export function reconcileBlocks(
 ): void {
   if (state.blockKind === 'plan' && next.allowed === true) clearAccountBlock(state);
   if (state.blockKind === 'quota' && quotaLifted(previous, next)) clearAccountBlock(state);
-  const exhausted = exhaustion(next, now);
+  const exhausted = quotaBlock(next, now);
   if (exhausted && (state.blockedUntil === undefined || state.blockedUntil < exhausted.until)) {
     state.blockedUntil = exhausted.until;
     state.blockKind = 'quota';
@@ -54,19 +53,13 @@ function quotaLifted(previous: UsageSnapshot | undefined, next: UsageSnapshot): 
   });
 }
 
-/** When a snapshot shows the quota used up: until the latest reset of an exhausted window. */
-function exhaustion(usage: UsageSnapshot, now: number): { until: number; reason: string } | undefined {
-  const full = ROUTED_WINDOWS.filter((name) => isExhausted(usage[name]));
-  const candidates = full.length > 0 ? full : usage.limitReached === true ? [...ROUTED_WINDOWS] : [];
-  let until: number | undefined;
-  for (const name of candidates) {
-    const resetAt = usage[name]?.resetAt;
-    if (resetAt !== null && resetAt !== undefined && resetAt > now && (until === undefined || resetAt > until)) {
-      until = resetAt;
-    }
-  }
-  if (until === undefined) return undefined;
+/** The quota block a snapshot implies: until the spent quota resets (@mcp/codex exhaustion), when that is known. */
+function quotaBlock(usage: UsageSnapshot, now: number): { until: number; reason: string } | undefined {
+  const spent = exhaustion(usage, now);
+  if (!spent || spent.until === null || spent.until <= now) return undefined;
   const reason =
-    full.length > 0 ? `${full.map((name) => WINDOW_NAMES[name]).join(' and ')} window at 100%` : 'usage limit reached';
-  return { until, reason };
+    spent.windows.length > 0
+      ? `${spent.windows.map((name) => WINDOW_LABELS[name]).join(' and ')} window at 100%`
+      : 'usage limit reached';
+  return { until: spent.until, reason };
 }

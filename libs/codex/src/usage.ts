@@ -203,3 +203,41 @@ export function windowsOf(snapshot: Pick<UsageSnapshot, 'fiveHour' | 'weekly' | 
   if (snapshot.otherWindows) all.push(...snapshot.otherWindows);
   return all;
 }
+
+/** The windows accounts are routed on (§6): other lengths are kept but never make an account unusable. */
+export type RoutedWindowName = '5h' | 'weekly';
+
+export interface Exhaustion {
+  /** When every spent window has refilled; null when the snapshot gives no usable reset time. */
+  until: number | null;
+  windows: RoutedWindowName[];
+}
+
+/**
+ * When a spent quota resets — the one rule, for accounts (the block it sets) and routing (eligibility, the 429's
+ * reset). §7.1 #3: a window at 100 % (or `limitReached` with no window at 100 %, using the latest known reset) makes
+ * the account unusable until that reset. Windows whose reset has passed have refilled and do not count.
+ */
+export function exhaustion(usage: UsageSnapshot | undefined, now: number): Exhaustion | undefined {
+  const windows = routedWindows(usage);
+  const spent = windows.filter(
+    ({ window }) => window.usedPercent >= 100 && !(window.resetAt !== null && window.resetAt <= now),
+  );
+  if (spent.length > 0) {
+    const resets = spent.map(({ window }) => window.resetAt);
+    const until = resets.every((r): r is number => r !== null) ? Math.max(...resets) : null;
+    return { until, windows: spent.map((w) => w.name) };
+  }
+  if (!usage?.limitReached) return undefined;
+  const future = windows.map(({ window }) => window.resetAt).filter((r): r is number => r !== null && r > now);
+  // A limitReached flag whose every window has already reset is stale, not a reason to skip.
+  if (future.length === 0 && windows.length > 0) return undefined;
+  return { until: future.length > 0 ? Math.max(...future) : null, windows: [] };
+}
+
+function routedWindows(usage: UsageSnapshot | undefined): { name: RoutedWindowName; window: UsageWindow }[] {
+  const windows: { name: RoutedWindowName; window: UsageWindow }[] = [];
+  if (usage?.fiveHour) windows.push({ name: '5h', window: usage.fiveHour });
+  if (usage?.weekly) windows.push({ name: 'weekly', window: usage.weekly });
+  return windows;
+}

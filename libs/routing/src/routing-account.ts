@@ -47,34 +47,8 @@ export function activeModelBlock(account: RoutingAccount, model: string, now: nu
   return block && block.until > now ? block : undefined;
 }
 
-export interface Exhaustion {
-  /** When every spent window has refilled; null when the snapshot gives no usable reset time. */
-  until: number | null;
-  windows: WindowName[];
-}
-
-/**
- * §7.1 #3: a window at 100 % (or `limitReached` with no window at 100 %, using the latest known
- * reset) makes the account unusable until that reset. Windows whose reset has passed do not count.
- */
-export function exhaustion(usage: UsageSnapshot | undefined, now: number): Exhaustion | undefined {
-  const windows = routingWindows(usage);
-  const spent = windows.filter(({ window }) => window.usedPercent >= 100 && !hasReset(window, now));
-  if (spent.length > 0) {
-    const resets = spent.map(({ window }) => window.resetAt);
-    const until = resets.every((r): r is number => r !== null) ? Math.max(...resets) : null;
-    return { until, windows: spent.map((w) => w.name) };
-  }
-  if (!usage?.limitReached) return undefined;
-  const future = windows.map(({ window }) => window.resetAt).filter((r): r is number => r !== null && r > now);
-  // A limitReached flag whose every window has already reset is stale, not a reason to skip.
-  if (future.length === 0 && windows.length > 0) return undefined;
-  return { until: future.length > 0 ? Math.max(...future) : null, windows: [] };
-}
-
-function hasReset(window: UsageWindow, now: number): boolean {
-  return window.resetAt !== null && window.resetAt <= now;
-}
+// When a spent quota resets is one rule, owned by @mcp/codex and shared with accounts (issue 21).
+export { exhaustion, type Exhaustion } from '@mcp/codex';
 
 /** `5h 12%, weekly 40%` — or `no usage snapshot`. */
 export function describeUsage(usage: UsageSnapshot | undefined, now: number): string {
