@@ -14,11 +14,17 @@ export {
   soonestReset,
 } from './no-account';
 export type { NoAccountDetails, NoAccountReason } from './no-account';
-export { eligibility } from './eligibility';
-export type { Eligibility, Skip, SkipCode } from './eligibility';
+export { SOFT_RATE_LIMIT_MAX_MS, eligibility, isSoftBlock } from './eligibility';
+export type { Candidate, Eligibility, Skip, SkipCode } from './eligibility';
 export { rankCandidates } from './ranking';
 export type { RankedCandidate, Tier } from './ranking';
-export { blockForFailure, describeFailure } from './block-policy';
+export {
+  QUARANTINE_AFTER_STRIKES,
+  QUARANTINE_MAX_MS,
+  blockForFailure,
+  describeFailure,
+  transientBlock,
+} from './block-policy';
 export type { BlockDecision, BlockDurations, FailureKind, RoutingFailure } from './block-policy';
 export { SessionAffinity, DEFAULT_AFFINITY_ENTRIES } from './session-affinity';
 export { exhaustion, currentWindow } from './routing-account';

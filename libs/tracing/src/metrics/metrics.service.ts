@@ -201,6 +201,21 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
       },
     });
     new Gauge({
+      name: 'mcp_account_model_cooldown_seconds',
+      help: 'Seconds left of per-model blocks and cooldowns (kind: transient, quarantine, ineligible, quota)',
+      labelNames: ['account', 'model', 'kind'],
+      registers,
+      collect() {
+        this.reset();
+        const { list, now } = read();
+        for (const a of list) {
+          for (const [model, block] of Object.entries(a.state.modelBlocks ?? {})) {
+            if (block.until > now) this.set({ account: a.id, model, kind: block.kind }, (block.until - now) / 1000);
+          }
+        }
+      },
+    });
+    new Gauge({
       name: 'mcp_accounts',
       help: 'Accounts by status (available, blocked, needs_reauth, disabled)',
       labelNames: ['status'],
