@@ -158,3 +158,40 @@ describe('pooled usage for clients: GET /backend-api/wham/usage (PROTOCOL ยง6, ย
     expect(pinned.rate_limit.primary_window?.used_percent).not.toBe(other.rate_limit.primary_window?.used_percent);
   });
 });
+
+describe('pooled usage: when the pool runs dry', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    // Every request costs 5 % of both windows of the account that serves it, so the forecast has a pace and a cost.
+    stack = await startStack({ accounts: 2, fake: { defaultPercentPerRequest: 5 } });
+    for (const account of stack.accounts) await stack.app.get(UsageProbeService).probe(account.id);
+  });
+
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it("gives the forecast's dry time once traffic has shown the pace", async () => {
+    const before = (await (await fetch(`${stack.baseUrl}/v1/usage/pool`)).json()) as Usage;
+    expect(before.pool.dry_at).toBeNull();
+    for (let i = 0; i < 6; i++) {
+      const res = await fetch(`${stack.baseUrl}/v1/responses`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-5.3-codex', input: `burn ${i}` }),
+      });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+    const after = (await (await fetch(`${stack.baseUrl}/v1/usage/pool`)).json()) as Usage;
+    expect(after.pool.dry_at).toEqual(expect.any(Number));
+    expect(after.pool.dry_at! * 1000).toBeGreaterThan(Date.now());
+    const forecast = (await (
+      await fetch(`${stack.baseUrl}/admin/forecast`, { headers: { 'x-admin-token': stack.adminToken } })
+    ).json()) as { dryAt: number };
+    expect(Math.abs(after.pool.dry_at! - forecast.dryAt / 1000)).toBeLessThan(120);
+    // Six requests at 5 % spread over two accounts: 170 % of one 5-hour window is left in the pool.
+    expect(after.pool.five_hour?.capacity_left_percent).toBe(170);
+  });
+});
