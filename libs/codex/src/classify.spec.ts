@@ -21,7 +21,7 @@ const QUOTA_BODY = JSON.stringify({
 });
 
 function classify(input: Partial<UpstreamErrorInput> & { status: number }) {
-  return classifyUpstreamError({ now: NOW, cfg, ...input });
+  return classifyUpstreamError({ now: NOW, config: cfg, ...input });
 }
 
 describe('classifyUpstreamError (§4.2)', () => {
@@ -102,7 +102,7 @@ describe('classifyUpstreamError (§4.2)', () => {
     expect(classify(input)).toMatchObject(expected);
   });
 
-  it('accepts an already parsed body and the MODULE-APIS aliases (body, snapshot, config)', () => {
+  it('accepts an already parsed body, and reads its delays from the config it is given', () => {
     const failure = classifyUpstreamError({
       status: 429,
       body: { error: { type: 'usage_limit_reached' } },
@@ -146,22 +146,14 @@ describe('classifyUpstreamError (§4.2)', () => {
         { bodyText: quota({ resets_in_seconds: 90 }), headers: exhaustedHeaders },
         NOW + 90_000,
       ],
-      [
-        '3. the exhausted x-codex window',
-        { bodyText: quota({}), headers: exhaustedHeaders, lastUsage: snapshot },
-        NOW + 600_000,
-      ],
-      [
-        '4. Retry-After seconds',
-        { bodyText: quota({}), headers: { 'retry-after': '120' }, lastUsage: snapshot },
-        NOW + 120_000,
-      ],
+      ['3. the exhausted x-codex window', { bodyText: quota({}), headers: exhaustedHeaders, snapshot }, NOW + 600_000],
+      ['4. Retry-After seconds', { bodyText: quota({}), headers: { 'retry-after': '120' }, snapshot }, NOW + 120_000],
       [
         '4. Retry-After HTTP date',
         { bodyText: quota({}), headers: { 'retry-after': 'Thu, 01 Jan 2026 01:00:00 GMT' } },
         NOW + 3_600_000,
       ],
-      ['5. the exhausted window of the last snapshot', { bodyText: quota({}), lastUsage: snapshot }, NOW + 7_000_000],
+      ['5. the exhausted window of the last snapshot', { bodyText: quota({}), snapshot }, NOW + 7_000_000],
       ['5. also through the snapshot alias', { bodyText: quota({}), snapshot }, NOW + 7_000_000],
       ['6. BLOCK_FALLBACK_MS', { bodyText: quota({}) }, NOW + 1_800_000],
       ['a reset already in the past is skipped', { bodyText: quota({ resets_at: 1000 }) }, NOW + 1_800_000],

@@ -41,12 +41,10 @@ export interface UpstreamErrorInput {
   body?: unknown;
   headers?: HeaderSource;
   now: number;
-  /** The account's last known usage (§4.4 step 5); `snapshot` is accepted as an alias. */
-  lastUsage?: UsageSnapshot;
+  /** The account's last known usage (§4.4 step 5). */
   snapshot?: UsageSnapshot;
-  /** `config` is accepted as an alias. */
-  cfg?: ClassifyConfig;
-  config?: ClassifyConfig;
+  /** BLOCK_FALLBACK_MS and RATE_LIMIT_COOLDOWN_MS: AppConfig fits, so the defaults live in libs/config only. */
+  config: ClassifyConfig;
 }
 
 /** The fields of either upstream error shape (§4.1), read leniently. */
@@ -59,7 +57,6 @@ interface ErrorFields {
 }
 
 const BODY_EXCERPT = 500;
-const DEFAULT_CONFIG: ClassifyConfig = { blockFallbackMs: 1_800_000, rateLimitCooldownMs: 60_000 };
 const MODEL_UNSUPPORTED = /\bmodel\b[^\n]{0,160}?\b(not supported|does not exist|not found|is not available)\b/i;
 const NO_HEADERS: HeaderGetter = () => undefined;
 
@@ -167,7 +164,7 @@ function rateLimitDelay(get: HeaderGetter, message: string | undefined, now: num
 /** Classifies an upstream HTTP error before any byte reaches the client (§4.1, §4.2, §4.4). */
 export function classifyUpstreamError(input: UpstreamErrorInput): UpstreamFailure {
   const { status, now } = input;
-  const cfg = input.cfg ?? input.config ?? DEFAULT_CONFIG;
+  const cfg = input.config;
   const f = errorFields(parsedBody(input));
   const get = headerGetter(input.headers);
   const base = { status, code: f.code ?? f.type ?? null, message: f.message ?? `Upstream HTTP ${status}` };
@@ -185,7 +182,7 @@ export function classifyUpstreamError(input: UpstreamErrorInput): UpstreamFailur
     const family = activeFamily(get);
     const failure = result({
       kind: 'quota',
-      resetAt: quotaResetAt(f, get, now, input.lastUsage ?? input.snapshot, cfg),
+      resetAt: quotaResetAt(f, get, now, input.snapshot, cfg),
     });
     if (family !== undefined && family !== DEFAULT_LIMIT_FAMILY) failure.modelScoped = true;
     return failure;
@@ -235,7 +232,7 @@ function kindFromStreamMessage(message: string): UpstreamFailureKind | 'context'
 export function classifyStreamError(
   errorObj: unknown,
   now: number,
-  cfg: ClassifyConfig = DEFAULT_CONFIG,
+  cfg: ClassifyConfig,
   lastUsage?: UsageSnapshot,
 ): UpstreamFailure {
   const f = streamErrorFields(errorObj);
