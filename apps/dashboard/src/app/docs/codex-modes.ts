@@ -20,8 +20,6 @@ export const SANITIZED_ORIGIN = 'https://gateway.example';
 interface ProviderLines {
   name: string;
   baseUrl: string;
-  /** Top-level keys: they must come before the provider's table, or TOML puts them inside it. */
-  top?: string[];
   /** Keys of the provider table. */
   extra?: string[];
 }
@@ -31,7 +29,6 @@ function provider(ctx: CodexModeContext, lines: ProviderLines): string {
     '# ~/.codex/config.toml',
     `model = "${ctx.model}"`,
     'model_provider = "pool"',
-    ...(lines.top ?? []),
     '',
     '[model_providers.pool]',
     `name = "${lines.name}"`,
@@ -77,17 +74,9 @@ export function codexModes(ctx: CodexModeContext): CodexMode[] {
       title: 'ChatGPT-shaped base URL',
       buys:
         'The same paths as chatgpt.com (/backend-api/codex/responses, /responses/compact, /models), for builds and ' +
-        'tools that expect them, with remote compaction and WebSockets on. Codex signed in with ChatGPT reads ' +
-        '/status quota from chatgpt_base_url: pointed here, it shows the pool instead of one account.',
-      config: provider(ctx, {
-        name: 'OpenAI',
-        baseUrl: native,
-        top: [
-          '# For Codex signed in with ChatGPT: /status shows the pool',
-          `chatgpt_base_url = "${ctx.origin}/backend-api/"`,
-        ],
-        extra: ['supports_websockets = true'],
-      }),
+        'tools that expect them, with remote compaction and WebSockets on. Answers here also carry the pool’s quota ' +
+        'as x-codex-* headers, which Codex shows in /status.',
+      config: provider(ctx, { name: 'OpenAI', baseUrl: native, extra: ['supports_websockets = true'] }),
     },
   ];
 }

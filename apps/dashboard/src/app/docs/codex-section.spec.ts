@@ -24,7 +24,8 @@ describe('Codex docs section', () => {
     expect(text('codex-mode-compaction')).toContain('name = "OpenAI"');
     expect(text('codex-mode-compaction')).toMatch(/exactly "OpenAI"/);
     expect(text('codex-mode-chatgpt')).toContain('base_url = "http://gateway.test:4010/backend-api/codex"');
-    expect(text('codex-mode-chatgpt')).toContain('chatgpt_base_url = "http://gateway.test:4010/backend-api/"');
+    expect(text('codex-mode-chatgpt')).toContain('name = "OpenAI"');
+    expect(text('codex-mode-chatgpt')).toContain('/status');
   });
 
   it('tells how to pass the key, or that none is needed', () => {
