@@ -4,7 +4,7 @@ import { JsonDocumentStore } from '@mcp/storage';
 import { type Account, emptyState } from './account';
 import { AccountRepository } from './account.repository';
 import { EncryptionKeyError } from './errors';
-import { type EncryptionHeader, TokenCipher, isEncrypted } from './token-cipher';
+import { type EncryptionHeader, TokenCipher, hasEncryptedToken, isEncrypted, mapTokens } from './token-cipher';
 
 /** accounts.json (PROTOCOL §10.2), plus the key header when ENCRYPTION_KEY is set. */
 export interface AccountsDocument {
@@ -12,8 +12,6 @@ export interface AccountsDocument {
   encryption?: EncryptionHeader;
   accounts: Account[];
 }
-
-const TOKEN_FIELDS = ['accessToken', 'refreshToken', 'idToken'] as const;
 
 /** Accounts in one atomic JSON document; tokens encrypted at rest when ENCRYPTION_KEY is set. */
 @Injectable()
@@ -87,19 +85,6 @@ export class FileAccountRepository extends AccountRepository {
         'Set ENCRYPTION_KEY to the key used when the file was written.',
     );
   }
-}
-
-function hasEncryptedToken(account: Account): boolean {
-  return TOKEN_FIELDS.some((field) => isEncrypted(account[field]));
-}
-
-function mapTokens(account: Account, transform: (token: string) => string): Account {
-  const copy: Account = { ...account };
-  for (const field of TOKEN_FIELDS) {
-    const value = account[field];
-    if (typeof value === 'string' && value !== '') copy[field] = transform(value);
-  }
-  return copy;
 }
 
 /** Fills state defaults so a hand-edited or older file still loads. */

@@ -19,7 +19,7 @@ export {
 export { type CatalogModel, toModelView } from './model-catalog';
 export { ModelCatalogService } from './model-catalog.service';
 export { describeTokenFailure, oauthError, type OAuthErrorInfo, parseTokenResponse } from './oauth-tokens';
-export { ENCRYPTED_PREFIX, TokenCipher } from './token-cipher';
+export { ENCRYPTED_PREFIX, TokenCipher, hasEncryptedToken, isEncrypted, mapTokens } from './token-cipher';
 export { type RefreshListener, type RefreshOutcome, TokenEvents } from './token-events';
 export { TokenService } from './token.service';
 export { type ProbeAllResult, UsageProbeService } from './usage-probe.service';

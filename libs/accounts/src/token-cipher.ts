@@ -65,3 +65,23 @@ export class TokenCipher {
 export function isEncrypted(value: unknown): value is string {
   return typeof value === 'string' && value.startsWith(ENCRYPTED_PREFIX);
 }
+
+/** The secret fields of an account: what is encrypted at rest, in accounts.json and in the shared table alike. */
+export const TOKEN_FIELDS = ['accessToken', 'refreshToken', 'idToken'] as const;
+
+/** A copy of `account` with every non-empty token passed through `transform` (encrypt or decrypt). */
+export function mapTokens<A extends Partial<Record<(typeof TOKEN_FIELDS)[number], string>>>(
+  account: A,
+  transform: (token: string) => string,
+): A {
+  const copy: A = { ...account };
+  for (const field of TOKEN_FIELDS) {
+    const value = account[field];
+    if (typeof value === 'string' && value !== '') copy[field] = transform(value) as A[typeof field];
+  }
+  return copy;
+}
+
+export function hasEncryptedToken(account: Partial<Record<(typeof TOKEN_FIELDS)[number], unknown>>): boolean {
+  return TOKEN_FIELDS.some((field) => isEncrypted(account[field]));
+}

@@ -1,14 +1,17 @@
-import { type Account, ENCRYPTED_PREFIX, EncryptionKeyError, TokenCipher } from '@mcp/accounts';
+import {
+  type Account,
+  ENCRYPTED_PREFIX,
+  EncryptionKeyError,
+  TokenCipher,
+  hasEncryptedToken,
+  isEncrypted,
+  mapTokens,
+} from '@mcp/accounts';
 import type { PgDatabase } from '../db/database';
 
-const TOKEN_FIELDS = ['accessToken', 'refreshToken', 'idToken'] as const;
 const SETTING_KEY = 'encryption';
 
 type Header = TokenCipher['header'];
-
-function isEncrypted(value: unknown): value is string {
-  return typeof value === 'string' && value.startsWith(ENCRYPTED_PREFIX);
-}
 
 /**
  * Tokens at rest under ENCRYPTION_KEY, as in accounts.json: the key-check header lives in
@@ -56,7 +59,7 @@ export class TokenCodec {
     const account = stored as Account;
     const cipher = this.cipher;
     if (!cipher) {
-      if (TOKEN_FIELDS.some((field) => isEncrypted(account[field]))) {
+      if (hasEncryptedToken(account)) {
         throw keyError(`has encrypted tokens for ${account.id} but ENCRYPTION_KEY is not set`);
       }
       return account;
@@ -80,15 +83,6 @@ async function hasEncryptedTokens(db: PgDatabase): Promise<boolean> {
     [`${ENCRYPTED_PREFIX}%`],
   );
   return rows.length > 0;
-}
-
-function mapTokens(account: Account, transform: (token: string) => string): Account {
-  const copy: Account = { ...account };
-  for (const field of TOKEN_FIELDS) {
-    const value = account[field];
-    if (typeof value === 'string' && value !== '') copy[field] = transform(value);
-  }
-  return copy;
 }
 
 function keyError(problem: string): EncryptionKeyError {
