@@ -230,6 +230,28 @@ export class ResponseAccumulator {
     return [...finals.entries()].sort(([a], [b]) => a - b).map(([, item]) => item);
   }
 
+  /**
+   * The terminal event a client should receive (§3.5, §5.7): a `response.completed` / `response.incomplete` whose
+   * `output` lacks streamed items (the Codex backend sends `output: []`) comes back with the final output rebuilt,
+   * everything else in it untouched. Undefined when the event may go as it is (not such a terminal, or complete).
+   * Call it after pushing the event. Any relay (SSE, WebSocket) uses this, so clients' final objects match.
+   */
+  finalTerminalEvent(data: JsonObject): JsonObject | undefined {
+    const type = data['type'];
+    if (type !== EVENTS.completed && type !== EVENTS.incomplete) return undefined;
+    const response = responseOf(data);
+    if (!response || !this.outputLacksStreamedItems(response['output'])) return undefined;
+    return { ...data, response: { ...response, output: this.output() } };
+  }
+
+  private outputLacksStreamedItems(given: unknown): boolean {
+    if (!Array.isArray(given)) return this.items.size > 0;
+    if (given.length < this.items.size) return true;
+    const ids = new Set(given.filter(isRecord).map((item) => item['id']));
+    for (const state of this.items.values()) if (state.id !== undefined && !ids.has(state.id)) return true;
+    return false;
+  }
+
   /** Normalised token counts (§3.4); undefined when upstream sent no usage. */
   get usage(): TokenUsage | undefined {
     return normalizeUsage(this.envelope?.['usage']);
