@@ -11,7 +11,15 @@ import {
 import type { AttemptClass } from '@mcp/contracts';
 import type { StreamSuccess } from '../attempts/attempt-types';
 import { streamReadFailure, takeBatch } from '../attempts/read-until-commit';
-import type { SseWriter } from './sse-writer';
+
+/** Where a committed stream goes: the HTTP SSE writer, or a WebSocket's frame writer (PROTOCOL.md §13.1). */
+export interface StreamWriter {
+  readonly open: boolean;
+  /** The commit point: status line and headers for HTTP, nothing for a socket that is already open. */
+  start(headers: Record<string, string>): void;
+  write(frames: string | string[]): Promise<void>;
+  end(): void;
+}
 
 /** How a relayed stream ended. */
 export type RelayEnd =
@@ -22,7 +30,8 @@ export type RelayEnd =
 
 /** Turns upstream events into client frames: verbatim for native clients, chat chunks for Chat clients. */
 export interface StreamSink {
-  frames(event: SseEvent): string[];
+  /** Called after `event` was pushed into `accumulator`, which has therefore seen everything up to it. */
+  frames(event: SseEvent, accumulator: ResponseAccumulator): string[];
   /** After the terminal event: chat closes with finish_reason/usage/[DONE] or an error frame. */
   close(accumulator: ResponseAccumulator): string[];
   /** After commit, the stream broke without a terminal event (§12.3). */
@@ -40,10 +49,16 @@ export interface RelayOptions {
 
 const DRAIN_AFTER_TERMINAL_MS = 1000;
 
-/** Native `/v1/responses` (§5.7): events verbatim, a synthetic `error` event on interruption. */
+/**
+ * Native `/v1/responses` (§5.7): events verbatim, except a terminal event whose `output` lacks the streamed items,
+ * which clients' final objects come from (§3.5); a synthetic `error` event on interruption.
+ */
 export function nativeSink(): StreamSink {
   return {
-    frames: (event) => [serializeSseRaw(event.type, event.raw)],
+    frames: (event, accumulator) => {
+      const final = accumulator.terminal === undefined ? undefined : accumulator.finalTerminalEvent(event.data);
+      return [serializeSseRaw(event.type, final ? JSON.stringify(final) : event.raw)];
+    },
     close: () => [],
     interrupted: (message) => [
       serializeSseRaw('error', JSON.stringify({ type: 'error', code: STREAM_INTERRUPTED, message, param: null })),
@@ -70,7 +85,7 @@ export function chatSink(model: string, includeUsage: boolean): StreamSink {
  */
 export async function relayStream(
   success: StreamSuccess,
-  writer: SseWriter,
+  writer: StreamWriter,
   sink: StreamSink,
   options: RelayOptions,
 ): Promise<RelayEnd> {
@@ -93,8 +108,8 @@ export async function relayStream(
  * The events read before the commit point, written once and then let go: they (and the first network chunk their
  * text slices) must not live as long as the stream. A function of its own, so its locals die with it.
  */
-async function writeHeld(success: StreamSuccess, writer: SseWriter, sink: StreamSink): Promise<void> {
-  const frames = success.held.flatMap((event) => sink.frames(event));
+async function writeHeld(success: StreamSuccess, writer: StreamWriter, sink: StreamSink): Promise<void> {
+  const frames = success.held.flatMap((event) => sink.frames(event, success.accumulator));
   success.held.length = 0;
   await writer.write(frames);
 }
@@ -102,7 +117,7 @@ async function writeHeld(success: StreamSuccess, writer: SseWriter, sink: Stream
 /** Relays the next upstream batch; a RelayEnd when the stream cannot go on. Nothing of a batch outlives the call. */
 async function relayNextBatch(
   success: StreamSuccess,
-  writer: SseWriter,
+  writer: StreamWriter,
   sink: StreamSink,
   options: RelayOptions,
 ): Promise<RelayEnd | undefined> {
@@ -119,17 +134,17 @@ async function relayNextBatch(
     return interrupt(writer, sink, { failure, cls: 'truncated' });
   }
   const taken = takeBatch(next.value, success.accumulator, options.absorb);
-  await writer.write(taken.flatMap((event) => sink.frames(event)));
+  await writer.write(taken.flatMap((event) => sink.frames(event, success.accumulator)));
   return undefined;
 }
 
-function clientGone(writer: SseWriter): RelayEnd {
+function clientGone(writer: StreamWriter): RelayEnd {
   writer.end();
   return { kind: 'client_gone' };
 }
 
 async function interrupt(
-  writer: SseWriter,
+  writer: StreamWriter,
   sink: StreamSink,
   broken: { failure: UpstreamFailure; cls: AttemptClass },
 ): Promise<RelayEnd> {
