@@ -121,4 +121,30 @@ describe('routing under upstream faults', () => {
     // The success ended the cooldown.
     await eventually(() => (stack.app.get(AccountsService).get(owner!)?.state.modelBlocks[MODEL] ? undefined : true));
   });
+
+  it('quarantines an account that keeps failing, shows it in the admin API, and stops trying it first', async () => {
+    // Only user1 can serve, and it fails three times in a row (the first try and both retries).
+    stack.fake.setUsage(user2.fakeId, { fiveHour: 100 });
+    stack.fake.setUsage(user3.fakeId, { fiveHour: 100 });
+    stack.fake.inject(user1.fakeId, { kind: 'http', status: 500 }, 3);
+    const failed = await ask('keeps failing');
+    expect(failed.status).toBe(503);
+    const { accounts } = (await (
+      await fetch(`${stack.baseUrl}/admin/accounts`, { headers: { 'x-admin-token': stack.adminToken } })
+    ).json()) as { accounts: { id: string; state: { modelBlocks: Record<string, Record<string, unknown>> } }[] };
+    const block = accounts.find((a) => a.id === user1.id)?.state.modelBlocks[MODEL];
+    expect(block).toMatchObject({ kind: 'quarantine', strikes: 3 });
+    expect(block?.reason).toMatch(/^quarantined after 3 transient failures in a row/);
+    expect(Number(block?.until)).toBeGreaterThan(Date.now() + 20_000);
+
+    // user2 is back (its window reset): the next request goes there without touching user1.
+    stack.fake.resetWindows(user2.fakeId);
+    await fetch(`${stack.baseUrl}/admin/accounts/${user2.id}/refresh-usage`, {
+      method: 'POST',
+      headers: { 'x-admin-token': stack.adminToken },
+    });
+    const next = await ask('after the quarantine');
+    expect(next.status).toBe(200);
+    expect(attempts(await traceOf(stack, next.headers.get('x-request-id')))).toEqual([[user2.id, 'ok']]);
+  });
 });
