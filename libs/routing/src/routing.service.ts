@@ -124,6 +124,10 @@ export class RoutingService {
     const growsStreak = decision.block.strikes !== undefined && current?.kind !== 'ineligible';
     if (current && current.until >= decision.block.until && !(growsStreak && isSoftBlock(current, now))) return;
     this.accounts.setBlock(accountId, decision.block, decision.model);
+    if (decision.block.kind === 'quarantine' && previous?.kind !== 'quarantine') {
+      const until = isoSeconds(decision.block.until);
+      this.logger.warn(`${accountId} quarantined for ${model} until ${until}: ${decision.block.reason}`);
+    }
   }
 
   /**
@@ -144,6 +148,7 @@ export class RoutingService {
     if (model === undefined) return;
     const entry = account.state.modelBlocks?.[model];
     if (entry && (entry.kind === 'transient' || entry.kind === 'quarantine')) {
+      if (entry.kind === 'quarantine') this.logger.log(`${accountId} served ${model} again: quarantine over`);
       this.accounts.clearBlocks(accountId, model).catch((error: unknown) => {
         this.logger.warn(`Clearing the cooldown of ${accountId} failed: ${(error as Error).message}`);
       });
