@@ -9,6 +9,7 @@ import { resetWindows, setUsage } from './quota';
 import { createEmulatorServer } from './server';
 import { EmulatorState, copyCounters, defaultOptions, emptyCounters } from './state';
 import { Timers } from './timers';
+import { ResponsesWebSocket, emptyWebSocketCounters, type WebSocketCounters } from './websocket-handler';
 import type {
   AccountRecord,
   AddAccountOptions,
@@ -26,6 +27,7 @@ import type {
  */
 export class FakeChatgpt implements ControlTarget {
   private readonly server: Server;
+  private readonly webSocket: ResponsesWebSocket;
   private baseUrl = '';
 
   private constructor(
@@ -33,6 +35,8 @@ export class FakeChatgpt implements ControlTarget {
     private readonly timers: Timers,
   ) {
     this.server = createEmulatorServer(state, timers, this);
+    this.webSocket = new ResponsesWebSocket(state, timers);
+    this.webSocket.attach(this.server);
   }
 
   static async start(opts: StartOptions = {}): Promise<FakeChatgpt> {
@@ -61,6 +65,7 @@ export class FakeChatgpt implements ControlTarget {
   /** Closes the port, drops open connections and clears the emulator's timers. */
   async stop(): Promise<void> {
     this.timers.clearAll();
+    this.webSocket.close();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
     await closed;
@@ -150,5 +155,11 @@ export class FakeChatgpt implements ControlTarget {
 
   resetCounters(): void {
     this.state.counters = emptyCounters();
+    this.webSocket.counters = emptyWebSocketCounters();
+  }
+
+  /** Responses over WebSocket: upgrades, frames per account, prewarms, error frames (a snapshot). */
+  webSocketCounters(): WebSocketCounters {
+    return structuredClone(this.webSocket.counters);
   }
 }

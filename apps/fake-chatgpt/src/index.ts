@@ -1,4 +1,5 @@
 export { FakeChatgpt } from './emulator';
+export { RESPONSES_WEBSOCKETS_BETA, type WebSocketCounters } from './websocket-handler';
 export { DEFAULT_CHAOS_WEIGHTS, type ChaosKind, type ChaosOptions, type ChaosStats } from './chaos';
 export { DEFAULT_CLIENT_ID } from './state';
 export { CATALOGUE, type ModelInfo } from './models-catalogue';
