@@ -3,9 +3,7 @@ import { inject } from '@angular/core';
 import { catchError, throwError } from 'rxjs';
 import { AuthStore } from './auth-store';
 
-export const ADMIN_TOKEN_HEADER = 'x-admin-token';
-
-/** True for same-origin `/admin/...` URLs: the admin token must never leave for another host. */
+/** True for same-origin `/admin/...` URLs. */
 export function isAdminUrl(url: string): boolean {
   if (url.startsWith('/admin/') || url === '/admin') return true;
   try {
@@ -16,16 +14,21 @@ export function isAdminUrl(url: string): boolean {
   }
 }
 
-/** Adds the admin token to admin API calls; a 401 on the stored token signs the user out. */
+/** The session call answers for itself (a wrong token at sign-in is not an expired session). */
+function isSessionUrl(url: string): boolean {
+  return new URL(url, window.location.origin).pathname === '/admin/session';
+}
+
+/**
+ * Admin calls carry the session cookie on their own (same origin); this only notices a 401, which means the session
+ * is over, and sends the user back to sign in.
+ */
 export const authInterceptor: HttpInterceptorFn = (req, next) => {
-  if (!isAdminUrl(req.url)) return next(req);
+  if (!isAdminUrl(req.url) || isSessionUrl(req.url)) return next(req);
   const auth = inject(AuthStore);
-  const explicit = req.headers.get(ADMIN_TOKEN_HEADER);
-  const token = explicit ?? auth.token();
-  const sent = explicit === null && token !== null ? req.clone({ setHeaders: { [ADMIN_TOKEN_HEADER]: token } }) : req;
-  return next(sent).pipe(
+  return next(req).pipe(
     catchError((error: unknown) => {
-      if (error instanceof HttpErrorResponse && error.status === 401) auth.rejected(token);
+      if (error instanceof HttpErrorResponse && error.status === 401) auth.rejected();
       return throwError(() => error);
     }),
   );

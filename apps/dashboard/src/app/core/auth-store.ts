@@ -1,50 +1,45 @@
-import { Injectable, computed, signal } from '@angular/core';
-
-const TOKEN_KEY = 'mcp.adminToken';
+import { Injectable, computed, inject, signal } from '@angular/core';
+import { SessionApi } from './session-api';
 
 export type SignOutReason = 'manual' | 'expired';
+type SessionState = 'checking' | 'signed-in' | 'signed-out';
 
-function readToken(): string | null {
-  try {
-    return sessionStorage.getItem(TOKEN_KEY);
-  } catch {
-    return null;
-  }
-}
-
-/** The admin token for this browser session (sessionStorage: gone when the tab closes). */
+/**
+ * Whether this browser holds a live admin session. The session itself is the server's HttpOnly cookie: nothing
+ * secret is kept in the page or in storage. The first check asks GET /admin/session.
+ */
 @Injectable({ providedIn: 'root' })
 export class AuthStore {
-  private readonly tokenValue = signal<string | null>(readToken());
+  private readonly api = inject(SessionApi);
+  private readonly state = signal<SessionState>('checking');
   private readonly reason = signal<SignOutReason | null>(null);
 
-  readonly token = this.tokenValue.asReadonly();
-  readonly signedIn = computed(() => this.tokenValue() !== null);
+  readonly checking = computed(() => this.state() === 'checking');
+  readonly signedIn = computed(() => this.state() === 'signed-in');
   /** Why the user was sent back to the sign-in screen, so it can say so. */
   readonly signOutReason = this.reason.asReadonly();
 
-  signIn(token: string): void {
-    try {
-      sessionStorage.setItem(TOKEN_KEY, token);
-    } catch {
-      // Private modes may refuse storage: the token then lives only in memory until reload.
-    }
+  constructor() {
+    this.api.status().subscribe({
+      next: (authenticated) => this.state.set(authenticated ? 'signed-in' : 'signed-out'),
+      error: () => this.state.set('signed-out'),
+    });
+  }
+
+  /** After POST /admin/session succeeded: the cookie is set. */
+  signedInNow(): void {
     this.reason.set(null);
-    this.tokenValue.set(token);
+    this.state.set('signed-in');
   }
 
   signOut(reason: SignOutReason = 'manual'): void {
-    try {
-      sessionStorage.removeItem(TOKEN_KEY);
-    } catch {
-      // Nothing stored, nothing to remove.
-    }
+    if (reason === 'manual') this.api.signOut().subscribe({ error: () => undefined });
     this.reason.set(reason);
-    this.tokenValue.set(null);
+    this.state.set('signed-out');
   }
 
-  /** A 401 with the token we hold means it was changed or revoked server-side. */
-  rejected(token: string | null): void {
-    if (token !== null && token === this.tokenValue()) this.signOut('expired');
+  /** A 401 on an admin call while signed in: the cookie expired or the token was changed server-side. */
+  rejected(): void {
+    if (this.state() === 'signed-in') this.signOut('expired');
   }
 }

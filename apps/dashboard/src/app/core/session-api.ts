@@ -1,17 +1,26 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { AccountsResponse } from '@mcp/contracts';
+import type { SessionStatusResponse } from '@mcp/contracts';
 import { type Observable, map } from 'rxjs';
-import { ADMIN_TOKEN_HEADER } from './auth-interceptor';
 
+/**
+ * The dashboard's session (PROTOCOL.md §11.1): the admin token is traded once for an HttpOnly, SameSite=Strict
+ * cookie, so the page never keeps the token itself; the browser sends the cookie with every same-origin call.
+ */
 @Injectable({ providedIn: 'root' })
 export class SessionApi {
   private readonly http = inject(HttpClient);
 
-  /** Checks a token before keeping it: any admin route answers 401 to a wrong one. */
-  verify(token: string): Observable<true> {
-    return this.http
-      .get<AccountsResponse>('/admin/accounts', { headers: { [ADMIN_TOKEN_HEADER]: token } })
-      .pipe(map(() => true as const));
+  status(): Observable<boolean> {
+    return this.http.get<SessionStatusResponse>('/admin/session').pipe(map((reply) => reply.authenticated));
+  }
+
+  /** 200 sets the cookie; 401 a wrong token; 429 too many wrong tokens from here lately. */
+  signIn(token: string): Observable<true> {
+    return this.http.post<SessionStatusResponse>('/admin/session', { token }).pipe(map(() => true as const));
+  }
+
+  signOut(): Observable<void> {
+    return this.http.delete<SessionStatusResponse>('/admin/session').pipe(map(() => undefined));
   }
 }

@@ -10,6 +10,7 @@ import { SessionApi } from './session-api';
 export function signInErrorText(error: unknown): string {
   const { status, message } = toApiError(error);
   if (status === 401) return 'This token was not accepted. Check ADMIN_TOKEN (or data/admin-token) on the server.';
+  if (status === 429) return 'Too many wrong tokens from this address: wait a minute, then try again.';
   if (status === 0) return 'The server could not be reached. Is the proxy running?';
   return `Sign-in failed (${status}): ${message}`;
 }
@@ -35,10 +36,11 @@ export class SignIn {
     if (token === '' || this.busy()) return;
     this.busy.set(true);
     this.error.set(null);
-    this.api.verify(token).subscribe({
+    this.api.signIn(token).subscribe({
       next: () => {
         this.busy.set(false);
-        this.auth.signIn(token);
+        this.token.set('');
+        this.auth.signedInNow();
       },
       error: (error: unknown) => {
         this.busy.set(false);
