@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AccountsService } from '@mcp/accounts';
 import type { TraceRecord } from '@mcp/contracts';
 import {
@@ -9,7 +10,6 @@ import {
   type ChaosMode,
   type Outcome,
 } from './helpers/chaos-client';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { eventually } from './helpers/client';
 import { startStack, type Stack } from './helpers/stack';
 
@@ -26,7 +26,8 @@ const SEED = process.env.CHAOS_SEED ? Number(process.env.CHAOS_SEED) : Math.floo
  * PROTOCOL §7.6 under random upstream faults: 16 sessions × 25 turns over 5 accounts, while the emulator injects
  * seeded faults (5xx and 529 before the first byte, response.failed inside a 200, drops mid-stream, slow answers,
  * 429 usage_limit_reached with a reset seconds away, short rate limits, expired tokens with rotating refresh
- * tokens) and one account's quota runs out mid-run. Reproduce a failure with CHAOS_SEED=<the printed seed>.
+ * tokens) and one account's quota runs out mid-run. CHAOS_SEED=<the printed seed> replays the same sequence of fault
+ * draws; which request meets which draw still depends on how the 16 sessions interleave.
  */
 describe(`chaos: routing under random faults (seed ${SEED})`, () => {
   let stack: Stack;
@@ -49,7 +50,7 @@ describe(`chaos: routing under random faults (seed ${SEED})`, () => {
   });
 
   it('turns nobody away who could be served, loses nothing, and keeps sessions on their accounts', async () => {
-    console.log(`chaos seed ${SEED} (CHAOS_SEED=${SEED} reproduces the fault sequence)`);
+    console.log(`chaos seed ${SEED} (CHAOS_SEED=${SEED} replays the fault draws)`);
     const runsDry = stack.accounts[4]!;
     // user5 starts at 40 % of its 5-hour window and spends 5 % a request: it runs out after 12 requests.
     const window = stack.fake.account(runsDry.fakeId).windows.fiveHour!;
