@@ -174,6 +174,19 @@ describe('chatToResponsesRequest (§5.1)', () => {
     }
   });
 
+  it('refuses logprobs a client asked for (upstream cannot give them) with a 400 naming the parameter', () => {
+    expect(() => translate({ logprobs: true })).toThrow(
+      expect.objectContaining({ status: 400, param: 'logprobs', code: 'unsupported_parameter' }),
+    );
+    expect(() => translate({ logprobs: true, top_logprobs: 2 })).toThrow(
+      expect.objectContaining({ status: 400, param: 'logprobs' }),
+    );
+    expect(() => translate({ top_logprobs: 2 })).toThrow(
+      expect.objectContaining({ status: 400, param: 'top_logprobs', code: 'unsupported_parameter' }),
+    );
+    expect(() => translate({ logprobs: null, top_logprobs: null })).not.toThrow();
+  });
+
   it.each<[string, unknown, string | null]>([
     ['a non-object body', null, null],
     ['a missing model', { messages: base.messages }, 'model'],

@@ -179,6 +179,28 @@ function checkN(n: unknown): void {
   );
 }
 
+/**
+ * Upstream has no token log probabilities. Dropping a request for them would answer `logprobs: null` to a client that
+ * relies on them; like `n`, it gets a clear 400 instead. `logprobs: false` and `top_logprobs: 0` ask for nothing.
+ */
+function checkLogprobs(chat: JsonObject): void {
+  if (chat['logprobs'] !== undefined && chat['logprobs'] !== null && chat['logprobs'] !== false) {
+    throw invalid(
+      "Unsupported parameter: 'logprobs' is not available through this gateway.",
+      'logprobs',
+      'unsupported_parameter',
+    );
+  }
+  const top = chat['top_logprobs'];
+  if (top !== undefined && top !== null && top !== 0) {
+    throw invalid(
+      "Unsupported parameter: 'top_logprobs' is not available through this gateway.",
+      'top_logprobs',
+      'unsupported_parameter',
+    );
+  }
+}
+
 function droppedOf(chat: JsonObject): string[] {
   return Object.keys(chat).filter(
     (key) =>
@@ -192,6 +214,7 @@ export function chatToResponsesRequest(chat: unknown): ChatTranslation {
   const model = nonEmptyString(chat['model']);
   if (model === undefined) throw invalid('You must provide a model parameter.', 'model', 'invalid_request_error');
   checkN(chat['n']);
+  checkLogprobs(chat);
   const { instructions, input } = translateMessages(chat['messages']);
   const body = defined({
     model,

@@ -114,8 +114,12 @@ describe('ChatStreamTranslator (§5.6)', () => {
 
   it('streams a tool call: header with call id and name, argument deltas, finish_reason tool_calls', () => {
     const frames = completeFrames(S.TOOL_CALL);
-    expect(deltas(frames).slice(1, 4)).toEqual([
+    // As OpenAI sends it: the role comes with the first call and `content: null`, never "" (no empty text part).
+    expect(deltas(frames).slice(0, 3)).toEqual([
       {
+        role: 'assistant',
+        content: null,
+        refusal: null,
         tool_calls: [{ index: 0, id: 'call_abc', type: 'function', function: { name: 'get_weather', arguments: '' } }],
       },
       { tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] },
@@ -129,10 +133,23 @@ describe('ChatStreamTranslator (§5.6)', () => {
 
   it('numbers parallel calls 0, 1 in order of appearance (not output_index) and matches deltas by item_id', () => {
     const frames = completeFrames(S.PARALLEL_TOOLS);
+    expect(deltas(frames).filter((d) => 'content' in d)).toEqual([
+      expect.objectContaining({ role: 'assistant', content: null }),
+    ]);
     expect(toolCalls(frames)).toEqual([
       { id: 'call_a', type: 'function', name: 'get_weather', args: '{"city":"Oslo"}' },
       { id: 'call_b', type: 'function', name: 'get_time', args: '{"tz":"UTC"}' },
     ]);
+  });
+
+  it('opens a call known only from the completed response with the role and content null', () => {
+    const call = { type: 'function_call', id: 'fc_z', call_id: 'call_z', name: 'lookup', arguments: '{}' };
+    const frames = completeFrames([
+      { type: 'response.created', response: { id: 'r', created_at: 1, output: [] } },
+      { type: 'response.completed', response: { id: 'r', created_at: 1, output: [call], usage: null } },
+    ]);
+    expect(deltas(frames)[0]).toMatchObject({ role: 'assistant', content: null, tool_calls: [{ id: 'call_z' }] });
+    expect(deltas(frames).filter((d) => d['content'] === '')).toEqual([]);
   });
 
   it('emits nothing for reasoning events beyond the role chunk', () => {
@@ -147,7 +164,10 @@ describe('ChatStreamTranslator (§5.6)', () => {
 
   it('streams custom tool calls with their input', () => {
     const frames = completeFrames(S.CUSTOM_TOOL);
-    expect(deltas(frames)[1]).toEqual({
+    expect(deltas(frames)[0]).toEqual({
+      role: 'assistant',
+      content: null,
+      refusal: null,
       tool_calls: [{ index: 0, id: 'call_patch', type: 'custom', custom: { name: 'apply_patch', input: '' } }],
     });
     expect(toolCalls(frames)).toEqual([{ id: 'call_patch', type: 'custom', name: 'apply_patch', args: S.PATCH_TEXT }]);

@@ -128,6 +128,11 @@ export class ChatStreamTranslator {
     return sseData(payload);
   }
 
+  /**
+   * The role chunk, sent with the first thing a Chat client can see. Before text it is OpenAI's
+   * `{role, content: "", refusal: null}`; a reply that opens with a tool call gets the role inside that call's
+   * chunk instead, with `content: null` (see `announce`), so clients render no empty text part.
+   */
   private ensureRole(out: string[]): void {
     if (this.roleSent) return;
     this.roleSent = true;
@@ -148,13 +153,14 @@ export class ChatStreamTranslator {
   }
 
   private onItemAdded(data: JsonObject, out: string[]): void {
-    this.ensureRole(out);
     const item = isRecord(data['item']) ? data['item'] : undefined;
     const index = indexOf(data, 'output_index');
     const key = stringField(item, 'id') ?? `#${index ?? 0}`;
     if (index !== undefined) this.keysByIndex.set(index, key);
     if (item && (item['type'] === 'function_call' || item['type'] === 'custom_tool_call'))
       this.announce(key, item, out);
+    // A message opens the reply for the client; a reasoning or search item shows it nothing yet.
+    else if (item?.['type'] === 'message') this.ensureRole(out);
   }
 
   private emitText(key: string, field: 'content' | 'refusal', delta: string, out: string[]): void {
@@ -172,14 +178,15 @@ export class ChatStreamTranslator {
   private announce(key: string, item: JsonObject, out: string[]): ToolSlot {
     const existing = this.tools.get(key);
     if (existing) return existing;
-    this.ensureRole(out);
     const kind = item['type'] === 'custom_tool_call' ? 'custom' : 'function';
     const slot: ToolSlot = { index: this.tools.size, kind, emitted: '' };
     this.tools.set(key, slot);
     const id = stringField(item, 'call_id') ?? stringField(item, 'id') ?? '';
     const name = stringField(item, 'name') ?? '';
     const header = kind === 'function' ? { function: { name, arguments: '' } } : { custom: { name, input: '' } };
-    out.push(this.chunk({ tool_calls: [{ index: slot.index, id, type: kind, ...header }] }));
+    const role = this.roleSent ? {} : { role: 'assistant', content: null, refusal: null };
+    this.roleSent = true;
+    out.push(this.chunk({ ...role, tool_calls: [{ index: slot.index, id, type: kind, ...header }] }));
     const given = stringField(item, kind === 'function' ? 'arguments' : 'input') ?? '';
     this.emitArgs(slot, withSuffix(this.pendingArgs.get(key) ?? '', given), out);
     this.pendingArgs.delete(key);
@@ -231,7 +238,6 @@ export class ChatStreamTranslator {
 
   /** Items that exist only in response.output (never streamed) still reach the client. */
   private onTerminal(data: JsonObject, out: string[]): void {
-    this.ensureRole(out);
     const output = responseOf(data)?.['output'];
     if (!Array.isArray(output)) return;
     const streamedKeys = new Set(this.keysByIndex.values());
