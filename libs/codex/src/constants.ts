@@ -39,6 +39,8 @@ export const SESSION_HEADER_NAMES = [
   'session-id',
   'x-session-id',
   'conversation_id',
+  // Codex over WebSocket (§2.4).
+  'thread-id',
   // Claude Code's, on whichever route it calls (§2.4, §14).
   'x-claude-code-session-id',
 ] as const;

@@ -61,6 +61,8 @@ export class AppConfig {
   readonly upstreamHeadersTimeoutMs!: number;
   readonly upstreamIdleTimeoutMs!: number;
   readonly shutdownGraceMs!: number;
+  /** Responses over WebSocket (PROTOCOL.md §13.1); off, every upgrade gets 426 and Codex uses HTTP. */
+  readonly websocketsEnabled!: boolean;
   readonly logLevel!: (typeof LOG_LEVELS)[number];
   readonly encryptionKey!: string | undefined;
   readonly metricsToken!: string | undefined;
@@ -151,6 +153,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     upstreamHeadersTimeoutMs: r.int('UPSTREAM_HEADERS_TIMEOUT_MS', 60_000, 100),
     upstreamIdleTimeoutMs: r.int('UPSTREAM_IDLE_TIMEOUT_MS', 300_000, 100),
     shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 10_000, 0),
+    websocketsEnabled: r.bool('WEBSOCKETS_ENABLED', true),
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     encryptionKey,
     metricsToken: r.optional('METRICS_TOKEN'),

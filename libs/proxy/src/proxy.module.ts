@@ -25,6 +25,7 @@ import { ProxyService } from './proxy/proxy.service';
 import { StreamOutcomes } from './proxy/stream-outcomes';
 import { ensureRequestId } from './request-context';
 import { UpstreamClient } from './upstream/upstream-client';
+import { WEBSOCKET_PROVIDERS } from './websocket';
 
 /** Every /v1 answer (root aliases included) carries x-request-id, errors and models listings too. */
 function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
@@ -54,6 +55,7 @@ function requestIdMiddleware(req: Request, res: Response, next: NextFunction): v
     InFlightRequests,
     ...BACKEND_API_PROVIDERS,
     ...ANTHROPIC_PROVIDERS,
+    ...WEBSOCKET_PROVIDERS,
     OpenAiErrorSurface,
     errorTable('proxy', PROXY_ERROR_RULES),
   ],

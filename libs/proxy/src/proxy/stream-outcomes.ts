@@ -9,6 +9,9 @@ import type { RelayEnd } from '../relay/stream-relay';
 import type { ProxyExchange } from './exchange';
 import type { PreparedRequest } from './request-prep';
 
+/** All an outcome needs of an exchange: its trace (an HTTP exchange or one WebSocket request). */
+type Traced = Pick<ProxyExchange, 'trace'>;
+
 /**
  * What the end of a served request means for the account and the trace: success stamps affinity and lastUsedAt;
  * a failure after the commit point still updates the account's state (§3.6) and is recorded with its class.
@@ -22,13 +25,13 @@ export class StreamOutcomes {
   ) {}
 
   /** A compact reply passed through. */
-  succeeded(exchange: ProxyExchange, prepared: PreparedRequest, accountId: string): void {
+  succeeded(exchange: Traced, prepared: PreparedRequest, accountId: string): void {
     this.routing.recordSuccess(accountId, prepared.plan.sessionKey ?? null, prepared.plan.upstreamModel);
     exchange.trace.status = 200;
   }
 
   /** A non-streaming client: the whole stream was read before the commit point. */
-  aggregated(exchange: ProxyExchange, prepared: PreparedRequest, success: StreamSuccess): void {
+  aggregated(exchange: Traced, prepared: PreparedRequest, success: StreamSuccess): void {
     this.recordAttempt(exchange, success.serving, 'ok');
     this.noteAnswer(exchange, success.accumulator);
     this.routing.recordSuccess(
@@ -38,7 +41,7 @@ export class StreamOutcomes {
     );
   }
 
-  relayed(exchange: ProxyExchange, prepared: PreparedRequest, success: StreamSuccess, end: RelayEnd): void {
+  relayed(exchange: Traced, prepared: PreparedRequest, success: StreamSuccess, end: RelayEnd): void {
     const { serving, accumulator } = success;
     const trace = exchange.trace;
     const model = prepared.plan.upstreamModel;
@@ -71,14 +74,14 @@ export class StreamOutcomes {
     }
   }
 
-  private noteAnswer(exchange: ProxyExchange, accumulator: ResponseAccumulator): void {
+  private noteAnswer(exchange: Traced, accumulator: ResponseAccumulator): void {
     const trace = exchange.trace;
     trace.finishReason = accumulator.finishReason;
     const usage = accumulator.usage;
     if (usage) trace.tokens = usage;
   }
 
-  private recordAttempt(exchange: ProxyExchange, serving: ServingAttempt, cls: AttemptClass, message?: string): void {
+  private recordAttempt(exchange: Traced, serving: ServingAttempt, cls: AttemptClass, message?: string): void {
     const attempt = {
       accountId: serving.accountId,
       status: serving.status,

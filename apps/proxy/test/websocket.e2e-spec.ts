@@ -1,0 +1,224 @@
+import type { TraceRecord } from '@mcp/contracts';
+import { ResponsesWebSocketGateway } from '@mcp/proxy';
+import { RefusedUpgrade, WsTestClient, responseIdOf, textOf, type Frame } from '@mcp/testing/ws-client';
+import { startStack, type Stack } from './helpers/stack';
+
+const BETA = { 'openai-beta': 'responses_websockets=2026-02-06' };
+
+function userMessage(text: string): Frame {
+  return { type: 'message', role: 'user', content: [{ type: 'input_text', text }] };
+}
+
+function create(input: Frame[], extra: Frame = {}): Frame {
+  return { type: 'response.create', model: 'gpt-5.3-codex', instructions: 'Be brief.', input, store: false, ...extra };
+}
+
+function wsUrl(stack: Stack, path = '/v1/responses'): string {
+  return `${stack.baseUrl.replace(/^http/, 'ws')}${path}`;
+}
+
+async function refusal(promise: Promise<unknown>): Promise<RefusedUpgrade> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof RefusedUpgrade) return error;
+    throw error;
+  }
+  throw new Error('the upgrade was accepted');
+}
+
+async function traces(stack: Stack): Promise<TraceRecord[]> {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const response = await fetch(`${stack.baseUrl}/admin/traces?page=1&pageSize=100`, {
+    headers: { 'x-admin-token': stack.adminToken },
+  });
+  return ((await response.json()) as { traces: TraceRecord[] }).traces.sort((a, b) => a.at - b.at);
+}
+
+describe('Responses over WebSocket through the gateway (PROTOCOL §13.1)', () => {
+  let stack: Stack;
+  let client: WsTestClient | undefined;
+
+  beforeAll(async () => {
+    stack = await startStack({ accounts: 2 });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+  beforeEach(async () => {
+    await stack.reset();
+    stack.fake.resetCounters();
+  });
+  afterEach(() => {
+    client?.close();
+    client = undefined;
+  });
+
+  it('serves several requests on one socket, each routed and traced like an HTTP request', async () => {
+    const before = (await traces(stack)).length;
+    client = await WsTestClient.open(wsUrl(stack), { ...BETA, 'session-id': 'ws-session-1' });
+    const first = await client.request(create([userMessage('one')]));
+    const second = await client.request(create([userMessage('two')]));
+    expect(textOf(first)).toBe('echo: one');
+    expect(textOf(second)).toBe('echo: two');
+    expect(first.at(-1)).toEqual(expect.objectContaining({ type: 'response.completed' }));
+    const recorded = (await traces(stack)).slice(before);
+    expect(recorded.map((t) => [t.route, t.method, t.status, t.stream])).toEqual([
+      ['/v1/responses', 'WS', 200, true],
+      ['/v1/responses', 'WS', 200, true],
+    ]);
+    // One session: both on the same account, and the emulator saw ordinary HTTP requests from the gateway.
+    expect(new Set(recorded.map((t) => t.accountId)).size).toBe(1);
+    const served = Object.values(stack.fake.counters().requests).reduce((n, r) => n + (r.responses ?? 0), 0);
+    expect(served).toBe(2);
+  });
+
+  it('expands previous_response_id from its own memory, and answers an unknown id with a 400 error frame', async () => {
+    client = await WsTestClient.open(wsUrl(stack), BETA);
+    const first = await client.request(create([userMessage('remember kiwi')]));
+    const next = await client.request(
+      create([userMessage('which fruit?')], { previous_response_id: responseIdOf(first) }),
+    );
+    expect(textOf(next)).toBe('echo: which fruit?');
+    const last = Object.values(stack.fake.counters().lastRequest)
+      .map((r) => r.body as { input: Array<{ role?: string }>; previous_response_id?: unknown })
+      .find((body) => JSON.stringify(body).includes('which fruit?'));
+    expect(last?.input.map((item) => item.role)).toEqual(['user', 'assistant', 'user']);
+    expect(last).not.toHaveProperty('previous_response_id');
+
+    const unknown = await client.request(create([], { previous_response_id: 'resp_we_never_sent' }));
+    expect(unknown).toEqual([
+      {
+        type: 'error',
+        status: 400,
+        error: expect.objectContaining({ type: 'invalid_request_error', code: 'previous_response_not_found' }),
+      },
+    ]);
+    expect(textOf(await client.request(create([userMessage('again')])))).toBe('echo: again');
+  });
+
+  it('answers a generate:false prewarm locally, and a later frame continues from it', async () => {
+    client = await WsTestClient.open(wsUrl(stack), BETA);
+    const prewarm = await client.request(create([userMessage('context')], { generate: false }));
+    expect(prewarm.map((f) => f['type'])).toEqual(['response.created', 'response.completed']);
+    expect(stack.fake.counters().requests).toEqual({});
+    const turn = await client.request(create([userMessage('go')], { previous_response_id: responseIdOf(prewarm) }));
+    expect(textOf(turn)).toBe('echo: go');
+    const body = Object.values(stack.fake.counters().lastRequest)[0]?.body as { input: unknown[] };
+    expect(body.input).toHaveLength(2);
+  });
+
+  it('fails over mid-conversation when the serving account runs dry, invisibly to the client', async () => {
+    client = await WsTestClient.open(wsUrl(stack), { ...BETA, 'session-id': 'ws-failover' });
+    const first = await client.request(create([userMessage('turn one')]));
+    const owner = (await traces(stack)).at(-1)!.accountId!;
+    const ownerFake = stack.accounts.find((a) => a.id === owner)!.fakeId;
+    stack.fake.setUsage(ownerFake, { fiveHour: 100 });
+    const second = await client.request(
+      create([userMessage('turn two')], { previous_response_id: responseIdOf(first) }),
+    );
+    expect(textOf(second)).toBe('echo: turn two');
+    const trace = (await traces(stack)).at(-1)!;
+    expect(trace.attempts.map((a) => [a.accountId === owner, a.class])).toEqual([
+      [true, 'quota'],
+      [false, 'ok'],
+    ]);
+    expect(trace.status).toBe(200);
+  });
+
+  it('fills a terminal response.completed whose output upstream left empty, as over HTTP', async () => {
+    stack.fake.options.emptyCompletedOutput = true;
+    try {
+      client = await WsTestClient.open(wsUrl(stack), BETA);
+      const frames = await client.request(create([userMessage('final object')]));
+      const completed = frames.at(-1) as { type: string; response: { output: Array<{ type: string }> } };
+      expect(completed.type).toBe('response.completed');
+      expect(completed.response.output.map((item) => item.type)).toContain('message');
+    } finally {
+      stack.fake.options.emptyCompletedOutput = false;
+    }
+  });
+
+  it('sends a request that no account can serve as an error frame and keeps the socket open', async () => {
+    client = await WsTestClient.open(wsUrl(stack), BETA);
+    const frames = await client.request(create([userMessage('hi')], { model: 'no-such-model' }));
+    expect(frames).toEqual([expect.objectContaining({ type: 'error', status: 404 })]);
+    expect(textOf(await client.request(create([userMessage('fine')])))).toBe('echo: fine');
+  });
+
+  it('serves /backend-api/codex/responses too, with x-models-etag and the pool windows on the 101', async () => {
+    client = await WsTestClient.open(wsUrl(stack, '/backend-api/codex/responses'), BETA);
+    expect(client.handshakeHeaders['x-models-etag']).toMatch(/^".+"$/);
+    expect(client.handshakeHeaders['x-codex-primary-used-percent']).toEqual(expect.any(String));
+    expect(textOf(await client.request(create([userMessage('prefix')])))).toBe('echo: prefix');
+    expect((await traces(stack)).at(-1)).toEqual(
+      expect.objectContaining({ route: '/backend-api/codex/responses', method: 'WS', status: 200 }),
+    );
+  });
+
+  it('answers a bad frame with an error frame, not a closed socket', async () => {
+    client = await WsTestClient.open(wsUrl(stack), BETA);
+    client.socket.send('not json');
+    expect(await client.untilTerminal()).toEqual([expect.objectContaining({ type: 'error', status: 400 })]);
+    expect(await client.request({ type: 'response.cancel' })).toEqual([
+      expect.objectContaining({ type: 'error', status: 400 }),
+    ]);
+  });
+
+  it('closes a socket idle past the limit with 1000 "idle timeout", pinging it meanwhile', async () => {
+    const gateway = stack.app.get(ResponsesWebSocketGateway);
+    const saved = gateway.limits;
+    gateway.limits = { ...saved, idleMs: 400, pingMs: 100 };
+    try {
+      client = await WsTestClient.open(wsUrl(stack), BETA);
+      await client.request(create([userMessage('then silence')]));
+      expect(await client.whenClosed()).toEqual({ code: 1000, reason: 'idle timeout' });
+      expect(client.pings).toBeGreaterThan(0);
+    } finally {
+      gateway.limits = saved;
+    }
+  });
+
+  it('answers an upgrade on a path without WebSockets with 426 and a JSON error', async () => {
+    const refused = await refusal(WsTestClient.open(wsUrl(stack, '/v1/chat/completions'), BETA));
+    expect(refused.status).toBe(426);
+    expect(JSON.parse(refused.body)).toEqual({
+      error: expect.objectContaining({ code: 'upgrade_required', message: expect.stringContaining('/v1/responses') }),
+    });
+  });
+});
+
+describe('Responses over WebSocket: switched off, and behind client keys', () => {
+  it('answers every upgrade with 426 when WEBSOCKETS_ENABLED=false', async () => {
+    const stack = await startStack({ accounts: 1, env: { WEBSOCKETS_ENABLED: 'false' } });
+    try {
+      const refused = await refusal(WsTestClient.open(wsUrl(stack), BETA));
+      expect(refused.status).toBe(426);
+      expect(JSON.parse(refused.body).error.message).toContain('WEBSOCKETS_ENABLED=false');
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('refuses an upgrade without a valid client key with 401, and accepts Bearer or x-api-key', async () => {
+    const stack = await startStack({ accounts: 1, env: { PROXY_API_KEYS: 'ws-client-key-1' } });
+    try {
+      const missing = await refusal(WsTestClient.open(wsUrl(stack), BETA));
+      expect(missing.status).toBe(401);
+      expect(missing.headers['www-authenticate']).toBe('Bearer');
+      expect(JSON.parse(missing.body).error.code).toBe('invalid_api_key');
+      const wrong = await refusal(WsTestClient.open(wsUrl(stack), { ...BETA, authorization: 'Bearer nope' }));
+      expect(wrong.status).toBe(401);
+      expect(wrong.body).not.toContain('nope');
+
+      const bearer = await WsTestClient.open(wsUrl(stack), { ...BETA, authorization: 'Bearer ws-client-key-1' });
+      expect(textOf(await bearer.request(create([userMessage('keyed')])))).toBe('echo: keyed');
+      bearer.close();
+      const apiKey = await WsTestClient.open(wsUrl(stack), { ...BETA, 'x-api-key': 'ws-client-key-1' });
+      expect(textOf(await apiKey.request(create([userMessage('also keyed')])))).toBe('echo: also keyed');
+      apiKey.close();
+    } finally {
+      await stack.close();
+    }
+  });
+});
