@@ -13,7 +13,7 @@ import type {
 } from '@mcp/contracts';
 import { TEST_ADMIN_TOKEN, tempDir, testConfig, type TempDir } from '@mcp/testing';
 import { MetricsService } from '../metrics/metrics.service';
-import { traceRecord } from '../testing/trace-builder';
+import { traceRecord } from '@mcp/testing/history';
 import { TracingModule } from '../tracing.module';
 import { TracingService } from '../tracing.service';
 import { InMemoryAccountRepository } from '@mcp/testing/fakes';

@@ -2,8 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Aggregate, StatsFilters, StatsRecord } from '@mcp/contracts';
 import { tempDir, type TempDir } from '@mcp/testing';
-import { generateHistory, writeHistoryFile } from '../testing/generate-history';
-import { referenceAggregate } from '../testing/reference-stats';
+import { generateHistory, referenceAggregate, writeHistoryFile } from '@mcp/testing/history';
 import { StatsHistory } from './stats-history';
 import { MAX_BUCKETS } from './stats-engine';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir, type TempDir } from '@mcp/testing';
-import { traceRecord } from '../testing/trace-builder';
+import { traceRecord } from '@mcp/testing/history';
 import { TraceStore } from './trace-store';
 
 function linesIn(path: string): string[] {
