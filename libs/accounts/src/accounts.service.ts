@@ -44,6 +44,7 @@ export class AccountsService implements OnModuleInit, OnModuleDestroy, BeforeApp
   /** Deeply frozen accounts: a write stores a new object (sharing the parts it did not change). */
   private readonly accounts = new Map<string, AccountSnapshot>();
   private readonly saver: SaveScheduler;
+  private readonly signInListeners: Array<(accountId: string) => Promise<void>> = [];
 
   constructor(
     private readonly repository: AccountRepository,
@@ -111,6 +112,14 @@ export class AccountsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     return ids;
   }
 
+  /**
+   * Work to do once an account's login is stored (new account or re-login), e.g. model discovery (§9.2), before
+   * upsertFromTokens resolves. A listener bounds its own time; its failure never fails the login.
+   */
+  onSignIn(listener: (accountId: string) => Promise<void>): void {
+    this.signInListeners.push(listener);
+  }
+
   /** Creates an account, or updates the one with the same identity (or `targetId`, a re-login). Durable. */
   async upsertFromTokens(input: TokenInput, targetId?: string): Promise<UpsertResult> {
     const now = this.clock.now();
@@ -135,9 +144,21 @@ export class AccountsService implements OnModuleInit, OnModuleDestroy, BeforeApp
     applyLogin(account, input, facts, now);
     this.accounts.set(account.id, deepFreeze(account));
     await this.saver.saveNow();
-    const result: UpsertResult = { account: copyAccount(account), created: existing === undefined };
+    await this.afterSignIn(account.id);
+    const result: UpsertResult = {
+      account: copyAccount(this.accounts.get(account.id) ?? account),
+      created: existing === undefined,
+    };
     if (warnings.length > 0) result.warning = warnings.join(' ');
     return result;
+  }
+
+  private async afterSignIn(id: string): Promise<void> {
+    await Promise.all(
+      this.signInListeners.map((listener) =>
+        listener(id).catch((error: unknown) => this.logger.warn(`After sign-in of ${id}: ${(error as Error).message}`)),
+      ),
+    );
   }
 
   /** Stores rotated tokens; resolves only once they are durable, so the old refresh token is never needed again. */

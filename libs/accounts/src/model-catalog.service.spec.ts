@@ -111,4 +111,27 @@ describe('ModelCatalogService', () => {
     const newId = h.accounts.list().find((a) => a.chatgptAccountId === 'ws-new')?.id;
     expect(h.catalog.accountsFor('gpt-a')).toEqual(['acc_plus', 'acc_pro', newId]);
   });
+
+  it("learns a signed-in account's models before the login resolves, without waiting for the schedule", async () => {
+    serve({ 'ws-new': json(200, catalogue('gpt-new')) });
+    await h.accounts.upsertFromTokens({ accessToken: 'new-token', chatgptAccountId: 'ws-new' });
+    const newId = h.accounts.list().find((a) => a.chatgptAccountId === 'ws-new')?.id;
+    expect(h.catalog.source).toBe('upstream');
+    expect(h.catalog.find('gpt-new')?.accountIds).toEqual([newId]);
+    expect(h.http.callsTo(MODELS)).toHaveLength(1);
+  });
+
+  it('starts the first discovery when a model list is asked for while only the fallback is known', async () => {
+    serve({ 'ws-plus': json(503, {}), 'ws-pro': json(503, {}) });
+    await h.catalog.settle();
+    expect(h.catalog.source).toBe('fallback');
+    expect(h.http.callsTo(MODELS)).toHaveLength(2);
+    // Failing upstream is not asked again on every list: only once the retry delay has passed.
+    await h.catalog.settle();
+    expect(h.http.callsTo(MODELS)).toHaveLength(2);
+    serve({ 'ws-plus': json(200, catalogue('gpt-a')), 'ws-pro': json(200, catalogue('gpt-a')) });
+    h.clock.advance(60_000);
+    await h.catalog.settle();
+    expect(h.catalog.models().map((m) => m.id)).toEqual(['gpt-a']);
+  });
 });

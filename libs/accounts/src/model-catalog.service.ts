@@ -21,6 +21,10 @@ import { TokenService } from './token.service';
 const DISCOVERY_CONCURRENCY = 4;
 /** The schedule never rediscovers more often than this (nor than MODELS_CACHE_MS). */
 const RETRY_AFTER_FAILURE_MS = 60_000;
+/** A login answer waits at most this long for the new account's catalogue (the discovery itself goes on). */
+const SIGN_IN_WAIT_MS = 5_000;
+/** `GET /v1/models` waits at most this long for a discovery under way, or for the first one. */
+export const LIST_WAIT_MS = 3_000;
 
 interface AccountCatalogue {
   models: NativeModelInfo[];
@@ -41,6 +45,8 @@ export class ModelCatalogService {
   private lastSuccessAt: number | null = null;
   private lastAttemptAt: number | null = null;
   private running: Promise<void> | undefined;
+  /** Discoveries of single accounts just signed in; they never reject. */
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     private readonly accounts: AccountsService,
@@ -49,7 +55,10 @@ export class ModelCatalogService {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly share: CatalogueShare,
-  ) {}
+  ) {
+    // A new or re-logged-in account brings its plan's models at once, not at the job's next tick (§9.2).
+    accounts.onSignIn((id) => withTimeout(this.track(this.discoverAccount(id)), SIGN_IN_WAIT_MS));
+  }
 
   get source(): 'upstream' | 'fallback' {
     return this.merged.length > 0 ? 'upstream' : 'fallback';
@@ -125,6 +134,51 @@ export class ModelCatalogService {
     return this.running;
   }
 
+  /**
+   * Before answering a model list: waits (at most `timeoutMs`) for discoveries under way, and starts the first one
+   * when accounts exist but only the fallback list is known, so a client listing models first sees the real ones.
+   */
+  async settle(timeoutMs = LIST_WAIT_MS): Promise<void> {
+    if (this.running === undefined && this.pending.size === 0 && this.firstDiscoveryDue()) {
+      this.refresh().catch((error: unknown) => this.logger.warn(`Model discovery failed: ${(error as Error).message}`));
+    }
+    const underWay = [...this.pending, ...(this.running ? [this.running.catch(() => undefined)] : [])];
+    if (underWay.length > 0) await withTimeout(Promise.all(underWay), timeoutMs);
+  }
+
+  private firstDiscoveryDue(): boolean {
+    if (this.source !== 'fallback' || this.accounts.usableIds().length === 0) return false;
+    return this.lastAttemptAt === null || this.clock.now() - this.lastAttemptAt >= RETRY_AFTER_FAILURE_MS;
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+    return work;
+  }
+
+  /** One account's catalogue, merged into the rest; a failure keeps what was known (§9.2). Never rejects. */
+  private async discoverAccount(id: string): Promise<void> {
+    const account = this.accounts.get(id);
+    if (!account || !account.enabled || account.state.needsReauth) return;
+    const now = this.clock.now();
+    try {
+      // The token the login just stored: a refresh here would spend the refresh token behind the user's back.
+      this.perAccount.set(id, await this.fetchCatalogue(account, account.accessToken));
+    } catch (error) {
+      this.logger.warn(`Model discovery for ${id} failed: ${(error as Error).message}`);
+      return;
+    }
+    this.remerge();
+    this.lastSuccessAt ??= now;
+    this.share.publish(this.exportState());
+  }
+
+  private remerge(): void {
+    const catalogues = new Map([...this.perAccount].map(([id, entry]) => [id, entry.models] as const));
+    this.merged = mergeCatalogues(catalogues, (id) => this.firstSeen(id));
+  }
+
   /** Scheduled: rediscovers once the cache is older than MODELS_CACHE_MS, or when an account has none yet. */
   async refreshIfStale(): Promise<void> {
     const now = this.clock.now();
@@ -165,8 +219,6 @@ export class ModelCatalogService {
     const now = this.clock.now();
     this.lastAttemptAt = now;
     const targets = this.accounts.usable();
-    const live = new Set(targets.map((account) => account.id));
-    for (const id of this.perAccount.keys()) if (!live.has(id)) this.perAccount.delete(id);
     let succeeded = 0;
     await mapWithLimit(targets, DISCOVERY_CONCURRENCY, async (account) => {
       try {
@@ -177,15 +229,18 @@ export class ModelCatalogService {
         this.logger.warn(`Model discovery for ${account.id} failed: ${(error as Error).message}`);
       }
     });
-    const catalogues = new Map([...this.perAccount].map(([id, entry]) => [id, entry.models] as const));
-    this.merged = mergeCatalogues(catalogues, (id) => this.firstSeen(id));
+    // Pruned now, not before the calls: an account signed in meanwhile keeps what its own discovery found.
+    const live = new Set(this.accounts.usableIds());
+    for (const id of this.perAccount.keys()) if (!live.has(id)) this.perAccount.delete(id);
+    this.remerge();
     if (succeeded > 0) {
       this.lastSuccessAt = now;
       this.share.publish(this.exportState());
     }
   }
 
-  private async fetchCatalogue(account: Account): Promise<AccountCatalogue> {
+  /** With `loginToken`, that token only (no refresh, not even on a 401); else TokenService's, refreshed as needed. */
+  private async fetchCatalogue(account: Account, loginToken?: string): Promise<AccountCatalogue> {
     const path = `${UPSTREAM_PATHS.models}?client_version=${encodeURIComponent(this.config.modelsClientVersion)}`;
     const call = (accessToken: string) =>
       this.http.getAsAccount(
@@ -195,9 +250,9 @@ export class ModelCatalogService {
           timeoutMs: this.config.usageTimeoutMs,
         },
       );
-    let token = await this.tokens.accessToken(account.id);
+    let token = loginToken ?? (await this.tokens.accessToken(account.id));
     let response = await call(token);
-    if (response.status === 401) {
+    if (response.status === 401 && loginToken === undefined) {
       token = await this.tokens.refresh(account.id, token);
       response = await call(token);
     }
@@ -216,4 +271,14 @@ export class ModelCatalogService {
 
 function headerString(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** Resolves when `work` does or after `ms`, whichever is first; `work` itself goes on. */
+function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  return Promise.race([work.then(() => undefined), expired]).finally(() => clearTimeout(timer));
 }

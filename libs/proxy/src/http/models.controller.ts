@@ -9,12 +9,12 @@ export class ModelsController {
   constructor(private readonly models: ModelsService) {}
 
   @Get(['v1/models', 'models'])
-  list(): ModelList {
+  list(): Promise<ModelList> {
     return this.models.list();
   }
 
   @Get(['v1/models/:id', 'models/:id'])
-  get(@Param('id') id: string): OpenAiModel {
+  get(@Param('id') id: string): Promise<OpenAiModel> {
     return this.models.get(id);
   }
 }

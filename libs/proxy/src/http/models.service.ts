@@ -3,12 +3,31 @@ import { ModelCatalogService } from '@mcp/accounts';
 import { buildModelList, toOpenAiModel, type ModelList, type NativeModelInfo, type OpenAiModel } from '@mcp/codex';
 import { modelNotFound } from '../errors/openai-error';
 
-/** `GET /v1/models` and `GET /v1/models/:id` from the cached catalogue: never an upstream call (§9.3). */
+/**
+ * `GET /v1/models` and `GET /v1/models/:id` from the cached catalogue (§9.3). The request itself never calls
+ * upstream, but it waits briefly for a discovery under way (an account just signed in), or starts the first one
+ * while only the fallback list is known, so the first list a client reads is the real one.
+ */
 @Injectable()
 export class ModelsService {
   constructor(private readonly catalog: ModelCatalogService) {}
 
-  list(): ModelList {
+  async list(): Promise<ModelList> {
+    await this.catalog.settle();
+    return this.current();
+  }
+
+  /** One model; a hidden catalogue entry is still found by its exact id (§9.2). */
+  async get(id: string): Promise<OpenAiModel> {
+    await this.catalog.settle();
+    const listed = this.current().data.find((model) => model.id === id);
+    if (listed) return listed;
+    const known = this.catalog.source === 'upstream' ? this.catalog.find(id) : undefined;
+    if (known) return toOpenAiModel(known.info as NativeModelInfo, known.firstSeenAt);
+    throw modelNotFound(id);
+  }
+
+  private current(): ModelList {
     const models = this.catalog.models();
     const firstSeen = (id: string): number => this.catalog.firstSeen(id);
     if (this.catalog.source === 'fallback') {
@@ -21,14 +40,5 @@ export class ModelsService {
     }
     const catalogue = models.map((m) => m.info as NativeModelInfo);
     return buildModelList({ catalogue, fallbackIds: [], firstSeen, accountIds });
-  }
-
-  /** One model; a hidden catalogue entry is still found by its exact id (§9.2). */
-  get(id: string): OpenAiModel {
-    const listed = this.list().data.find((model) => model.id === id);
-    if (listed) return listed;
-    const known = this.catalog.source === 'upstream' ? this.catalog.find(id) : undefined;
-    if (known) return toOpenAiModel(known.info as NativeModelInfo, known.firstSeenAt);
-    throw modelNotFound(id);
   }
 }
