@@ -47,6 +47,11 @@ export class ConversationMemory {
     this.last = bytes <= this.maxBytes ? { id, input, output, bytes } : undefined;
   }
 
+  /** Whether `id` names the response this socket can continue. */
+  answered(id: unknown): boolean {
+    return this.last !== undefined && this.last.id === id;
+  }
+
   get rememberedBytes(): number {
     return this.last?.bytes ?? 0;
   }

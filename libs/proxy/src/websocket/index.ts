@@ -4,4 +4,4 @@ import { ResponsesWebSocketGateway } from './websocket-gateway';
 
 export const WEBSOCKET_PROVIDERS = [SocketRequests, ResponsesWebSocketGateway];
 export { ResponsesWebSocketGateway } from './websocket-gateway';
-export type { WebSocketLimits } from './socket-session';
+export type { WebSocketLimits, WebSocketStats } from './socket-session';

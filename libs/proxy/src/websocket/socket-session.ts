@@ -24,6 +24,16 @@ export const DEFAULT_WEBSOCKET_LIMITS: WebSocketLimits = {
   maxQueued: 4,
 };
 
+/** Counts since start, for specs and operators: did clients really use sockets, and continue by id? */
+export interface WebSocketStats {
+  connections: number;
+  /** `response.create` frames served through the attempt loop. */
+  requests: number;
+  prewarms: number;
+  /** Frames whose `previous_response_id` was expanded from memory. */
+  continued: number;
+}
+
 export const CLOSE_IDLE = { code: 1000, reason: 'idle timeout' } as const;
 export const CLOSE_SHUTDOWN = { code: 1001, reason: 'server shutting down' } as const;
 
@@ -45,7 +55,9 @@ export class SocketSession {
     private readonly info: SocketInfo,
     private readonly requests: SocketRequests,
     private readonly limits: WebSocketLimits,
+    private readonly stats: WebSocketStats,
   ) {
+    stats.connections += 1;
     this.memory = new ConversationMemory(limits.maxRememberedBytes);
     socket.on('message', (data: RawData, isBinary: boolean) => this.receive(data, isBinary));
     socket.on('pong', () => (this.awaitingPong = false));
@@ -92,10 +104,12 @@ export class SocketSession {
     try {
       frame = parseFrame(data, isBinary);
       if (frame['generate'] === false) return this.prewarm(frame);
+      if (this.memory.answered(frame['previous_response_id'])) this.stats.continued += 1;
     } catch (error) {
       this.socket.send(errorFrameOf(socketErrorOf(error)));
       return;
     }
+    this.stats.requests += 1;
     await this.requests.serve(this.socket, this.info, frame, this.memory);
   }
 
@@ -118,6 +132,7 @@ export class SocketSession {
     this.socket.send(JSON.stringify({ type: 'response.created', response: { ...base, status: 'in_progress' } }));
     this.socket.send(JSON.stringify({ type: 'response.completed', response: { ...base, status: 'completed', usage } }));
     this.memory.remember(id, expanded.input, expanded.bytes, []);
+    this.stats.prewarms += 1;
   }
 
   private onTick(): void {

@@ -10,7 +10,13 @@ import { sessionKeyOf } from '@mcp/codex';
 import { CodexCatalogueService } from '../backend-api/codex-catalogue.service';
 import { PoolUsageService } from '../backend-api/pool-usage.service';
 import { SocketRequests, socketErrorOf } from './socket-requests';
-import { CLOSE_SHUTDOWN, DEFAULT_WEBSOCKET_LIMITS, SocketSession, type WebSocketLimits } from './socket-session';
+import {
+  CLOSE_SHUTDOWN,
+  DEFAULT_WEBSOCKET_LIMITS,
+  SocketSession,
+  type WebSocketLimits,
+  type WebSocketStats,
+} from './socket-session';
 
 /** Where Responses over WebSocket is served (§13.1): the /v1 surface, its root alias, the ChatGPT-shaped prefix. */
 const WEBSOCKET_PATHS = new Set(['/v1/responses', '/responses', '/backend-api/codex/responses']);
@@ -25,6 +31,7 @@ const CHATGPT_SHAPED = '/backend-api/codex/responses';
 export class ResponsesWebSocketGateway implements OnApplicationBootstrap, OnApplicationShutdown {
   /** Per-socket limits; specs shorten them before opening sockets. */
   limits: WebSocketLimits = { ...DEFAULT_WEBSOCKET_LIMITS };
+  readonly stats: WebSocketStats = { connections: 0, requests: 0, prewarms: 0, continued: 0 };
   private readonly logger = new Logger('WebSocket');
   private readonly sessions = new Set<SocketSession>();
   private wss: WebSocketServer | undefined;
@@ -89,7 +96,7 @@ export class ResponsesWebSocketGateway implements OnApplicationBootstrap, OnAppl
     this.wss.on('headers', addHeaders);
     try {
       this.wss.handleUpgrade(req, socket, head, (ws) => {
-        const session = new SocketSession(ws, { path, headers: req.headers }, this.requests, this.limits);
+        const session = new SocketSession(ws, { path, headers: req.headers }, this.requests, this.limits, this.stats);
         this.sessions.add(session);
         ws.on('close', () => this.sessions.delete(session));
       });

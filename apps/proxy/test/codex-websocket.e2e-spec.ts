@@ -1,0 +1,185 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TraceRecord } from '@mcp/contracts';
+import { ResponsesWebSocketGateway, type WebSocketStats } from '@mcp/proxy';
+import { prerequisite } from '@mcp/testing';
+import { codexModes } from '../../dashboard/src/app/docs/codex-modes';
+import { startStack, type Stack } from './helpers/stack';
+
+const SUITE = 'Responses over WebSocket with the real Codex CLI';
+const codex = prerequisite('codex', SUITE);
+const describeWithCodex = codex ? describe : describe.skip;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function codexExec(args: string[], home: string, cwd: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(codex!, ['exec', '--skip-git-repo-check', '--sandbox', 'read-only', ...args], {
+      cwd,
+      env: { ...process.env, CODEX_HOME: home, MULTICODEX_API_KEY: 'unused-open-gateway', RUST_LOG: 'error' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The Docs tab's own "With WebSockets" config, Codex's retries left at their defaults (a reconnect would show). */
+function writeConfig(home: string, baseUrl: string): void {
+  const mode = codexModes({ origin: baseUrl, model: 'gpt-5.3-codex', keysRequired: false }).find(
+    (m) => m.id === 'websocket',
+  );
+  expect(mode?.config).toContain('supports_websockets = true');
+  writeFileSync(join(home, 'config.toml'), `${mode!.config}\n`);
+}
+
+async function traces(stack: Stack, since: number): Promise<TraceRecord[]> {
+  const response = await fetch(`${stack.baseUrl}/admin/traces?page=1&pageSize=100`, {
+    headers: { 'x-admin-token': stack.adminToken },
+  });
+  const listed = ((await response.json()) as { traces: TraceRecord[] }).traces;
+  return listed.filter((t) => t.at >= since).sort((a, b) => a.at - b.at);
+}
+
+function expectOk(run: Run): void {
+  expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
+  expect(`${run.stdout}\n${run.stderr}`).not.toMatch(/reconnecting/i);
+}
+
+/** What the gateway's sockets did during `run`. */
+async function socketUse<T>(stack: Stack, run: () => Promise<T>): Promise<{ result: T; used: WebSocketStats }> {
+  const stats = stack.app.get(ResponsesWebSocketGateway).stats;
+  const before = { ...stats };
+  const result = await run();
+  const used = {
+    connections: stats.connections - before.connections,
+    requests: stats.requests - before.requests,
+    prewarms: stats.prewarms - before.prewarms,
+    continued: stats.continued - before.continued,
+  };
+  return { result, used };
+}
+
+/** Calls `then` once the emulator has started serving `count` inference requests of the account. */
+function whenServed(stack: Stack, fakeId: string, count: number, then: () => void): () => void {
+  const timer = setInterval(() => {
+    if ((stack.fake.counters().requests[fakeId]?.responses ?? 0) < count) return;
+    clearInterval(timer);
+    then();
+  }, 2);
+  return () => clearInterval(timer);
+}
+
+describeWithCodex(SUITE, () => {
+  let home: string;
+  let work: string;
+
+  beforeEach(() => {
+    home = mkdtempSync(join(tmpdir(), 'codex-ws-home-'));
+    work = mkdtempSync(join(tmpdir(), 'codex-ws-work-'));
+  });
+  afterEach(() => {
+    rmSync(home, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  describe('WebSockets on', () => {
+    let stack: Stack;
+
+    beforeAll(async () => {
+      stack = await startStack({ accounts: 2 });
+    });
+    afterAll(async () => {
+      await stack?.close();
+    });
+    beforeEach(async () => {
+      await stack.reset();
+      stack.fake.resetCounters();
+      writeConfig(home, stack.baseUrl);
+    });
+
+    it('answers `codex exec` over the socket, with no HTTP POST /responses and no reconnect', async () => {
+      const since = Date.now();
+      const { result: run, used } = await socketUse(stack, () => codexExec(['say hello over the socket'], home, work));
+      expectOk(run);
+      // One socket, never reopened: Codex warmed it up, then sent its turn continuing the warm-up by id.
+      expect(used).toEqual({ connections: 1, requests: 1, prewarms: 1, continued: 1 });
+      expect(run.stdout).toContain('echo: say hello over the socket');
+      const served = await traces(stack, since);
+      expect(served.length).toBeGreaterThan(0);
+      expect(served.map((t) => [t.route, t.method, t.status])).toEqual(served.map(() => ['/v1/responses', 'WS', 200]));
+    }, 120_000);
+
+    it('keeps a resumed conversation on one account, turn after turn, over the socket', async () => {
+      const since = Date.now();
+      expectOk(await codexExec(['first turn'], home, work));
+      const resumed = await codexExec(['resume', '--last', 'second turn'], home, work);
+      expectOk(resumed);
+      expect(resumed.stdout).toContain('echo: second turn');
+      const served = await traces(stack, since);
+      expect(served.length).toBeGreaterThanOrEqual(2);
+      expect(served.every((t) => t.method === 'WS' && t.status === 200)).toBe(true);
+      expect(new Set(served.map((t) => t.accountId)).size).toBe(1);
+    }, 200_000);
+
+    it('fails over invisibly when the serving account runs dry between two requests on one socket', async () => {
+      const since = Date.now();
+      const owner = stack.accounts[0]!;
+      // The tool call makes Codex send a second request on the same socket, continuing the first by its id.
+      const stop = whenServed(stack, owner.fakeId, 1, () => stack.fake.setUsage(owner.fakeId, { fiveHour: 100 }));
+      const marker = '[[tool:exec_command {"cmd":"echo ws-tool-ran"}]]';
+      const { result: run, used } = await socketUse(stack, () => codexExec([`run this ${marker}`], home, work));
+      stop();
+      expect(used).toEqual(expect.objectContaining({ connections: 1, requests: 2 }));
+      expectOk(run);
+      expect(run.stdout).toContain('tool said:');
+      expect(run.stdout).toContain('ws-tool-ran');
+      const served = await traces(stack, since);
+      const first = served.find((t) => t.attempts.some((a) => a.class === 'ok'));
+      expect(first?.accountId).toBe(owner.id);
+      const failedOver = served.find((t) => t.attempts.some((a) => a.class === 'quota'));
+      expect(failedOver?.attempts.map((a) => [a.accountId, a.class])).toEqual([
+        [owner.id, 'quota'],
+        [stack.accounts[1]!.id, 'ok'],
+      ]);
+      expect(failedOver).toEqual(expect.objectContaining({ method: 'WS', status: 200 }));
+    }, 120_000);
+  });
+
+  describe('WebSockets off', () => {
+    let stack: Stack;
+
+    beforeAll(async () => {
+      stack = await startStack({ accounts: 1, env: { WEBSOCKETS_ENABLED: 'false' } });
+    });
+    afterAll(async () => {
+      await stack?.close();
+    });
+
+    it('gets 426 and falls back to HTTP at once', async () => {
+      writeConfig(home, stack.baseUrl);
+      const since = Date.now();
+      const { result: run, used } = await socketUse(stack, () => codexExec(['plain http please'], home, work));
+      expectOk(run);
+      expect(used.connections).toBe(0);
+      expect(run.stdout).toContain('echo: plain http please');
+      const served = await traces(stack, since);
+      expect(served.length).toBeGreaterThan(0);
+      expect(served.every((t) => t.method === 'POST' && t.route === '/v1/responses')).toBe(true);
+    }, 120_000);
+  });
+});
