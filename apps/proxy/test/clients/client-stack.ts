@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import { startStack, type Stack } from '../helpers/stack';
+
+/** The model every client asks for: one the emulator's catalogue lists. */
+export const MODEL = 'gpt-5.3-codex';
+
+/**
+ * The gateway and the emulator, the emulator ending every stream the way the Codex backend does: a terminal
+ * `response.completed` whose `output` is empty (PROTOCOL.md §3.5). Clients take their final objects from that event,
+ * so each suite here fails if the gateway ever relays it unchanged again.
+ */
+export async function startClientStack(accounts = 1): Promise<Stack> {
+  const stack = await startStack({ accounts });
+  stack.fake.options.emptyCompletedOutput = true;
+  // Many requests per suite: none of them may run an account out of quota.
+  stack.fake.options.defaultPercentPerRequest = 0;
+  return stack;
+}
+
+export interface ChildResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a client script in its own process (ESM-only clients, Python), stdin closed, killed after `timeoutMs`. */
+export function runChild(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The last stdout line of a client script, which prints its findings as one JSON object. */
+export function resultOf<T>(run: ChildResult): T {
+  const line = run.stdout.trim().split('\n').at(-1) ?? '';
+  try {
+    return JSON.parse(line) as T;
+  } catch {
+    throw new Error(`the client script printed no JSON result (exit ${run.code}):\n${run.stdout}\n${run.stderr}`);
+  }
+}
