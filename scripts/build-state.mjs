@@ -1,6 +1,6 @@
 // Decides what needs (re)building by comparing source mtimes with a stamp per target,
 // so `npm start`, `npm run demo` and `npm test` build only what changed.
-import { existsSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +52,7 @@ export function isStale(name) {
   return target.sources.some((source) => newestMtime(source) > built);
 }
 
+/** Builds one target; false (after saying so) when its command failed. */
 export function build(name) {
   const target = TARGETS[name];
   process.stdout.write(`[build] ${name}: ${target.command}\n`);
@@ -59,12 +60,65 @@ export function build(name) {
     execSync(target.command, { cwd: root, stdio: 'inherit', env: { ...process.env, NG_CLI_ANALYTICS: 'false' } });
   } catch {
     process.stderr.write(`[build] ${name} failed (see above)\n`);
-    process.exit(1);
+    return false;
   }
   mkdirSync(join(root, 'dist'), { recursive: true });
   writeFileSync(stampPath(name), new Date().toISOString());
+  return true;
+}
+
+const LOCK_STALE_MS = 10 * 60_000;
+
+function holderGone(lock) {
+  let pid;
+  try {
+    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+  } catch {
+    // Just created, pid not written yet; only a very old lock without one is abandoned.
+    const created = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+    return Date.now() - created > LOCK_STALE_MS;
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return error.code === 'ESRCH';
+  }
+}
+
+/**
+ * One build at a time per checkout (two test workers, or `npm start` beside a test run, would otherwise write
+ * the same dist/ files at once). A folder is the lock (mkdir is atomic) holding the builder's pid, so the lock of
+ * a killed builder (a test stopping `npm start` mid-build) is taken over at once.
+ */
+function withBuildLock(work) {
+  const lock = join(root, 'dist', '.build-lock');
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; ; waited += 200) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    if (holderGone(lock)) {
+      rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (waited === 0) process.stdout.write('[build] waiting for another build of this checkout to finish\n');
+    Atomics.wait(pause, 0, 0, 200);
+  }
+  try {
+    return work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export function ensureBuilt(names) {
-  for (const name of names) if (isStale(name)) build(name);
+  // Staleness is judged inside the lock: a build that just finished elsewhere leaves nothing to do.
+  const ok = withBuildLock(() => names.every((name) => !isStale(name) || build(name)));
+  if (!ok) process.exit(1);
 }

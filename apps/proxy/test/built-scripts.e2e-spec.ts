@@ -33,14 +33,17 @@ describe('scripts that run the build', () => {
   });
 
   it('npm start serves the proxy from its build and stops on SIGTERM', async () => {
-    const proxy = await startProxyProcess(process.execPath, ['scripts/start.mjs'], {
-      cwd: ROOT,
-      env: cleanEnv({ DATA_DIR: data.path }),
-    });
+    // npm start rebuilds what changed first: allow for a build when specs run straight after an edit.
+    const proxy = await startProxyProcess(
+      process.execPath,
+      ['scripts/start.mjs'],
+      { cwd: ROOT, env: cleanEnv({ DATA_DIR: data.path }) },
+      85_000,
+    );
     running.push(proxy);
     expect((await fetch(`${proxy.url}/health`)).status).toBe(200);
     expect(await proxy.stop()).toBe(0);
-  });
+  }, 90_000);
 
   it('npm run fake-chatgpt prints the URL it listens on', async () => {
     const fake = run('npm', ['run', '--silent', 'fake-chatgpt', '--', '--port', '0'], { cwd: ROOT, env: cleanEnv({}) });

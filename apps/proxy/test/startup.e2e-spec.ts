@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -129,6 +129,22 @@ describe('starting the built proxy', () => {
       expect(code).toBe(1);
       expect(stderr).toEqual([
         expect.stringMatching(/^Cannot use .*a-file .*: set STORE_PATH to a writable location$/),
+      ]);
+    });
+
+    it('a data file this user may not open names the file, the user and the variable', async () => {
+      const file = join(data.path, 'accounts.json');
+      writeFileSync(file, '{"version":1,"accounts":[]}', { mode: 0o600 });
+      // As root, run as nobody against root's file (a volume written by an earlier root container); else chmod 000.
+      const asRoot = process.getuid?.() === 0;
+      if (asRoot) chownSync(data.path, 65534, 65534);
+      else chmodSync(file, 0);
+      const prefix = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'] : [];
+      const { code, stderr } = await bootFailure({ DATA_DIR: data.path }, ROOT, prefix);
+      expect(code).toBe(1);
+      const uid = asRoot ? 65534 : process.getuid?.();
+      expect(stderr).toEqual([
+        `Cannot use ${file} (EACCES, during open): make it readable and writable by this user (uid ${uid}), or set STORE_PATH (or DATA_DIR) elsewhere`,
       ]);
     });
 

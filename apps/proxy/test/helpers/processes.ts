@@ -84,10 +84,11 @@ export async function startProxyProcess(
   command: string,
   args: string[],
   options: SpawnOptions,
+  timeoutMs = 30_000,
 ): Promise<Running & { url: string }> {
   const proc = run(command, args, options);
   try {
-    const url = await waitFor(proc, listeningUrl);
+    const url = await waitFor(proc, listeningUrl, timeoutMs);
     return { ...proc, url };
   } catch (error) {
     await proc.stop();
@@ -99,8 +100,10 @@ export async function startProxyProcess(
 export async function bootFailure(
   env: Record<string, string>,
   cwd = ROOT,
+  prefix: string[] = [],
 ): Promise<{ code: number | string; stderr: string[] }> {
-  const proc = run(process.execPath, [PROXY_MAIN], { cwd, env: cleanEnv(env) });
+  const [program, ...args] = [...prefix, process.execPath, PROXY_MAIN];
+  const proc = run(program!, args, { cwd, env: cleanEnv(env) });
   const timer = setTimeout(() => proc.child.kill('SIGKILL'), 20_000);
   const code = await proc.exited;
   clearTimeout(timer);
