@@ -9,8 +9,8 @@ export const MODEL = 'gpt-5.3-codex';
  * `response.completed` whose `output` is empty (PROTOCOL.md §3.5). Clients take their final objects from that event,
  * so each suite here fails if the gateway ever relays it unchanged again.
  */
-export async function startClientStack(accounts = 1): Promise<Stack> {
-  const stack = await startStack({ accounts });
+export async function startClientStack(accounts = 1, env: Record<string, string> = {}): Promise<Stack> {
+  const stack = await startStack({ accounts, env });
   stack.fake.options.emptyCompletedOutput = true;
   // Many requests per suite: none of them may run an account out of quota.
   stack.fake.options.defaultPercentPerRequest = 0;
