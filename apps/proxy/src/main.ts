@@ -1,57 +1,20 @@
-import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { AddressInfo } from 'node:net';
-import { type AppConfig, loadConfig } from '@mcp/config';
-import { acquireDataDirLock, type DataDirLock } from '@mcp/storage';
-import { createApp } from './bootstrap';
-import { gracefulShutdown } from './shutdown';
-import { describeStartupFailure, ListenError, probeListen } from './startup-failure';
-
-let config: AppConfig | undefined;
-
-/** Binds the initialised app ourselves, so a failed bind is one ListenError rather than Nest's log line plus ours. */
-function listen(app: NestExpressApplication, port: number, host: string): Promise<AddressInfo> {
-  const server = app.getHttpServer();
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new ListenError(error.code ?? '', port, host, error)),
-    );
-    server.listen(port, host, () => resolve(server.address() as AddressInfo));
-  });
-}
-
+// The entry point (`node dist/apps/proxy/src/main.js`, the image's CMD). Everything is loaded inside the try,
+// so even a missing production dependency ends in one line rather than a module-loader stack.
 async function main(): Promise<void> {
-  config = loadConfig();
-  // One process per data directory: a second one would overwrite the first one's files.
-  const lock: DataDirLock = acquireDataDirLock(config.dataDir);
-  await probeListen(config.port, config.host);
-  const app = await createApp(config);
-  await app.init();
-  const address = await listen(app, config.port, config.host);
-  const logger = new Logger('Main');
-  logger.log(
-    `MultiCodex Proxy ${config.version} listening on http://${config.host}:${address.port} (data in ${config.dataDir})`,
-  );
-
-  const graceMs = config.shutdownGraceMs;
-  let stopping = false;
-  const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.log(`${signal}: no new connections; letting open streams finish (up to ${graceMs} ms)`);
-    const { drained } = await gracefulShutdown(app, graceMs);
-    if (!drained) logger.warn('Shutdown grace period over: closed the streams still open');
-    lock.release();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  await import('reflect-metadata');
+  const { reportStartupFailure, serve } = await import('./serve');
+  try {
+    await serve();
+  } catch (error) {
+    reportStartupFailure(error);
+    process.exit(1);
+  }
 }
 
 void main().catch((error: unknown) => {
-  process.stderr.write(`${describeStartupFailure(error, config)}\n`);
-  const verbose = config?.logLevel === 'debug' || config?.logLevel === 'trace';
-  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const missing = (error as NodeJS.ErrnoException | undefined)?.code === 'MODULE_NOT_FOUND';
+  const hint = missing ? ': the installed dependencies are incomplete (reinstall them: npm ci --omit=dev)' : '';
+  process.stderr.write(`Cannot start: ${message}${hint}\n`);
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -157,6 +157,21 @@ describe('starting the built proxy', () => {
       expect(stderr).toEqual([expect.stringContaining('was encrypted with a different ENCRYPTION_KEY')]);
       expect(stderr[0]).toContain('Set ENCRYPTION_KEY to the key used when the file was written');
       expect(readFileSync(join(data.path, 'accounts.json'), 'utf8')).toBe(doc);
+    });
+
+    it('missing production dependencies are one line saying how to reinstall them', async () => {
+      // The build without node_modules (nothing above the temp dir has one either).
+      const app = join(data.path, 'app');
+      for (const dir of ['dist/apps/proxy', 'dist/libs']) cpSync(join(ROOT, dir), join(app, dir), { recursive: true });
+      const run = spawnSync(process.execPath, ['dist/apps/proxy/src/main.js'], {
+        cwd: app,
+        env: cleanEnv({ DATA_DIR: join(data.path, 'data') }),
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr.split('\n').filter(Boolean)).toEqual([
+        "Cannot start: Cannot find module 'reflect-metadata': the installed dependencies are incomplete (reinstall them: npm ci --omit=dev)",
+      ]);
     });
 
     it('a malformed PRICING_JSON names the variable', async () => {
