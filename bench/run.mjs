@@ -3,12 +3,13 @@
 // writes bench/results.json.
 //
 // Options: --quick (under a minute: short runs, c=32 only, no stats; for a profile/measure loop),
-// --only=nonstream,streaming,streams,stats, --cpu-prof (proxies write V8 CPU profiles to
+// --only=cpu,nonstream,streaming,streams,stats (cpu: CPU per request only, ~30 s), --cpu-prof (proxies write V8 CPU profiles to
 // bench/profiles/). Those partial runs write bench/results.partial.json instead.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chatBody, responsesBody } from './lib/bodies.mjs';
+import { cpuPerRequest } from './lib/cpu.mjs';
 import { latencyPair, target, throughput } from './lib/load.mjs';
 import { holdOpenStreams, scrapeLag } from './lib/open-streams.mjs';
 import { root, rssMb, stop, stopAll } from './lib/processes.mjs';
@@ -33,7 +34,7 @@ const ONLY =
   args
     .find((a) => a.startsWith('--only='))
     ?.slice(7)
-    .split(',') ?? (QUICK ? ['nonstream', 'streaming', 'streams'] : undefined);
+    .split(',') ?? (QUICK ? ['cpu', 'nonstream', 'streaming', 'streams'] : undefined);
 const NODE_ARGS = args.includes('--cpu-prof')
   ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench', 'profiles')}`]
   : [];
@@ -41,6 +42,7 @@ const BUDGET_MS = 6 * 60_000;
 
 const PLAN = QUICK
   ? {
+      cpu: { connections: 8, amount: 1000, rounds: 3 },
       c1: { warmupMs: 200, measureMs: 500, maxPairs: 500 },
       load: { warmupSec: 1, measureSec: 1.5, connections: [32] },
       ttfb: { warmup: 5, pairs: 30 },
@@ -50,6 +52,7 @@ const PLAN = QUICK
     }
   : {
       c1: { warmupMs: 500, measureMs: 2500, maxPairs: 3000 },
+      cpu: { connections: 8, amount: 3000, rounds: 5 },
       load: { warmupSec: 1, measureSec: 3, connections: [32, 128] },
       ttfb: { warmup: 20, pairs: 200 },
       relay: { warmup: 3, streams: 25, deltas: 40, intervalMs: 2 },
@@ -94,6 +97,26 @@ async function capturePairs(env) {
     pairs[`relay ${route}`] = await pairFor(env, route, build({ prompt: relayPrompt, stream: true }), relayPrompt);
   }
   return pairs;
+}
+
+/** CPU per request of the proxy and of the emulator behind it (and of the emulator answering directly). */
+async function cpu(env) {
+  const out = [];
+  for (const { route } of ROUTES) {
+    for (const { body } of BODIES) {
+      log(`CPU per request ${route} ${body}: ${PLAN.cpu.rounds} × ${PLAN.cpu.amount} requests`);
+      const pair = env.pairs[`plain ${route} ${body}`];
+      const emulatorPid = env.emulator.handle.pid;
+      const direct = await cpuPerRequest(pair.direct, { ...PLAN.cpu, pid: emulatorPid });
+      const proxy = await cpuPerRequest(pair.proxy, {
+        ...PLAN.cpu,
+        pid: env.proxy.handle.pid,
+        upstreamPid: emulatorPid,
+      });
+      out.push({ route, body, proxy, direct, loadAverage: load1() });
+    }
+  }
+  return out;
 }
 
 async function nonStreaming(env, overheads) {
@@ -223,7 +246,7 @@ async function main() {
     `emulator ${emulator.url}, proxy ${proxy.base} (started in ${proxy.startupMs.toFixed(0)} ms), ${accounts.length} accounts onboarded via OAuth`,
   );
   const env = { emulator, proxy };
-  if (wants('nonstream') || wants('streaming')) env.pairs = await capturePairs(env);
+  if (wants('cpu') || wants('nonstream') || wants('streaming')) env.pairs = await capturePairs(env);
   const idleRssMb = rssMb(proxy.handle.pid);
   const overheads = [];
   results.errors = [];
@@ -238,12 +261,13 @@ async function main() {
       return undefined;
     }
   };
+  results.cpu = await section('cpu', () => cpu(env));
   results.nonStreaming = await section('nonstream', () => nonStreaming(env, overheads));
   results.streaming = await section('streaming', async () => ({
     ttfb: await ttfb(env, overheads),
     relay: await relayDelay(env),
   }));
-  if (results.nonStreaming || results.streaming) {
+  if (results.cpu || results.nonStreaming || results.streaming) {
     results.overheadHeader = overheadSummary(overheads);
     // The main proxy after every request above: what the load left behind (target: ≤ 180 MiB).
     results.memory = { idleRssMb, afterLoadRssMb: rssMb(proxy.handle.pid), loadAverage: load1() };

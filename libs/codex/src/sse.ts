@@ -1,5 +1,7 @@
+import { StringDecoder } from 'node:string_decoder';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
-import { DONE_SENTINEL } from './constants';
+import { DONE_SENTINEL, EVENTS } from './constants';
+import { withoutEchoedRequest } from './echo-skim';
 import { isRecord, tryParseJson, type JsonObject } from './json';
 
 /** One parsed upstream event. `type` comes from `data.type` (PROTOCOL.md §3.1), `raw` is the data text as received. */
@@ -22,7 +24,7 @@ export interface SseParserCallbacks {
  */
 export class SseParser {
   private readonly parser: EventSourceParser;
-  private readonly decoder = new Utf8Chunks();
+  private readonly decoder = new Utf8Text();
   private invalid = 0;
   private ended = false;
 
@@ -57,8 +59,8 @@ export class SseParser {
   }
 
   private dispatch(rawData: string, eventName: string | undefined): void {
-    if (rawData.trim() === DONE_SENTINEL) return;
-    const data = tryParseJson(rawData);
+    if (rawData.length <= DONE_SENTINEL.length + 8 && rawData.trim() === DONE_SENTINEL) return;
+    const data = parseEventData(rawData, eventName);
     const type = isRecord(data) ? (typeof data['type'] === 'string' ? data['type'] : eventName) : undefined;
     if (!isRecord(data) || type === undefined || type === '') {
       this.invalid += 1;
@@ -69,28 +71,39 @@ export class SseParser {
   }
 }
 
+/** Event types whose payload echoes the request: parsed without the echo when the text allows it. */
+const ECHOING_EVENTS = new Set<string>([EVENTS.created, EVENTS.inProgress]);
+
 /**
- * Streaming UTF-8 decoding, as TextDecoder's stream mode does it (a character cut at a chunk's end waits for the
- * next chunk, invalid bytes become U+FFFD, a leading BOM is dropped) but through Buffer#toString, which is several
- * times faster on the 40 KB chunks that echo a Codex request.
+ * The event's JSON. `response.created` / `response.in_progress` are parsed without their echoed instructions and
+ * tools (see echo-skim.ts); the SSE event name only picks the candidates, the payload's own `type` must agree,
+ * else the whole text is parsed as any other event.
  */
-class Utf8Chunks {
-  private pending: Buffer | undefined;
+function parseEventData(rawData: string, eventName: string | undefined): unknown {
+  if (eventName !== undefined && ECHOING_EVENTS.has(eventName)) {
+    const skimmed = withoutEchoedRequest(rawData);
+    const data = skimmed === undefined ? undefined : tryParseJson(skimmed);
+    if (isRecord(data) && data['type'] === eventName) return data;
+  }
+  return tryParseJson(rawData);
+}
+
+/**
+ * Streaming UTF-8 decoding as TextDecoder's stream mode does it (a character cut at a chunk's end waits for the
+ * next chunk, invalid bytes become U+FFFD, a leading BOM is dropped), through node:string_decoder: measured 1.5 –
+ * 3 × faster than TextDecoder and than slicing Buffers by hand, on small deltas and on 40 KB echo chunks alike.
+ */
+class Utf8Text {
+  private readonly decoder = new StringDecoder('utf8');
   private started = false;
 
   decode(chunk: Uint8Array): string {
-    let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (this.pending) bytes = Buffer.concat([this.pending, bytes]);
-    const complete = completeLength(bytes);
-    // A copy: the caller may reuse its chunk.
-    this.pending = complete < bytes.length ? Buffer.from(bytes.subarray(complete)) : undefined;
-    return this.started ? bytes.toString('utf8', 0, complete) : this.first(bytes.toString('utf8', 0, complete));
+    const text = this.decoder.write(chunk);
+    return this.started ? text : this.first(text);
   }
 
   end(): string {
-    const rest = this.pending;
-    this.pending = undefined;
-    return rest ? this.first(rest.toString('utf8')) : '';
+    return this.first(this.decoder.end());
   }
 
   private first(text: string): string {
@@ -98,20 +111,6 @@ class Utf8Chunks {
     this.started = true;
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   }
-}
-
-/** How many bytes end on a whole character: a multi-byte sequence cut by the end of `bytes` is left out. */
-function completeLength(bytes: Uint8Array): number {
-  const n = bytes.length;
-  for (let back = 1; back <= Math.min(3, n); back++) {
-    const byte = bytes[n - back] ?? 0;
-    if (byte < 0x80) return n;
-    if (byte >= 0xc0) {
-      const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
-      return length > back ? n - back : n;
-    }
-  }
-  return n;
 }
 
 /** One event as upstream frames it: `event: <type>`, `data: <json>`, blank line. */
