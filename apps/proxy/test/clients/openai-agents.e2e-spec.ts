@@ -11,12 +11,18 @@ import {
 } from '@openai/agents';
 import { z } from 'zod';
 import type { Stack } from '../helpers/stack';
+
+type AgentsClient = Parameters<typeof setDefaultOpenAIClient>[0];
 import { MODEL, startClientStack } from './client-stack';
 
 /** The OpenAI Agents SDK: a function tool the model calls, the SDK runs, and whose output the answer uses. */
 describe('OpenAI Agents SDK (@openai/agents) through the gateway', () => {
   let stack: Stack;
-  let client: OpenAI;
+  /**
+   * A user's own `openai` client. @openai/agents bundles another `openai` version whose class is a distinct type,
+   * so it is passed through the type the SDK names (the runtime objects are compatible: these tests use them).
+   */
+  let client: AgentsClient;
   const calls: string[] = [];
 
   const weather = tool({
@@ -40,7 +46,11 @@ describe('OpenAI Agents SDK (@openai/agents) through the gateway', () => {
 
   beforeAll(async () => {
     stack = await startClientStack();
-    client = new OpenAI({ baseURL: `${stack.baseUrl}/v1`, apiKey: 'sk-test', maxRetries: 0 });
+    client = new OpenAI({
+      baseURL: `${stack.baseUrl}/v1`,
+      apiKey: 'sk-test',
+      maxRetries: 0,
+    }) as unknown as AgentsClient;
     setDefaultOpenAIClient(client);
     setTracingDisabled(true);
   });
