@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { ensureBuilt, ROOT } from './helpers/processes';
@@ -43,6 +43,28 @@ describe('what the image ships', () => {
       .filter(([name]) => !declared.has(name) && !builtins.has(name))
       .map(([name, files]) => `${name} (required by ${files[0]})`);
     expect(undeclared).toEqual([]);
+  });
+});
+
+describe('built files named by scripts', () => {
+  beforeAll(() => ensureBuilt('proxy', 'fake'), 300_000);
+
+  it('every dist/…js that package.json, the Dockerfile, scripts/ or bench/ name is one the build writes', () => {
+    const dirs = ['scripts', 'bench', 'bench/lib'];
+    const files = [
+      'package.json',
+      'Dockerfile',
+      ...dirs.flatMap((d) =>
+        readdirSync(join(ROOT, d))
+          .filter((f) => f.endsWith('.mjs'))
+          .map((f) => join(d, f)),
+      ),
+    ];
+    const named = files.flatMap((file) =>
+      [...readFileSync(join(ROOT, file), 'utf8').matchAll(/dist\/[\w./-]+\.js/g)].map((m) => `${file}: ${m[0]}`),
+    );
+    expect(named.length).toBeGreaterThanOrEqual(3);
+    expect(named.filter((entry) => !existsSync(join(ROOT, entry.split(': ')[1]!)))).toEqual([]);
   });
 });
 
