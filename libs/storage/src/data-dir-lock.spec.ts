@@ -98,6 +98,7 @@ describe('acquireDataDirLock', () => {
   it("waits for another machine's lock until its heartbeat stops", () => {
     writeLock({ pid: 1, hostname: 'other-host' });
     expect(() => acquireDataDirLock(dir)).toThrow('(pid 1 on other-host');
+    expect(() => acquireDataDirLock(dir)).toThrow('a start succeeds once its lock is 30 s old');
     const old = new Date(Date.now() - 60_000);
     utimesSync(join(dir, LOCK_FILE), old, old);
     acquireDataDirLock(dir).release();

@@ -26,10 +26,14 @@ export class DataDirBusyError extends Error {
     readonly dir: string,
     readonly owner: LockOwner,
   ) {
-    const where = owner.hostname === hostname() ? '' : ` on ${owner.hostname}`;
+    const foreign = owner.hostname !== hostname();
+    const where = foreign ? ` on ${owner.hostname}` : '';
+    const later = foreign
+      ? ` (if that host is gone, a start succeeds once its lock is ${LOCK_FOREIGN_STALE_MS / 1000} s old)`
+      : '';
     super(
       `DATA_DIR ${dir} is in use by another MultiCodex Proxy (pid ${owner.pid}${where}, since ${owner.startedAt}): ` +
-        'stop that process, or set DATA_DIR to another directory',
+        `stop that process, or set DATA_DIR to another directory${later}`,
     );
     this.name = 'DataDirBusyError';
   }
