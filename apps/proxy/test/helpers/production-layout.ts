@@ -109,9 +109,18 @@ function stageSource(stages: Stage[], name: string, root: string): StageSource {
 /** Lays out the Dockerfile's final stage under a temp dir; each line of the stage is read from the Dockerfile. */
 export function buildProductionLayout(): ProductionLayout {
   const stages = parseDockerfile(join(ROOT, 'Dockerfile'));
-  const final = stages[stages.length - 1]!;
   const root = mkdtempSync(join(tmpdir(), 'mcp-layout-'));
   chmodSync(root, 0o755);
+  try {
+    return layOutFinalStage(stages, root);
+  } catch (error) {
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function layOutFinalStage(stages: Stage[], root: string): ProductionLayout {
+  const final = stages[stages.length - 1]!;
   const sources = new Map<string, StageSource>();
   const source = (name: string): StageSource => {
     if (!sources.has(name)) sources.set(name, stageSource(stages, name, root));
