@@ -139,6 +139,21 @@ describe('Responses over WebSocket through the gateway (PROTOCOL §13.1)', () =>
     }
   });
 
+  it('runs remote compaction v2 over the socket: one `compaction` item, and a stream without it fails over', async () => {
+    const headers = { ...BETA, 'x-codex-beta-features': 'remote_compaction_v2', 'session-id': 'ws-compaction' };
+    client = await WsTestClient.open(wsUrl(stack), headers);
+    const trigger = create([userMessage('a long session'), { type: 'compaction_trigger' }]);
+    const done = (frames: Frame[]) =>
+      frames.filter((f) => f['type'] === 'response.output_item.done').map((f) => (f['item'] as Frame)['type']);
+    expect(done(await client.request(trigger))).toEqual(['compaction']);
+
+    const served = (await traces(stack)).at(-1)?.accountId;
+    const owner = stack.accounts.find((a) => a.id === served)!;
+    stack.fake.inject(owner.fakeId, { kind: 'compaction_missing' });
+    expect(done(await client.request(trigger))).toEqual(['compaction']);
+    expect((await traces(stack)).at(-1)?.attempts.map((a) => a.class)).toEqual(['empty_output', 'ok']);
+  });
+
   it('sends a request that no account can serve as an error frame and keeps the socket open', async () => {
     client = await WsTestClient.open(wsUrl(stack), BETA);
     const frames = await client.request(create([userMessage('hi')], { model: 'no-such-model' }));
@@ -198,6 +213,14 @@ describe('Responses over WebSocket: switched off, and behind client keys', () =>
     } finally {
       await stack.close();
     }
+  });
+
+  it('closes open sockets with 1001 when the gateway shuts down', async () => {
+    const stack = await startStack({ accounts: 1 });
+    const client = await WsTestClient.open(wsUrl(stack), BETA);
+    expect(textOf(await client.request(create([userMessage('before shutdown')])))).toBe('echo: before shutdown');
+    await stack.close();
+    expect(await client.whenClosed()).toEqual({ code: 1001, reason: 'server shutting down' });
   });
 
   it('refuses an upgrade without a valid client key with 401, and accepts Bearer or x-api-key', async () => {

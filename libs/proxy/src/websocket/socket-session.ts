@@ -34,6 +34,8 @@ export interface WebSocketStats {
   continued: number;
 }
 
+const CLOSE_GRACE_MS = 1000;
+
 export const CLOSE_IDLE = { code: 1000, reason: 'idle timeout' } as const;
 export const CLOSE_SHUTDOWN = { code: 1001, reason: 'server shutting down' } as const;
 
@@ -70,9 +72,12 @@ export class SocketSession {
     this.timer.unref();
   }
 
+  /** A clean close; a peer that does not answer the close frame within a second is cut. */
   close(code: number, reason: string): void {
     clearInterval(this.timer);
-    if (this.socket.readyState === this.socket.OPEN) this.socket.close(code, reason);
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.close(code, reason);
+    setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
   }
 
   private receive(data: RawData, isBinary: boolean): void {

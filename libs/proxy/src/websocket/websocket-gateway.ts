@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocketServer } from 'ws';
 import { bearerToken, headerValue } from '@mcp/admin-auth';
@@ -28,7 +28,7 @@ const CHATGPT_SHAPED = '/backend-api/codex/responses';
  * only on 426), then one SocketSession per socket. Shutdown closes every socket with 1001.
  */
 @Injectable()
-export class ResponsesWebSocketGateway implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ResponsesWebSocketGateway implements OnApplicationBootstrap, BeforeApplicationShutdown {
   /** Per-socket limits; specs shorten them before opening sockets. */
   limits: WebSocketLimits = { ...DEFAULT_WEBSOCKET_LIMITS };
   readonly stats: WebSocketStats = { connections: 0, requests: 0, prewarms: 0, continued: 0 };
@@ -61,7 +61,8 @@ export class ResponsesWebSocketGateway implements OnApplicationBootstrap, OnAppl
     server.on('upgrade', this.onUpgrade);
   }
 
-  onApplicationShutdown(): void {
+  /** Before the HTTP server closes: it would wait for upgraded sockets forever otherwise. */
+  beforeApplicationShutdown(): void {
     this.server?.off('upgrade', this.onUpgrade);
     for (const session of this.sessions) session.close(CLOSE_SHUTDOWN.code, CLOSE_SHUTDOWN.reason);
     this.sessions.clear();
