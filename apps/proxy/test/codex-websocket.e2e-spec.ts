@@ -39,12 +39,29 @@ function codexExec(args: string[], home: string, cwd: string): Promise<Run> {
 }
 
 /** The Docs tab's own "With WebSockets" config, Codex's retries left at their defaults (a reconnect would show). */
-function writeConfig(home: string, baseUrl: string): void {
+function writeConfig(home: string, baseUrl: string, modeId = 'websocket', top = ''): void {
   const mode = codexModes({ origin: baseUrl, model: 'gpt-5.3-codex', keysRequired: false }).find(
-    (m) => m.id === 'websocket',
+    (m) => m.id === modeId,
   );
   expect(mode?.config).toContain('supports_websockets = true');
-  writeFileSync(join(home, 'config.toml'), `${mode!.config}\n`);
+  const config = mode!.config.replace('model_provider = "pool"', `model_provider = "pool"\n${top}`);
+  writeFileSync(join(home, 'config.toml'), `${config}\n`);
+}
+
+function isCompaction(trace: TraceRecord): boolean {
+  return JSON.stringify(trace.requestBody ?? null).includes('"compaction_trigger"');
+}
+
+async function fullTraces(stack: Stack, since: number): Promise<TraceRecord[]> {
+  const listed = await traces(stack, since);
+  return Promise.all(
+    listed.map(async (t) => {
+      const one = await fetch(`${stack.baseUrl}/admin/traces/${t.id}`, {
+        headers: { 'x-admin-token': stack.adminToken },
+      });
+      return ((await one.json()) as { trace: TraceRecord }).trace;
+    }),
+  );
 }
 
 async function traces(stack: Stack, since: number): Promise<TraceRecord[]> {
@@ -158,6 +175,33 @@ describeWithCodex(SUITE, () => {
       ]);
       expect(failedOver).toEqual(expect.objectContaining({ method: 'WS', status: 200 }));
     }, 120_000);
+  });
+
+  describe('remote compaction over the socket (provider named "OpenAI")', () => {
+    let stack: Stack;
+
+    beforeAll(async () => {
+      stack = await startStack({ accounts: 2, fake: { emptyCompletedOutput: true } });
+    });
+    afterAll(async () => {
+      await stack?.close();
+    });
+
+    it('compacts (v2) before a resumed turn, over the socket, and the turn continues from the checkpoint', async () => {
+      await stack.reset();
+      // The emulator reports ~10k input tokens for Codex's request: a tiny limit makes the next turn compact first.
+      writeConfig(home, stack.baseUrl, 'compaction', 'model_auto_compact_token_limit = 1000');
+      const since = Date.now();
+      expectOk(await codexExec(['first turn'], home, work));
+      const resumed = await codexExec(['resume', '--last', 'second turn'], home, work);
+      expectOk(resumed);
+      expect(resumed.stdout).toContain('echo: second turn');
+      const all = await fullTraces(stack, since);
+      const compaction = all.find(isCompaction);
+      expect(compaction).toEqual(expect.objectContaining({ method: 'WS', status: 200, route: '/v1/responses' }));
+      const after = all.filter((t) => !isCompaction(t) && t.at >= compaction!.at);
+      expect(JSON.stringify(after[0]?.requestBody)).toContain('"type":"compaction"');
+    }, 200_000);
   });
 
   describe('WebSockets off', () => {
