@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { chatBody, responsesBody } from './lib/bodies.mjs';
 import { cpuPerRequest } from './lib/cpu.mjs';
 import { latencyPair, target, throughput } from './lib/load.mjs';
-import { holdOpenStreams, scrapeLag } from './lib/open-streams.mjs';
+import { holdOpenStreams, scrapeHeap, scrapeLag } from './lib/open-streams.mjs';
 import { root, rssMb, stop, stopAll } from './lib/processes.mjs';
 import { markdown, machineInfo, tableRows } from './lib/report.mjs';
 import {
@@ -270,7 +270,12 @@ async function main() {
   if (results.cpu || results.nonStreaming || results.streaming) {
     results.overheadHeader = overheadSummary(overheads);
     // The main proxy after every request above: what the load left behind (target: ≤ 180 MiB).
-    results.memory = { idleRssMb, afterLoadRssMb: rssMb(proxy.handle.pid), loadAverage: load1() };
+    results.memory = {
+      idleRssMb,
+      afterLoadRssMb: rssMb(proxy.handle.pid),
+      ...(await scrapeHeap(proxy.base)),
+      loadAverage: load1(),
+    };
   }
   results.openStreams = await section('streams', () => openStreams(env));
   results.stats = await section('stats', () => stats(env));

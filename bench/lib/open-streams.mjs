@@ -14,6 +14,26 @@ const LAG_MAX = /^mcp_nodejs_eventloop_lag_max_seconds(?:\{[^}]*\})? ([\d.e+-]+)
 // idle loop reads ≈10 ms: the delay is the reading minus that resolution.
 export const LAG_RESOLUTION_MS = 10;
 
+const GAUGE = (name) => new RegExp(`^mcp_${name}(?:\\{[^}]*\\})? ([\\d.e+-]+)$`, 'm');
+const HEAP = {
+  heapUsedMb: GAUGE('nodejs_heap_size_used_bytes'),
+  heapTotalMb: GAUGE('nodejs_heap_size_total_bytes'),
+  externalMb: GAUGE('nodejs_external_memory_bytes'),
+};
+
+/** Where the proxy's RSS goes, from prom-client's default gauges (MiB); undefined when /metrics lacks them. */
+export async function scrapeHeap(base) {
+  const res = await fetch(`${base}/metrics`, { headers: { 'x-admin-token': ADMIN_TOKEN } });
+  const text = await res.text();
+  if (!res.ok) return undefined;
+  const out = {};
+  for (const [key, re] of Object.entries(HEAP)) {
+    const m = re.exec(text);
+    out[key] = m ? Number(m[1]) / 2 ** 20 : null;
+  }
+  return out;
+}
+
 /** The proxy's event-loop delay since the previous scrape (undefined when /metrics lacks it). */
 export async function scrapeLag(base) {
   const res = await fetch(`${base}/metrics`, { headers: { 'x-admin-token': ADMIN_TOKEN } });

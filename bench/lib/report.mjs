@@ -127,7 +127,7 @@ function memoryRows(m) {
       'proxy RSS after the load phases above',
       mb(m.afterLoadRssMb),
       '—',
-      `idle after warm-up ${mb(m.idleRssMb)}`,
+      `idle after warm-up ${mb(m.idleRssMb)}; V8 heap used ${mb(m.heapUsedMb)} of ${mb(m.heapTotalMb)}, external ${mb(m.externalMb)}`,
       `≤ ${RSS_AFTER_LOAD_MAX_MB} MB`,
       m.afterLoadRssMb === null ? '—' : yes(m.afterLoadRssMb <= RSS_AFTER_LOAD_MAX_MB),
     ),

@@ -2,7 +2,7 @@ import { Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, Clock } from '@mcp/config';
-import { createV1BodyMiddleware } from '@mcp/proxy';
+import { createV1BodyMiddleware, markReceived } from '@mcp/proxy';
 import { adminBodyMiddleware } from './admin-body';
 import { AppModule } from './app.module';
 import { dashboardDirectory, dashboardMiddleware, missingDashboardPage } from './dashboard/dashboard-static';
@@ -24,6 +24,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     // Rethrow instead of exiting: main.ts turns a failed boot into one line, specs see the error itself.
     abortOnError: false,
   });
+  // x-proxy-overhead-ms counts what a client pays from here: the first JavaScript to see a request, before the
+  // Express router, Nest's pipeline and the body read.
+  app.getHttpServer().prependListener('request', markReceived);
   app.disable('x-powered-by');
   // No ETag (a SHA-1 of every JSON answer): /v1 answers are never conditional, admin ones are not cached.
   app.set('etag', false);

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { withoutEchoedRequest } from './echo-skim';
 import { SseParser, type SseEvent } from './sse';
 
-const INSTRUCTIONS = 'You are a coding agent. Quote: "ok" \\ backslash, {braces} [brackets], "instructions":1\n'.repeat(80);
+const INSTRUCTIONS = 'You are a coding agent. Quote: "ok" \\ backslash, {braces} [brackets], "instructions":1\n'.repeat(
+  80,
+);
 const TOOLS = Array.from({ length: 12 }, (_, i) => ({
   type: 'function',
   name: `tool_${i}`,

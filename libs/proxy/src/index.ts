@@ -5,4 +5,4 @@ export { ResponsesWebSocketGateway, type WebSocketLimits, type WebSocketStats } 
 export { createV1BodyMiddleware, type V1BodyMiddleware } from './body/v1-body.middleware';
 export { OpenAiHttpError, renderOpenAiError } from './errors/openai-error';
 export { OpenAiErrorSurface, openAiErrorOf, toOpenAiHttpError } from './errors/openai-surface';
-export { ensureRequestId, type ProxyRequest } from './request-context';
+export { ensureRequestId, markReceived, type ProxyRequest } from './request-context';

@@ -8,12 +8,15 @@ export interface ProxyRequest extends Request {
   requestId?: string;
   /** Set by ClientKeyGuard: which client key was used (never the key itself). */
   clientKeyId?: string;
-  /** performance.now() when the first /v1 middleware saw the request, before its body was read: the trace's clock. */
+  /**
+   * performance.now() when Node handed the request over (its head parsed, before Express, Nest and the body read):
+   * the trace's clock. The /v1 body middleware starts it too, for apps built without createApp's listener.
+   */
   receivedAt?: number;
 }
 
 /** Starts the request's clock (first call wins): the overhead header and the trace's timings count from here. */
-export function markReceived(req: Request): void {
+export function markReceived(req: object): void {
   (req as ProxyRequest).receivedAt ??= performance.now();
 }
 
