@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { UsageProbeService } from '@mcp/accounts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TraceRecord } from '@mcp/contracts';
@@ -75,6 +76,26 @@ async function traces(stack: Stack, since: number): Promise<TraceRecord[]> {
 function expectOk(run: Run): void {
   expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
   expect(`${run.stdout}\n${run.stderr}`).not.toMatch(/reconnecting/i);
+}
+
+/** The rate limits Codex recorded in its session files (what its /status shows). */
+function recordedRateLimits(home: string): Array<Record<string, unknown>> {
+  const found: Array<Record<string, unknown>> = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.jsonl')) {
+        for (const line of readFileSync(path, 'utf8').split('\n')) {
+          if (!line.includes('"rate_limits"')) continue;
+          const payload = (JSON.parse(line) as { payload?: { rate_limits?: Record<string, unknown> } }).payload;
+          if (payload?.rate_limits) found.push(payload.rate_limits);
+        }
+      }
+    }
+  };
+  walk(join(home, 'sessions'));
+  return found;
 }
 
 /** What the gateway's sockets did during `run`. */
@@ -174,6 +195,40 @@ describeWithCodex(SUITE, () => {
         [stack.accounts[1]!.id, 'ok'],
       ]);
       expect(failedOver).toEqual(expect.objectContaining({ method: 'WS', status: 200 }));
+    }, 120_000);
+  });
+
+  describe('ChatGPT-shaped base URL over the socket', () => {
+    let stack: Stack;
+
+    beforeAll(async () => {
+      stack = await startStack({ accounts: 2 });
+    });
+    afterAll(async () => {
+      await stack?.close();
+    });
+
+    it("shows the pool's quota in Codex's /status from a socket on /backend-api/codex/responses", async () => {
+      await stack.reset();
+      for (const account of stack.accounts) {
+        stack.fake.setUsage(account.fakeId, { fiveHour: 42, weekly: 17 });
+        await stack.app.get(UsageProbeService).probe(account.id);
+      }
+      writeConfig(home, stack.baseUrl, 'chatgpt');
+      const since = Date.now();
+      const { result: run, used } = await socketUse(stack, () => codexExec(['how much is left?'], home, work));
+      expectOk(run);
+      expect(used.connections).toBe(1);
+      expect((await traces(stack, since)).at(-1)).toEqual(
+        expect.objectContaining({ route: '/backend-api/codex/responses', method: 'WS', status: 200 }),
+      );
+      // Read at the commit point, after upstream's headers for this very request (1 % each) were absorbed.
+      expect(recordedRateLimits(home).at(-1)).toEqual(
+        expect.objectContaining({
+          primary: expect.objectContaining({ used_percent: 43, window_minutes: 300 }),
+          secondary: expect.objectContaining({ used_percent: 18, window_minutes: 10080 }),
+        }),
+      );
     }, 120_000);
   });
 

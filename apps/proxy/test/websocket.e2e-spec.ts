@@ -60,6 +60,7 @@ describe('Responses over WebSocket through the gateway (PROTOCOL §13.1)', () =>
     const first = await client.request(create([userMessage('one')]));
     const second = await client.request(create([userMessage('two')]));
     expect(textOf(first)).toBe('echo: one');
+    expect(first.some((f) => f['type'] === 'codex.rate_limits')).toBe(false);
     expect(textOf(second)).toBe('echo: two');
     expect(first.at(-1)).toEqual(expect.objectContaining({ type: 'response.completed' }));
     const recorded = (await traces(stack)).slice(before);
@@ -165,7 +166,20 @@ describe('Responses over WebSocket through the gateway (PROTOCOL §13.1)', () =>
     client = await WsTestClient.open(wsUrl(stack, '/backend-api/codex/responses'), BETA);
     expect(client.handshakeHeaders['x-models-etag']).toMatch(/^".+"$/);
     expect(client.handshakeHeaders['x-codex-primary-used-percent']).toEqual(expect.any(String));
-    expect(textOf(await client.request(create([userMessage('prefix')])))).toBe('echo: prefix');
+    const frames = await client.request(create([userMessage('prefix')]));
+    expect(textOf(frames)).toBe('echo: prefix');
+    // The pool's quota right after response.created, as the backend tells a socket client its own.
+    expect(frames.slice(0, 2).map((f) => f['type'])).toEqual(['response.created', 'codex.rate_limits']);
+    expect(frames[1]).toEqual({
+      type: 'codex.rate_limits',
+      plan_type: expect.any(String),
+      rate_limits: {
+        primary: expect.objectContaining({ used_percent: expect.any(Number) }),
+        secondary: expect.anything(),
+      },
+      credits: expect.anything(),
+    });
+    expect(JSON.stringify(frames[1])).not.toMatch(/user\d@example\.com|acc_/);
     expect((await traces(stack)).at(-1)).toEqual(
       expect.objectContaining({ route: '/backend-api/codex/responses', method: 'WS', status: 200 }),
     );

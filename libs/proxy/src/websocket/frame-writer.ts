@@ -40,10 +40,14 @@ export class FrameWriter implements StreamWriter {
  * its SSE framing, so whatever the native pipeline does to an event (terminal output rebuilt, compaction item
  * renamed) reaches a socket the same way. Only the interruption error has the socket's own shape.
  */
-export function frameSink(): StreamSink {
+export function frameSink(afterCreated?: () => string | undefined): StreamSink {
   const sse = nativeSink();
   return {
-    frames: (event, accumulator) => sse.frames(event, accumulator).flatMap(unwrapSse),
+    frames: (event, accumulator) => {
+      const frames = sse.frames(event, accumulator).flatMap(unwrapSse);
+      const extra = event.type === 'response.created' ? afterCreated?.() : undefined;
+      return extra === undefined ? frames : [...frames, extra];
+    },
     close: (accumulator) => sse.close(accumulator).flatMap(unwrapSse),
     interrupted: (message) => [errorFrame(502, { type: 'upstream_error', code: STREAM_INTERRUPTED, message })],
   };

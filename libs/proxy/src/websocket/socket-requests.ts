@@ -14,6 +14,7 @@ import { AttemptLoop } from '../attempts/attempt-loop';
 import { ClientGoneError } from '../attempts/attempt-types';
 import { OpenAiHttpError, modelNotFound } from '../errors/openai-error';
 import { PROXY_ERROR_RULES, openAiErrorOf } from '../errors/openai-surface';
+import { PoolUsageService } from '../backend-api/pool-usage.service';
 import { InFlightRequests } from '../in-flight-requests';
 import { StreamOutcomes } from '../proxy/stream-outcomes';
 import { clientModelOf, prepareResponses, type PreparedRequest } from '../proxy/request-prep';
@@ -21,6 +22,7 @@ import { relayStream } from '../relay/stream-relay';
 import { TraceBuilder } from '../trace/trace-builder';
 import type { ConversationMemory } from './conversation-memory';
 import { FrameWriter, errorFrameOf, frameSink } from './frame-writer';
+import { poolRateLimitsFrame } from './pool-rate-limits';
 
 /** What every request on one socket shares: where it came in, its upgrade headers, its client key. */
 export interface SocketInfo {
@@ -31,6 +33,9 @@ export interface SocketInfo {
 
 /** Trace method of a request that came as a `response.create` frame, so traces tell socket from HTTP. */
 export const WEBSOCKET_METHOD = 'WS';
+
+/** The ChatGPT-shaped socket path, where answers describe the pool's quota as the backend describes one account's. */
+export const CHATGPT_SHAPED_PATH = '/backend-api/codex/responses';
 
 const errors = new ErrorRegistry([
   new ErrorTable('proxy', PROXY_ERROR_RULES),
@@ -58,6 +63,7 @@ export class SocketRequests {
     private readonly tracing: TracingService,
     private readonly inFlight: InFlightRequests,
     private readonly guard: ClientKeyGuard,
+    private readonly poolUsage: PoolUsageService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -95,7 +101,7 @@ export class SocketRequests {
       const prepared = this.prepare(expanded.body, info, trace, clientKeyId);
       const success = await this.loop.run(prepared.plan, { trace, signal: abort.signal });
       if (success.kind !== 'stream') throw new Error('A streamed request got a unary answer');
-      const end = await relayStream(success, writer, frameSink(), {
+      const end = await relayStream(success, writer, frameSink(this.poolFrame(info, prepared)), {
         signal: abort.signal,
         headers: () => {
           trace.markCommitted();
@@ -121,6 +127,19 @@ export class SocketRequests {
       release();
       if (record) this.tracing.record(record);
     }
+  }
+
+  /** Under the ChatGPT-shaped prefix, the pool's quota follows `response.created`, as HTTP answers carry it in headers. */
+  private poolFrame(info: SocketInfo, prepared: PreparedRequest): (() => string) | undefined {
+    if (info.path !== CHATGPT_SHAPED_PATH) return undefined;
+    return () => {
+      const { sessionKey, upstreamModel } = prepared.plan;
+      const { pool: _pool, ...usage } = this.poolUsage.forClient({
+        model: upstreamModel,
+        ...(sessionKey ? { sessionKey } : {}),
+      });
+      return poolRateLimitsFrame(usage);
+    };
   }
 
   /** The client key's model list and requests-per-minute, per frame, exactly as the HTTP guard applies them. */

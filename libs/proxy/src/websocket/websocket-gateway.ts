@@ -9,7 +9,7 @@ import { AppConfig } from '@mcp/config';
 import { sessionKeyOf } from '@mcp/codex';
 import { CodexCatalogueService } from '../backend-api/codex-catalogue.service';
 import { PoolUsageService } from '../backend-api/pool-usage.service';
-import { SocketRequests, socketErrorOf } from './socket-requests';
+import { CHATGPT_SHAPED_PATH, SocketRequests, socketErrorOf } from './socket-requests';
 import {
   CLOSE_SHUTDOWN,
   DEFAULT_WEBSOCKET_LIMITS,
@@ -20,7 +20,6 @@ import {
 
 /** Where Responses over WebSocket is served (§13.1): the /v1 surface, its root alias, the ChatGPT-shaped prefix. */
 const WEBSOCKET_PATHS = new Set(['/v1/responses', '/responses', '/backend-api/codex/responses']);
-const CHATGPT_SHAPED = '/backend-api/codex/responses';
 
 /**
  * Responses over WebSocket (PROTOCOL.md §13.1) on the Nest HTTP server's `upgrade` event: the client key checked
@@ -111,7 +110,7 @@ export class ResponsesWebSocketGateway implements OnApplicationBootstrap, Before
    * `/backend-api/codex/models` (Codex refreshes its picker when it changes) and the pool's `x-codex-*` windows.
    */
   private handshakeHeaders(path: string, req: IncomingMessage): Record<string, string> {
-    if (path !== CHATGPT_SHAPED) return {};
+    if (path !== CHATGPT_SHAPED_PATH) return {};
     try {
       return {
         'x-models-etag': this.catalogue.catalogue().etag,
