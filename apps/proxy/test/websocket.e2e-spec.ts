@@ -185,6 +185,30 @@ describe('Responses over WebSocket through the gateway (PROTOCOL §13.1)', () =>
     );
   });
 
+  it('cancels the upstream call when the socket closes mid-request, and traces it as 499', async () => {
+    for (const account of stack.accounts) stack.fake.inject(account.fakeId, { kind: 'delay', ms: 1500 });
+    client = await WsTestClient.open(wsUrl(stack), BETA);
+    client.send(create([userMessage('never mind')]));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    client.socket.terminate();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await traces(stack)).at(-1)).toEqual(expect.objectContaining({ method: 'WS', status: 499 }));
+  });
+
+  it('refuses frames queued past the limit with a 429 error frame, and answers the others in order', async () => {
+    for (const account of stack.accounts) stack.fake.inject(account.fakeId, { kind: 'delay', ms: 300 });
+    client = await WsTestClient.open(wsUrl(stack), BETA);
+    for (let i = 1; i <= 6; i += 1) client.send(create([userMessage(`queued ${i}`)]));
+    expect(await client.untilTerminal()).toEqual([
+      expect.objectContaining({
+        type: 'error',
+        status: 429,
+        error: expect.objectContaining({ code: 'too_many_queued_requests' }),
+      }),
+    ]);
+    for (let i = 1; i <= 5; i += 1) expect(textOf(await client.untilTerminal())).toBe(`echo: queued ${i}`);
+  });
+
   it('answers a bad frame with an error frame, not a closed socket', async () => {
     client = await WsTestClient.open(wsUrl(stack), BETA);
     client.socket.send('not json');
