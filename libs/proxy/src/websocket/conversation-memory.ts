@@ -1,4 +1,4 @@
-import { ClientRequestError, isRecord, type JsonObject } from '@mcp/codex';
+import { ClientRequestError, type JsonObject } from '@mcp/codex';
 
 /** One answered response this socket may continue: the full input it was asked and the output items it gave. */
 interface Remembered {
@@ -68,11 +68,4 @@ function inputItems(input: unknown): unknown[] {
     code: 'invalid_value',
     param: 'input',
   });
-}
-
-/** The id of the response a `response.created` event announces. */
-export function createdResponseId(event: unknown): string | undefined {
-  if (!isRecord(event) || !isRecord(event['response'])) return undefined;
-  const id = event['response']['id'];
-  return typeof id === 'string' ? id : undefined;
 }

@@ -37,6 +37,17 @@ export const WEBSOCKET_METHOD = 'WS';
 /** The ChatGPT-shaped socket path, where answers describe the pool's quota as the backend describes one account's. */
 export const CHATGPT_SHAPED_PATH = '/backend-api/codex/responses';
 
+/** One frame in flight and everything serving it needs. */
+interface FrameRequest {
+  info: SocketInfo;
+  frame: JsonObject;
+  memory: ConversationMemory;
+  trace: TraceBuilder;
+  writer: FrameWriter;
+  clientKeyId: string | null;
+  signal: AbortSignal;
+}
+
 const errors = new ErrorRegistry([
   new ErrorTable('proxy', PROXY_ERROR_RULES),
   new ErrorTable('client keys', CLIENT_KEY_ERRORS),
@@ -96,25 +107,9 @@ export class SocketRequests {
     const release = this.inFlight.begin();
     let terminalWritten = false;
     try {
-      const expanded = memory.expand(frame);
-      if (this.config.traceIncludeBody) trace.requestBody = redactBody(expanded.body);
-      const prepared = this.prepare(expanded.body, info, trace, clientKeyId);
-      const success = await this.loop.run(prepared.plan, { trace, signal: abort.signal });
-      if (success.kind !== 'stream') throw new Error('A streamed request got a unary answer');
-      const end = await relayStream(success, writer, frameSink(this.poolFrame(info, prepared)), {
-        signal: abort.signal,
-        headers: () => {
-          trace.markCommitted();
-          return {};
-        },
-        absorb: (event) => this.loop.absorbRateLimits(success.serving.accountId, event),
-        onTerminalWritten: () => (terminalWritten = true),
+      await this.answer({ info, frame, memory, trace, writer, clientKeyId, signal: abort.signal }, () => {
+        terminalWritten = true;
       });
-      this.outcomes.relayed({ trace }, prepared, success, end);
-      const { accumulator } = success;
-      if (end.kind === 'terminal' && !accumulator.error) {
-        memory.remember(accumulator.responseId, expanded.input, expanded.bytes, accumulator.output());
-      }
     } catch (error) {
       await this.fail(trace, writer, error, abort.signal.aborted);
     } finally {
@@ -126,6 +121,30 @@ export class SocketRequests {
       const record = trace.build();
       release();
       if (record) this.tracing.record(record);
+    }
+  }
+
+  /** The request proper: expand, prepare, the attempt loop, the relay, and what the socket remembers of it. */
+  private async answer(request: FrameRequest, onTerminalWritten: () => void): Promise<void> {
+    const { info, memory, trace, writer, signal } = request;
+    const expanded = memory.expand(request.frame);
+    if (this.config.traceIncludeBody) trace.requestBody = redactBody(expanded.body);
+    const prepared = this.prepare(expanded.body, info, trace, request.clientKeyId);
+    const success = await this.loop.run(prepared.plan, { trace, signal });
+    if (success.kind !== 'stream') throw new Error('A streamed request got a unary answer');
+    const end = await relayStream(success, writer, frameSink(this.poolFrame(info, prepared)), {
+      signal,
+      headers: () => {
+        trace.markCommitted();
+        return {};
+      },
+      absorb: (event) => this.loop.absorbRateLimits(success.serving.accountId, event),
+      onTerminalWritten,
+    });
+    this.outcomes.relayed({ trace }, prepared, success, end);
+    const { accumulator } = success;
+    if (end.kind === 'terminal' && !accumulator.error) {
+      memory.remember(accumulator.responseId, expanded.input, expanded.bytes, accumulator.output());
     }
   }
 
