@@ -35,6 +35,17 @@ async function traces(stack: Stack): Promise<TraceRecord[]> {
   return ((await response.json()) as { traces: TraceRecord[] }).traces.sort((a, b) => a.at - b.at);
 }
 
+/** Requests /metrics has counted on a route, every status and account together. */
+async function countedOn(stack: Stack, route: string): Promise<number> {
+  const text = await (
+    await fetch(`${stack.baseUrl}/metrics`, { headers: { 'x-admin-token': stack.adminToken } })
+  ).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('mcp_http_requests_total{') && line.includes(`route="${route}"`))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
 describe('Responses over WebSocket through the gateway (PROTOCOL §13.1)', () => {
   let stack: Stack;
   let client: WsTestClient | undefined;
@@ -54,8 +65,9 @@ describe('Responses over WebSocket through the gateway (PROTOCOL §13.1)', () =>
     client = undefined;
   });
 
-  it('serves several requests on one socket, each routed and traced like an HTTP request', async () => {
+  it('serves several requests on one socket, each routed, traced and counted like an HTTP request', async () => {
     const before = (await traces(stack)).length;
+    const countedBefore = await countedOn(stack, '/v1/responses');
     client = await WsTestClient.open(wsUrl(stack), { ...BETA, 'session-id': 'ws-session-1' });
     const first = await client.request(create([userMessage('one')]));
     const second = await client.request(create([userMessage('two')]));
@@ -72,6 +84,7 @@ describe('Responses over WebSocket through the gateway (PROTOCOL §13.1)', () =>
     expect(new Set(recorded.map((t) => t.accountId)).size).toBe(1);
     const served = Object.values(stack.fake.counters().requests).reduce((n, r) => n + (r.responses ?? 0), 0);
     expect(served).toBe(2);
+    expect((await countedOn(stack, '/v1/responses')) - countedBefore).toBe(2);
   });
 
   it('expands previous_response_id from its own memory, and answers an unknown id with a 400 error frame', async () => {
