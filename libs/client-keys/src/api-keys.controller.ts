@@ -1,34 +1,32 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import type { ApiKeyCreatedResponse, ApiKeysResponse, ApiKeyView } from '@mcp/contracts';
 import { AdminGuard } from '@mcp/admin-auth';
-import { ApiKeysService } from './api-keys.service';
+import { ApiKeysAdminService } from './api-keys-admin.service';
 import { CreateApiKeyDto, PatchApiKeyDto } from './api-keys.dto';
 
-/** Admin management of /v1 client keys (a new key's secret is in the POST reply only). */
+/** Admin management of client keys (a new key's secret is in the POST reply only). */
 @Controller('admin/api-keys')
 @UseGuards(AdminGuard)
 export class ApiKeysController {
-  constructor(private readonly keys: ApiKeysService) {}
+  constructor(private readonly admin: ApiKeysAdminService) {}
 
   @Get()
   list(): ApiKeysResponse {
-    return { keys: this.keys.list() };
+    return this.admin.list();
   }
 
   @Post()
-  async create(@Body() body: CreateApiKeyDto): Promise<ApiKeyCreatedResponse> {
-    const { key, secret } = await this.keys.create(body);
-    return { ok: true, key, secret };
+  create(@Body() body: CreateApiKeyDto): Promise<ApiKeyCreatedResponse> {
+    return this.admin.create(body);
   }
 
   @Patch(':id')
-  async update(@Param('id') id: string, @Body() body: PatchApiKeyDto): Promise<{ ok: true; key: ApiKeyView }> {
-    return { ok: true, key: await this.keys.update(id, body) };
+  update(@Param('id') id: string, @Body() body: PatchApiKeyDto): Promise<{ ok: true; key: ApiKeyView }> {
+    return this.admin.update(id, body);
   }
 
   @Delete(':id')
-  async remove(@Param('id') id: string): Promise<{ ok: true }> {
-    await this.keys.remove(id);
-    return { ok: true };
+  remove(@Param('id') id: string): Promise<{ ok: true }> {
+    return this.admin.remove(id);
   }
 }

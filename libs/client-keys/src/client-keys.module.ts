@@ -4,6 +4,7 @@ import { AppConfig } from '@mcp/config';
 import { errorTable } from '@mcp/errors';
 import { storagePort } from '@mcp/storage';
 import { ApiKeyRepository, FileApiKeyRepository } from './api-key.repository';
+import { ApiKeysAdminService } from './api-keys-admin.service';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
 import { ClientKeyGuard } from './client-key.guard';
@@ -27,6 +28,7 @@ export function isLoopbackHost(host: string): boolean {
   providers: [
     ...storagePort(ApiKeyRepository, FileApiKeyRepository),
     ApiKeysService,
+    ApiKeysAdminService,
     ...storagePort(RpmLimiter, MemoryRpmLimiter),
     ClientKeyGuard,
     errorTable('client keys', CLIENT_KEY_ERRORS),
