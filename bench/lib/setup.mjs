@@ -9,6 +9,8 @@ import { ADMIN_TOKEN, firstLine, startNode, waitForHealth } from './processes.mj
 
 // Another build can be measured (e.g. before/after a change): BENCH_PROXY_MAIN=/path/to/main.js.
 const PROXY_MAIN = process.env.BENCH_PROXY_MAIN ?? 'dist/apps/proxy/src/main.js';
+// Likewise the emulator (BENCH_EMULATOR_MAIN), e.g. a build that others rebuilding dist/ cannot touch mid-run.
+const EMULATOR_MAIN = process.env.BENCH_EMULATOR_MAIN ?? 'dist/apps/fake-chatgpt/main.js';
 export const EMAILS = ['alice@bench.example', 'bob@bench.example', 'carol@bench.example'];
 const tempDirs = [];
 
@@ -36,7 +38,7 @@ export function freePort() {
 
 /** The emulator with quota consumption off: the benchmark sends far more than 100 requests per account. */
 export async function startEmulator() {
-  const handle = startNode('fake-chatgpt', 'dist/apps/fake-chatgpt/main.js', [
+  const handle = startNode('fake-chatgpt', EMULATOR_MAIN, [
     '--port',
     '0',
     '--host',
