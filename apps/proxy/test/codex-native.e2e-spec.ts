@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,36 +5,19 @@ import { UsageProbeService } from '@mcp/accounts';
 import type { TraceRecord } from '@mcp/contracts';
 import { prerequisite } from '@mcp/testing';
 import { codexModes } from '../../dashboard/src/app/docs/codex-modes';
+import { runCli, type CliRun } from './helpers/processes';
 import { startStack, type Stack } from './helpers/stack';
 
 const SUITE = 'the Codex-native surface with the real Codex CLI';
 const codex = prerequisite('codex', SUITE);
 const describeWithCodex = codex ? describe : describe.skip;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `codex exec …` with stdin closed (it would otherwise wait for more prompt text). */
-function codexExec(args: string[], home: string, cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(codex!, ['exec', '--skip-git-repo-check', '--sandbox', 'read-only', ...args], {
-      cwd,
-      env: { ...process.env, CODEX_HOME: home, MULTICODEX_API_KEY: 'unused-open-gateway', RUST_LOG: 'error' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+function codexExec(args: string[], home: string, cwd: string): Promise<CliRun> {
+  return runCli(codex!, ['exec', '--skip-git-repo-check', '--sandbox', 'read-only', ...args], {
+    cwd,
+    env: { ...process.env, CODEX_HOME: home, MULTICODEX_API_KEY: 'unused-open-gateway', RUST_LOG: 'error' },
+    timeoutMs: 90_000,
   });
 }
 
@@ -97,7 +79,7 @@ function isCompaction(trace: TraceRecord): boolean {
   return JSON.stringify(trace.requestBody ?? null).includes('"compaction_trigger"');
 }
 
-function expectOk(run: Run): void {
+function expectOk(run: CliRun): void {
   expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
 }
 

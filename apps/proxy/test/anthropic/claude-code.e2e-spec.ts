@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TraceRecord } from '@mcp/contracts';
 import { prerequisite } from '@mcp/testing';
+import { runCli, type CliRun } from '../helpers/processes';
 import { startStack, type Stack } from '../helpers/stack';
 import { admin, createClientKey } from './helpers';
 
@@ -13,12 +13,6 @@ const RUN_TIMEOUT_MS = 60_000;
 const TEST_TIMEOUT_MS = 75_000;
 const claude = prerequisite('claude', SUITE);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `claude -p` with stdin closed and an environment of its own: nothing leaks in from the machine running the tests. */
 function runClaude(
   bin: string,
@@ -26,20 +20,8 @@ function runClaude(
   env: Record<string, string>,
   cwd: string,
   extra: string[] = [],
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['-p', prompt, ...extra], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+): Promise<CliRun> {
+  return runCli(bin, ['-p', prompt, ...extra], { cwd, env, timeoutMs: RUN_TIMEOUT_MS });
 }
 
 (claude ? describe : describe.skip)(SUITE, () => {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import type { CliRun } from '../helpers/processes';
 import { startStack, type Stack } from '../helpers/stack';
 
 /** The model every client asks for: one the emulator's catalogue lists. */
@@ -17,36 +17,8 @@ export async function startClientStack(accounts = 1, env: Record<string, string>
   return stack;
 }
 
-export interface ChildResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a client script in its own process (ESM-only clients, Python), stdin closed, killed after `timeoutMs`. */
-export function runChild(
-  command: string,
-  args: string[],
-  env: Record<string, string>,
-  timeoutMs = 60_000,
-): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 /** The last stdout line of a client script, which prints its findings as one JSON object. */
-export function resultOf<T>(run: ChildResult): T {
+export function resultOf<T>(run: CliRun): T {
   const line = run.stdout.trim().split('\n').at(-1) ?? '';
   try {
     return JSON.parse(line) as T;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { TraceRecord } from '@mcp/contracts';
 import { describeWith, prerequisite } from '@mcp/testing';
 import type { Stack } from '../helpers/stack';
-import { MODEL, runChild, startClientStack, type ChildResult } from './client-stack';
+import { runCli, type CliRun } from '../helpers/processes';
+import { MODEL, startClientStack } from './client-stack';
 
 const SUITE = 'the Codex CLI client matrix';
 const TINY_PNG = Buffer.from(
@@ -53,18 +54,16 @@ describeWith('codex', SUITE)('the real Codex CLI through the gateway', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  async function exec(args: string[]): Promise<ChildResult> {
-    const run = await runChild(
-      codex,
-      ['exec', '--skip-git-repo-check', '--cd', work, ...args],
-      { CODEX_HOME: home, MULTICODEX_API_KEY: 'unused-open-gateway', RUST_LOG: 'error' },
-      90_000,
-    );
+  async function exec(args: string[]): Promise<CliRun> {
+    const run = await runCli(codex, ['exec', '--skip-git-repo-check', '--cd', work, ...args], {
+      env: { ...process.env, CODEX_HOME: home, MULTICODEX_API_KEY: 'unused-open-gateway', RUST_LOG: 'error' },
+      timeoutMs: 90_000,
+    });
     if (run.code !== 0) throw new Error(`codex ${args.join(' ')} exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
     return run;
   }
 
-  function events(run: ChildResult): JsonEvent[] {
+  function events(run: CliRun): JsonEvent[] {
     return run.stdout
       .split('\n')
       .filter((line) => line.startsWith('{'))

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describeWith, prerequisite } from '@mcp/testing';
 import type { Stack } from '../helpers/stack';
-import { MODEL, resultOf, runChild, startClientStack } from './client-stack';
+import { runCli } from '../helpers/processes';
+import { MODEL, resultOf, startClientStack } from './client-stack';
 
 const SUITE = 'the openai-python client matrix';
 const SCRIPT = join(__dirname, 'openai_python_client.py');
@@ -19,7 +20,9 @@ describeWith('python', SUITE)('openai-python (the pinned `openai` package) throu
   });
 
   async function scenario<T>(name: string): Promise<T> {
-    const run = await runChild(python, [SCRIPT, name], { BASE_URL: `${stack.baseUrl}/v1`, MODEL });
+    const run = await runCli(python, [SCRIPT, name], {
+      env: { ...process.env, BASE_URL: `${stack.baseUrl}/v1`, MODEL },
+    });
     if (run.code !== 0) throw new Error(`${name} exited ${run.code}:\n${run.stderr}`);
     return resultOf<T>(run);
   }

@@ -109,3 +109,35 @@ export async function bootFailure(
   clearTimeout(timer);
   return { code, stderr: proc.stderr().split('\n').filter(Boolean) };
 }
+
+/** What a command-line program left behind: its exit code (null when killed) and everything it printed. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  /** The child's whole environment: callers spread `process.env` themselves when the child may inherit it. */
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** SIGKILL after this long (a CLI that hangs must not hold the suite until Jest's own timeout). */
+  timeoutMs?: number;
+}
+
+/** Runs a CLI to its end with stdin closed: Codex and Claude Code otherwise wait for more prompt text on stdin. */
+export function runCli(command: string, args: string[], options: CliOptions): Promise<CliRun> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, stdout, stderr });
+    });
+  });
+}
