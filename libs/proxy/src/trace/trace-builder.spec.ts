@@ -1,3 +1,4 @@
+import { FakeClock } from '@mcp/testing';
 import { normalizeRoute } from '@mcp/tracing';
 import { TraceBuilder } from './trace-builder';
 
@@ -89,8 +90,10 @@ describe('TraceBuilder', () => {
   });
 
   it('reports overhead without the time spent waiting on upstream', async () => {
-    const trace = new TraceBuilder({ ...START, route: '/v1/responses' });
-    await trace.waitUpstream(new Promise((resolve) => setTimeout(resolve, 60)));
+    const clock = new FakeClock();
+    const trace = new TraceBuilder({ ...START, route: '/v1/responses' }, clock);
+    clock.advance(1);
+    await trace.waitUpstream(Promise.resolve().then(() => clock.advance(60)));
     expect(trace.overheadMs()).toBeLessThan(trace.build()?.latencyMs ?? 0);
   });
 

@@ -26,7 +26,8 @@ const UPSTREAM_ERROR_MAX = 500;
 
 /**
  * Collects one request's trace as it runs (attempts, commit, upstream wait) and builds the record once it ends.
- * Durations use performance.now(); `at` is wall-clock ms from the injected clock.
+ * Durations use a monotonic source (performance.now() unless a spec passes a fake clock); `at` is wall-clock ms
+ * from the injected clock.
  */
 export class TraceBuilder {
   readonly attempts: TraceAttempt[] = [];
@@ -50,8 +51,11 @@ export class TraceBuilder {
   private upstreamWait = 0;
   private built = false;
 
-  constructor(private readonly start: TraceStart) {
-    this.startedAt = start.startedAt ?? performance.now();
+  constructor(
+    private readonly start: TraceStart,
+    private readonly monotonic: { now(): number } = performance,
+  ) {
+    this.startedAt = start.startedAt ?? monotonic.now();
   }
 
   get id(): string {
@@ -60,17 +64,17 @@ export class TraceBuilder {
 
   /** Times a wait on the upstream, so the overhead header can exclude it. */
   async waitUpstream<T>(promise: Promise<T>): Promise<T> {
-    const t0 = performance.now();
+    const t0 = this.monotonic.now();
     try {
       return await promise;
     } finally {
-      this.upstreamWait += performance.now() - t0;
+      this.upstreamWait += this.monotonic.now() - t0;
     }
   }
 
   /** The commit point (PROTOCOL.md §7.5): ttfbMs is measured up to here. */
   markCommitted(): void {
-    this.committedAt ??= performance.now();
+    this.committedAt ??= this.monotonic.now();
   }
 
   /**
@@ -81,7 +85,7 @@ export class TraceBuilder {
    * headers are written; for a stream at the commit point. The socket write after that is not counted.
    */
   overheadMs(): number {
-    return Math.max(0, Math.round((performance.now() - this.startedAt - this.upstreamWait) * 100) / 100);
+    return Math.max(0, Math.round((this.monotonic.now() - this.startedAt - this.upstreamWait) * 100) / 100);
   }
 
   addAttempt(attempt: TraceAttempt): void {
@@ -96,7 +100,7 @@ export class TraceBuilder {
   build(): TraceRecord | undefined {
     if (this.built) return undefined;
     this.built = true;
-    const now = performance.now();
+    const now = this.monotonic.now();
     const t = this.tokens ?? { input: 0, cached: 0, output: 0, reasoning: 0, total: 0 };
     const record: TraceRecord = {
       id: this.start.id,
