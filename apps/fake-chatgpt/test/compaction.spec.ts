@@ -1,5 +1,5 @@
 import type { FakeChatgpt } from '../src';
-import { login, ofType, parseSse, postResponses, startFake, userMessage, validBody, type Login } from './helpers';
+import { type Login, ofType, parseSse, postResponses, startWithAlice, userMessage, validBody } from './helpers';
 
 const V2 = { 'x-codex-beta-features': 'remote_compaction_v2' };
 const TRIGGER = { type: 'compaction_trigger' };
@@ -8,8 +8,7 @@ let fake: FakeChatgpt;
 let alice: Login;
 
 beforeAll(async () => {
-  fake = await startFake();
-  alice = login(fake, 'alice@example.com');
+  ({ fake, alice } = await startWithAlice());
 });
 afterAll(() => fake.stop());
 

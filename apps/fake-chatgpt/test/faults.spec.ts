@@ -1,25 +1,24 @@
+import { eventually } from '@mcp/testing';
 import type { FakeChatgpt } from '../src';
 import {
   codexHeaders,
+  type Login,
   login,
   ofType,
   parseSse,
   postResponses,
-  startFake,
+  startWithAlice,
   streamEvents,
   textOf,
   userMessage,
   validBody,
-  waitFor,
-  type Login,
 } from './helpers';
 
 let fake: FakeChatgpt;
 let alice: Login;
 
 beforeAll(async () => {
-  fake = await startFake();
-  alice = login(fake, 'alice@example.com');
+  ({ fake, alice } = await startWithAlice());
 });
 afterAll(() => fake.stop());
 afterEach(() => {
@@ -192,7 +191,9 @@ describe('client disconnects', () => {
     const reader = res.body!.getReader();
     await reader.read();
     await reader.cancel();
-    await waitFor(() => (fake.counters().abortedRequests[alice.account.id] ?? 0) === 1, 'the abort to be counted');
+    await eventually(() => (fake.counters().abortedRequests[alice.account.id] ?? 0) === 1, {
+      what: 'the abort to be counted',
+    });
   });
 
   it('counts an abort during a first-byte delay', async () => {
@@ -205,9 +206,11 @@ describe('client disconnects', () => {
       body: JSON.stringify(validBody()),
       signal: controller.signal,
     });
-    await waitFor(() => fake.counters().requests[bob.account.id]?.responses === 1, 'the request to arrive');
+    await eventually(() => fake.counters().requests[bob.account.id]?.responses === 1, {
+      what: 'the request to arrive',
+    });
     controller.abort();
     await expect(pending).rejects.toThrow();
-    await waitFor(() => fake.counters().abortedRequests[bob.account.id] === 1, 'the abort to be counted');
+    await eventually(() => fake.counters().abortedRequests[bob.account.id] === 1, { what: 'the abort to be counted' });
   });
 });

@@ -95,10 +95,8 @@ export async function startFake(opts: StartOptions = {}): Promise<FakeChatgpt> {
   return FakeChatgpt.start({ rateLimitsEventEvery: 0, ...opts });
 }
 
-export async function waitFor(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (cond()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+/** The usual start of a spec file: an emulator with one signed-in account, alice. */
+export async function startWithAlice(opts: StartOptions = {}): Promise<{ fake: FakeChatgpt; alice: Login }> {
+  const fake = await startFake(opts);
+  return { fake, alice: login(fake, 'alice@example.com') };
 }

@@ -1,23 +1,22 @@
 import type { FakeChatgpt } from '../src';
 import {
+  type Login,
   login,
   ofType,
   parseSse,
   postResponses,
-  startFake,
+  startWithAlice,
   streamEvents,
   textOf,
   userMessage,
   validBody,
-  type Login,
 } from './helpers';
 
 let fake: FakeChatgpt;
 let alice: Login;
 
 beforeAll(async () => {
-  fake = await startFake();
-  alice = login(fake, 'alice@example.com');
+  ({ fake, alice } = await startWithAlice());
 });
 afterAll(() => fake.stop());
 afterEach(() => {

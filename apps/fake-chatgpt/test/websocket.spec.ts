@@ -1,13 +1,12 @@
 import { RefusedUpgrade, WsTestClient, responseIdOf, textOf } from '@mcp/testing/ws-client';
 import { RESPONSES_WEBSOCKETS_BETA, type FakeChatgpt } from '../src';
-import { codexHeaders, login, startFake, userMessage, validBody, type Login } from './helpers';
+import { codexHeaders, type Login, startWithAlice, userMessage, validBody } from './helpers';
 
 let fake: FakeChatgpt;
 let alice: Login;
 
 beforeAll(async () => {
-  fake = await startFake();
-  alice = login(fake, 'alice@example.com');
+  ({ fake, alice } = await startWithAlice());
 });
 afterAll(() => fake.stop());
 beforeEach(() => {
