@@ -20,9 +20,12 @@ import { TokenService } from './token.service';
 import { UsageProbeJob } from './usage-probe.job';
 import { UsageProbeService } from './usage-probe.service';
 
+/** Provided here and exported as they are: what other modules (proxy, oauth, admin) inject. */
+const SHARED = [AccountsService, ChatgptHttp, TokenService, TokenEvents, UsageProbeService, ModelCatalogService];
+
 /**
  * Accounts, tokens, quota probes and the model catalogue, with their admin routes.
- * Needs ConfigModule.forRoot() (AppConfig, Clock). The jobs only run when the app
+ * Needs ConfigModule.forRoot() (AppConfig, Clock, Timers). The jobs only run when the app
  * registers ScheduleModule.forRoot(). Specs swap the store with overrideProvider(AccountRepository); with a
  * shared store (STORAGE=postgres) every port below gets the store's adapter through storagePort.
  */
@@ -34,26 +37,13 @@ import { UsageProbeService } from './usage-probe.service';
     ...storagePort(RefreshCoordinator, LocalRefreshCoordinator),
     ...storagePort(CatalogueShare, LocalCatalogueShare),
     ...storagePort(FleetLeadership, SoleLeadership),
-    AccountsService,
-    ChatgptHttp,
-    TokenService,
-    TokenEvents,
-    UsageProbeService,
-    ModelCatalogService,
+    ...SHARED,
     AccountsAdminService,
     TokenRefreshJob,
     UsageProbeJob,
     ModelDiscoveryJob,
     errorTable('accounts', ACCOUNTS_ERRORS),
   ],
-  exports: [
-    AccountsService,
-    ChatgptHttp,
-    TokenService,
-    TokenEvents,
-    UsageProbeService,
-    ModelCatalogService,
-    AccountRepository,
-  ],
+  exports: [...SHARED, AccountRepository],
 })
 export class AccountsModule {}

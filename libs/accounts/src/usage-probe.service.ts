@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig, Clock } from '@mcp/config';
+import { AppConfig, Clock, Timers } from '@mcp/config';
 import { UPSTREAM_PATHS, parseWhamUsage } from '@mcp/codex';
 import type { Account } from './account';
 import { AccountsService } from './accounts.service';
@@ -32,6 +32,7 @@ export class UsageProbeService {
     private readonly http: ChatgptHttp,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly timers: Timers,
   ) {}
 
   /** Probes one account now (joining a probe already running) and returns it with the new usage. */
@@ -135,6 +136,6 @@ export class UsageProbeService {
   /** USAGE_REFRESH_INTERVAL_MS ± 10 %, so accounts drift apart instead of probing in lockstep. */
   private jitteredInterval(): number {
     const interval = this.config.usageRefreshIntervalMs;
-    return Math.round(interval * (1 - JITTER + 2 * JITTER * Math.random()));
+    return Math.round(interval * (1 - JITTER + 2 * JITTER * this.timers.random()));
   }
 }

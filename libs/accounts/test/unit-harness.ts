@@ -1,5 +1,5 @@
 import { Test } from '@nestjs/testing';
-import { AppConfig, Clock } from '@mcp/config';
+import { AppConfig, Clock, Timers } from '@mcp/config';
 import {
   type Account,
   AccountRepository,
@@ -13,7 +13,7 @@ import {
   TokenService,
   UsageProbeService,
 } from '@mcp/accounts';
-import { FakeClock, disposeTestConfig, testConfig } from '@mcp/testing';
+import { FakeClock, FakeTimers, disposeTestConfig, testConfig } from '@mcp/testing';
 import { ScriptedHttp } from './scripted-http';
 import { InMemoryAccountRepository } from '@mcp/testing/fakes';
 
@@ -45,6 +45,7 @@ export async function unitHarness(stored: Account[] = [], env: Record<string, st
       { provide: ChatgptHttp, useValue: http.asChatgptHttp() },
       { provide: AppConfig, useValue: config },
       { provide: Clock, useValue: clock },
+      { provide: Timers, useValue: new FakeTimers(clock) },
       { provide: RefreshCoordinator, useClass: LocalRefreshCoordinator },
       { provide: CatalogueShare, useClass: LocalCatalogueShare },
     ],
