@@ -1,7 +1,7 @@
 import type { UpstreamFailure } from '@mcp/codex';
 import { FAKE_CLOCK_START } from '@mcp/testing';
 import { blockForFailure, type BlockDurations, type RoutingFailure } from './block-policy';
-import { HOUR, usage, weekly } from './testing/routing-fixtures';
+import { HOUR, usage, weekly } from '../test/routing-fixtures';
 
 const NOW = FAKE_CLOCK_START;
 const MODEL = 'gpt-5.3-codex';

@@ -1,7 +1,7 @@
 import { FAKE_CLOCK_START } from '@mcp/testing';
 import { eligibility, type Eligibility, type SkipCode } from './eligibility';
 import type { RoutingAccount } from './routing-account';
-import { account, DAY, fiveHour, HOUR, usage, weekly } from './testing/routing-fixtures';
+import { account, DAY, fiveHour, HOUR, usage, weekly } from '../test/routing-fixtures';
 
 const NOW = FAKE_CLOCK_START;
 const MODEL = 'gpt-5.3-codex';

@@ -6,7 +6,7 @@ import {
   noAccountMessage,
   soonestReset,
 } from './no-account';
-import { account, DAY, fiveHour, HOUR, usage, weekly } from './testing/routing-fixtures';
+import { account, DAY, fiveHour, HOUR, usage, weekly } from '../test/routing-fixtures';
 
 const NOW = FAKE_CLOCK_START;
 const MODEL = 'gpt-5.3-codex';

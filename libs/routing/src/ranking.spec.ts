@@ -1,7 +1,7 @@
 import { FAKE_CLOCK_START } from '@mcp/testing';
 import { rankCandidates } from './ranking';
 import type { RoutingAccount } from './routing-account';
-import { account, DAY, fiveHour, HOUR, usage, weekly } from './testing/routing-fixtures';
+import { account, DAY, fiveHour, HOUR, usage, weekly } from '../test/routing-fixtures';
 
 const NOW = FAKE_CLOCK_START;
 const fresh = (extra: { fiveHour?: number; weekly?: number }) =>

@@ -1,7 +1,7 @@
 import type { RoutingFailure } from './block-policy';
 import { NoAccountAvailableError } from './no-account';
-import { MODEL, OTHER_MODEL, RoutingHarness, stored } from './testing/routing-harness';
-import { DAY, HOUR, usage, weekly } from './testing/routing-fixtures';
+import { MODEL, OTHER_MODEL, RoutingHarness, stored } from '../test/routing-harness';
+import { DAY, HOUR, usage, weekly } from '../test/routing-fixtures';
 
 describe('RoutingService blocks (PROTOCOL §7.4, §12.2)', () => {
   const h = new RoutingHarness();

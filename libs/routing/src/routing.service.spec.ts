@@ -1,6 +1,6 @@
 import { NoAccountAvailableError } from './no-account';
-import { AFFINITY_TTL, MODEL, OTHER_MODEL, RoutingHarness, stored } from './testing/routing-harness';
-import { DAY, fiveHour, HOUR, usage, weekly } from './testing/routing-fixtures';
+import { AFFINITY_TTL, MODEL, OTHER_MODEL, RoutingHarness, stored } from '../test/routing-harness';
+import { DAY, fiveHour, HOUR, usage, weekly } from '../test/routing-fixtures';
 
 describe('RoutingService', () => {
   const h = new RoutingHarness();

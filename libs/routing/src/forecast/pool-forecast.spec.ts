@@ -3,8 +3,8 @@ import { AccountRepository, AccountsService, ModelCatalogService } from '@mcp/ac
 import { Clock } from '@mcp/config';
 import type { UsageSnapshot } from '@mcp/contracts';
 import { FakeClock } from '@mcp/testing';
-import { stored } from '../testing/routing-harness';
-import { DAY, HOUR, fiveHour, usage, weekly } from '../testing/routing-fixtures';
+import { stored } from '../../test/routing-harness';
+import { DAY, HOUR, fiveHour, usage, weekly } from '../../test/routing-fixtures';
 import { simulatePool, type SimAccount } from './pool-forecast';
 import { PoolForecastService } from './pool-forecast.service';
 import { InMemoryAccountRepository } from '@mcp/testing/fakes';

@@ -1,5 +1,5 @@
 import type { AccountState, UsageSnapshot, UsageWindow } from '@mcp/contracts';
-import type { RoutingAccount } from '../routing-account';
+import type { RoutingAccount } from '../src/routing-account';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;

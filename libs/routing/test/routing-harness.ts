@@ -3,7 +3,7 @@ import { type Account, AccountRepository, AccountsService, ModelCatalogService }
 import { AppConfig, Clock, Timers } from '@mcp/config';
 import type { UsageSnapshot } from '@mcp/contracts';
 import { disposeTestConfig, FakeClock, FakeTimers, testConfig } from '@mcp/testing';
-import { RoutingService } from '../routing.service';
+import { RoutingService } from '../src/routing.service';
 import { account, type AccountSpec, DAY, fiveHour, HOUR, usage, weekly } from './routing-fixtures';
 import { InMemoryAccountRepository } from '@mcp/testing/fakes';
 
