@@ -74,6 +74,8 @@ export interface TraceRecord extends StatsRecord {
   error?: string | null;
   upstreamError?: string | null;
   upstreamRequestId?: string | null;
+  /** How many `item_reference` inputs the gateway expanded from items it served (absent when none). */
+  expandedReferences?: number;
   requestBody?: unknown;
 }
 

@@ -4,6 +4,7 @@ import { AccountsModule } from '@mcp/accounts';
 import { RoutingModule } from '@mcp/routing';
 import { errorTable } from '@mcp/errors';
 import { TracingModule } from '@mcp/tracing';
+import { Clock } from '@mcp/config';
 import { ANTHROPIC_CONTROLLERS, ANTHROPIC_PROVIDERS } from './anthropic';
 import { AttemptLoop } from './attempts/attempt-loop';
 import {
@@ -23,6 +24,7 @@ import { V1FallbackController } from './http/v1-fallback.controller';
 import { InFlightRequests } from './in-flight-requests';
 import { ProxyService } from './proxy/proxy.service';
 import { StreamOutcomes } from './proxy/stream-outcomes';
+import { ItemReferences } from './references/item-references';
 import { ensureRequestId } from './request-context';
 import { UpstreamClient } from './upstream/upstream-client';
 import { WEBSOCKET_PROVIDERS } from './websocket';
@@ -50,6 +52,8 @@ function requestIdMiddleware(req: Request, res: Response, next: NextFunction): v
     UpstreamClient,
     AttemptLoop,
     StreamOutcomes,
+    // A factory: the constructor's optional bounds are for specs, not for injection.
+    { provide: ItemReferences, useFactory: (clock: Clock) => new ItemReferences(clock), inject: [Clock] },
     ProxyService,
     ModelsService,
     InFlightRequests,

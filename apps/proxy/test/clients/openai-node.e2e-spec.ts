@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { traceOf } from '../helpers/client';
 import type { Stack } from '../helpers/stack';
 import { MODEL, startClientStack } from './client-stack';
 
@@ -178,6 +179,46 @@ describe('openai-node (the pinned `openai` package) through the gateway', () => 
       const final = await stream.finalResponse();
       const call = final.output.find((item) => item.type === 'function_call');
       expect(call).toMatchObject({ name: 'get_weather', arguments: '{"city":"Rome"}', call_id: expect.any(String) });
+    });
+
+    it('an item_reference to an item the gateway served is expanded: the tool result is answered', async () => {
+      const first = await client.responses.create({
+        model: MODEL,
+        input: 'call get_weather with {"city":"Lima"}',
+        tools: [RESPONSES_WEATHER_TOOL],
+      });
+      const call = first.output.find((item) => item.type === 'function_call');
+      expect(call?.id).toMatch(/^fc_/);
+      const { data: second, response } = await client.responses
+        .create({
+          model: MODEL,
+          tools: [RESPONSES_WEATHER_TOOL],
+          input: [
+            { role: 'user', content: 'call get_weather with {"city":"Lima"}' },
+            { type: 'item_reference', id: call!.id! },
+            { type: 'function_call_output', call_id: (call as { call_id: string }).call_id, output: 'mild in Lima' },
+          ],
+        })
+        .withResponse();
+      expect(second.output_text).toBe('tool said: mild in Lima');
+      expect((await traceOf(stack, response.headers.get('x-request-id'))).expandedReferences).toBe(1);
+    });
+
+    it('an item_reference the gateway never served is a 400 naming the input index', async () => {
+      const sent = client.responses.create({
+        model: MODEL,
+        input: [
+          { role: 'user', content: 'hi' },
+          { type: 'item_reference', id: 'fc_never_served_here' },
+        ],
+      });
+      await expect(sent).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+      await expect(sent).rejects.toMatchObject({
+        status: 400,
+        param: 'input[1]',
+        type: 'invalid_request_error',
+        message: expect.stringMatching(/unknown to this gateway/),
+      });
     });
 
     it('typed errors: an unknown model is a NotFoundError', async () => {

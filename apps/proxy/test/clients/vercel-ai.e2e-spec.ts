@@ -35,13 +35,13 @@ describe('Vercel AI SDK through the gateway', () => {
   });
 
   /**
-   * The Responses provider defaults to `store: true` and then sends earlier turns as `item_reference`s, which only a
-   * store can resolve; upstream stores nothing (PROTOCOL.md §2.2), so multi-step tool use needs `store: false`
-   * (the last test shows what the default gets).
+   * The Responses provider defaults to `store: true` and then sends earlier turns as `item_reference`s; upstream
+   * stores nothing (PROTOCOL.md §2.2), so the gateway expands them from the items it served (the last test).
    */
   const noStore = { openai: { store: false } };
   const providers: Array<[string, () => LanguageModel, typeof noStore | undefined]> = [
     ['responses', () => provider.responses(MODEL), noStore],
+    ['responses (default store:true)', () => provider.responses(MODEL), undefined],
     ['chat', () => provider.chat(MODEL), undefined],
   ];
 
@@ -129,15 +129,22 @@ describe('Vercel AI SDK through the gateway', () => {
     expect(await result.text).toBe('echo: raw look');
   });
 
-  it('the responses provider with its default store:true gets a 400 that says why, after the tool ran', async () => {
-    const result = generateText({
+  it('the responses provider with its default store:true: item_references are expanded, the tool run succeeds', async () => {
+    const result = await generateText({
       model: provider.responses(MODEL),
       prompt: 'call get_weather with {"city":"Rome"}',
       tools,
       stopWhen: stepCountIs(3),
       maxRetries: 0,
     });
-    await expect(result).rejects.toMatchObject({ statusCode: 400, message: expect.stringMatching(/store/) });
     expect(calls).toEqual(['Rome']);
+    expect(result.text).toBe('tool said: sunny in Rome');
+    // The second upstream request carried the full function_call, not the reference the client sent.
+    const last = Object.values(stack.fake.counters().lastRequest)[0];
+    const input = (last?.body as { input: Array<Record<string, unknown>> }).input;
+    expect(input.some((item) => item['type'] === 'item_reference')).toBe(false);
+    expect(input).toContainEqual(
+      expect.objectContaining({ type: 'function_call', name: 'get_weather', arguments: '{"city":"Rome"}' }),
+    );
   });
 });

@@ -14,6 +14,7 @@ import { ensureRequestId, type ProxyRequest } from '../request-context';
 import { TraceBuilder } from '../trace/trace-builder';
 import { ProxyExchange } from './exchange';
 import { clientModelOf, prepareChat, prepareResponses, wantsStream, type PreparedRequest } from './request-prep';
+import { ItemReferences } from '../references/item-references';
 import { StreamOutcomes } from './stream-outcomes';
 import type { TranslatedSurface } from './translated-surface';
 
@@ -34,6 +35,7 @@ export class ProxyService {
     private readonly inFlight: InFlightRequests,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly references: ItemReferences,
   ) {}
 
   responses(req: ProxyRequest, res: Response): Promise<void> {
@@ -87,6 +89,7 @@ export class ProxyService {
       headers: exchange.req.headers,
       modelInfo: (model: string) => this.catalog.find(model)?.info as NativeModelInfo | undefined,
       clientKeyId: exchange.req.clientKeyId ?? null,
+      references: this.references,
     };
     const body: unknown = exchange.req.body;
     const prepared = surface
@@ -98,6 +101,7 @@ export class ProxyService {
     trace.upstreamModel = prepared.plan.upstreamModel;
     trace.droppedParams = prepared.droppedParams;
     trace.sessionKeyHash = hashSessionKey(prepared.plan.sessionKey);
+    trace.expandedReferences = prepared.expandedReferences ?? 0;
     // A model missing from a discovered catalogue is refused before any account is tried (§9.2).
     if (!this.catalog.allows(prepared.plan.upstreamModel)) throw modelNotFound(prepared.plan.clientModel);
     return prepared;

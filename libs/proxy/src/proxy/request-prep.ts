@@ -10,12 +10,15 @@ import {
   type NativeModelInfo,
 } from '@mcp/codex';
 import type { UpstreamPlan } from '../attempts/attempt-types';
+import type { ItemReferences } from '../references/item-references';
 
 export interface PrepareOptions {
   headers: HeaderSource;
   /** The catalogue entry of a model, for effort clamping and verbosity (§2.2 #10, #11). */
   modelInfo: (model: string) => NativeModelInfo | undefined;
   clientKeyId?: string | null;
+  /** Expands `item_reference` inputs of `/v1/responses`; absent, they reach normalisation (and upstream) as sent. */
+  references?: ItemReferences;
 }
 
 /** A client request turned into what every attempt sends, plus how to answer the client. */
@@ -25,6 +28,10 @@ export interface PreparedRequest {
   /** Chat `stream_options.include_usage` (§5.6). */
   includeUsage: boolean;
   droppedParams: string[];
+  /** Set on native Responses requests: whose items the answer's output becomes (see ItemReferences). */
+  referenceScope?: string;
+  /** How many `item_reference` inputs were expanded. */
+  expandedReferences?: number;
 }
 
 /** The client's `stream` flag as far as it can be read from any body (for the trace, even of a rejected request). */
@@ -42,7 +49,9 @@ function hintsFor(options: PrepareOptions): (model: string) => CatalogueHints | 
 }
 
 /** `POST /v1/responses` and `/v1/responses/compact` (§2.2, §2.5, §5.7). Throws ClientRequestError. */
-export function prepareResponses(body: unknown, compact: boolean, options: PrepareOptions): PreparedRequest {
+export function prepareResponses(clientBody: unknown, compact: boolean, options: PrepareOptions): PreparedRequest {
+  const scope = options.clientKeyId ?? '';
+  const { body, expanded } = options.references?.expand(scope, clientBody) ?? { body: clientBody, expanded: 0 };
   const normalized = normalizeResponsesRequest(body, {
     headers: options.headers,
     catalogue: hintsFor(options),
@@ -67,6 +76,8 @@ export function prepareResponses(body: unknown, compact: boolean, options: Prepa
     stream,
     includeUsage: false,
     droppedParams: normalized.droppedParams,
+    ...(options.references && !compact ? { referenceScope: scope } : {}),
+    ...(expanded > 0 ? { expandedReferences: expanded } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { RoutingService } from '@mcp/routing';
 import { elapsed } from '../attempts/attempt-loop';
 import type { ServingAttempt, StreamSuccess } from '../attempts/attempt-types';
 import type { RelayEnd } from '../relay/stream-relay';
+import { ItemReferences } from '../references/item-references';
 import type { ProxyExchange } from './exchange';
 import type { PreparedRequest } from './request-prep';
 
@@ -22,6 +23,7 @@ export class StreamOutcomes {
     private readonly routing: RoutingService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly references: ItemReferences,
   ) {}
 
   /** A compact reply passed through. */
@@ -34,6 +36,7 @@ export class StreamOutcomes {
   aggregated(exchange: Traced, prepared: PreparedRequest, success: StreamSuccess): void {
     this.recordAttempt(exchange, success.serving, 'ok');
     this.noteAnswer(exchange, success.accumulator);
+    this.rememberItems(prepared, success.accumulator);
     this.routing.recordSuccess(
       success.serving.accountId,
       prepared.plan.sessionKey ?? null,
@@ -51,6 +54,7 @@ export class StreamOutcomes {
       case 'terminal':
         this.recordAttempt(exchange, serving, 'ok');
         this.routing.recordSuccess(serving.accountId, prepared.plan.sessionKey ?? null, model);
+        this.rememberItems(prepared, accumulator);
         return;
       case 'failed': {
         const failure = classifyStreamError(end.error, this.clock.now(), this.config);
@@ -79,6 +83,13 @@ export class StreamOutcomes {
     trace.finishReason = accumulator.finishReason;
     const usage = accumulator.usage;
     if (usage) trace.tokens = usage;
+  }
+
+  /** A native Responses answer's items, as the accumulator already holds them, for later `item_reference`s. */
+  private rememberItems(prepared: PreparedRequest, accumulator: ResponseAccumulator): void {
+    if (prepared.referenceScope === undefined) return;
+    if (accumulator.terminal !== 'completed' && accumulator.terminal !== 'incomplete') return;
+    this.references.remember(prepared.referenceScope, accumulator.output());
   }
 
   private recordAttempt(exchange: Traced, serving: ServingAttempt, cls: AttemptClass, message?: string): void {

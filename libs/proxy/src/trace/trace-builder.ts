@@ -46,6 +46,7 @@ export class TraceBuilder {
   error: string | null = null;
   upstreamError: string | null = null;
   upstreamRequestId: string | null = null;
+  expandedReferences = 0;
   private readonly startedAt: number;
   private committedAt: number | undefined;
   private upstreamWait = 0;
@@ -132,6 +133,7 @@ export class TraceBuilder {
       upstreamRequestId: this.upstreamRequestId,
     };
     if (this.routing) record.routing = this.routing;
+    if (this.expandedReferences > 0) record.expandedReferences = this.expandedReferences;
     if (this.requestBody !== undefined) record.requestBody = this.requestBody;
     return record;
   }

@@ -18,6 +18,7 @@ import { PoolUsageService } from '../backend-api/pool-usage.service';
 import { InFlightRequests } from '../in-flight-requests';
 import { StreamOutcomes } from '../proxy/stream-outcomes';
 import { clientModelOf, prepareResponses, type PreparedRequest } from '../proxy/request-prep';
+import { ItemReferences } from '../references/item-references';
 import { relayStream } from '../relay/stream-relay';
 import { TraceBuilder } from '../trace/trace-builder';
 import type { ConversationMemory } from './conversation-memory';
@@ -77,6 +78,7 @@ export class SocketRequests {
     private readonly poolUsage: PoolUsageService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly references: ItemReferences,
   ) {}
 
   /** Serves one frame to its end; never throws (a failure is an error frame). */
@@ -183,10 +185,12 @@ export class SocketRequests {
       headers: info.headers,
       modelInfo: (model: string) => this.catalog.find(model)?.info as NativeModelInfo | undefined,
       clientKeyId,
+      references: this.references,
     });
     trace.upstreamModel = prepared.plan.upstreamModel;
     trace.droppedParams = prepared.droppedParams;
     trace.sessionKeyHash = hashSessionKey(prepared.plan.sessionKey);
+    trace.expandedReferences = prepared.expandedReferences ?? 0;
     if (!this.catalog.allows(prepared.plan.upstreamModel)) throw modelNotFound(prepared.plan.clientModel);
     return prepared;
   }
