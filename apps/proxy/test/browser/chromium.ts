@@ -51,8 +51,13 @@ export async function saveScreenshot(page: Page, name: string, gallery = true): 
   // The pointer rests off the content, so no hover state or tooltip from the last click ends up in the picture.
   await page.mouse.move(0, (page.viewportSize()?.height ?? 800) - 1);
   await page.locator('.mat-mdc-tooltip').waitFor({ state: 'detached' });
-  // Let transitions (tab ink bar, dialogs, chart animation) settle so the picture is not mid-motion.
-  await page.waitForTimeout(400);
+  // Transitions (tab ink bar, dialogs, ripples) run to their end so the picture is not mid-motion; endless ones
+  // (spinners, indeterminate bars) would never end and are left running. The charts draw without animation.
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity),
+  );
   await page.screenshot({ path: artifact, type: 'png' });
   // Only on request: the pictures change every run (times, ports), and a test run should not dirty the tree.
   if (!gallery || process.env.UPDATE_SCREENSHOTS !== '1') return artifact;
