@@ -3,7 +3,6 @@ import { Injectable, inject } from '@angular/core';
 import type {
   AccountResponse,
   AccountView,
-  AccountsResponse,
   OAuthCompleteResponse,
   OAuthDevicePollResponse,
   OAuthFlowView,
@@ -21,10 +20,6 @@ const path = (id: string) => `/admin/accounts/${encodeURIComponent(id)}`;
 @Injectable({ providedIn: 'root' })
 export class AccountsApi {
   private readonly http = inject(HttpClient);
-
-  list(): Observable<AccountView[]> {
-    return this.http.get<AccountsResponse>('/admin/accounts').pipe(map((body) => body.accounts));
-  }
 
   patch(id: string, patch: PatchAccountRequest): Observable<AccountView> {
     return this.http.patch<AccountResponse>(path(id), patch).pipe(map((body) => body.account));

@@ -5,6 +5,7 @@ import { MatDialog } from '@angular/material/dialog';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import type { AccountView } from '@mcp/contracts';
 import { type Observable, defer, filter, finalize, switchMap } from 'rxjs';
+import { AccountList } from '../core/account-list';
 import { errorText } from '../core/http-error';
 import { Sanitizer } from '../core/sanitizer';
 import { ConfirmDialog, type ConfirmData } from '../shared/confirm-dialog';
@@ -26,11 +27,12 @@ type WizardState = { open: false } | { open: true; target: AccountView | null };
 })
 export class AccountsPage {
   private readonly api = inject(AccountsApi);
+  private readonly accountsSource = inject(AccountList);
   private readonly dialog = inject(MatDialog);
   private readonly snackBar = inject(MatSnackBar);
   private readonly sanitizer = inject(Sanitizer);
 
-  protected readonly accounts = rxResource({ stream: () => this.api.list() });
+  protected readonly accounts = rxResource({ stream: () => this.accountsSource.load() });
   protected readonly sorted = computed(() => (this.accounts.hasValue() ? sortAccounts(this.accounts.value()) : []));
   protected readonly wizard = signal<WizardState>({ open: false });
   protected readonly wizardTarget = computed(() => {

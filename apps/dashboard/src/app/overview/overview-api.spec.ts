@@ -16,12 +16,6 @@ describe('OverviewApi', () => {
 
   afterEach(() => backend.verify());
 
-  it('unwraps the account list', async () => {
-    const reply = firstValueFrom(api.accounts());
-    backend.expectOne('/admin/accounts').flush({ accounts: [{ id: 'acc_1' }] });
-    expect((await reply).map((a) => a.id)).toEqual(['acc_1']);
-  });
-
   it('asks the trace stats for a window and bucket size', async () => {
     const reply = firstValueFrom(api.traceStats({ sinceMs: 1000, untilMs: 2000, bucketMs: 500 }));
     const request = backend.expectOne((r) => r.url === '/admin/stats/traces');

@@ -1,14 +1,7 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type {
-  AccountView,
-  AccountsResponse,
-  PoolForecast,
-  StatsFilters,
-  TraceStatsResponse,
-  UsageStatsResponse,
-} from '@mcp/contracts';
-import { type Observable, map } from 'rxjs';
+import type { PoolForecast, StatsFilters, TraceStatsResponse, UsageStatsResponse } from '@mcp/contracts';
+import type { Observable } from 'rxjs';
 import { toHttpParams } from '../core/query';
 
 export interface TraceStatsQuery extends StatsFilters {
@@ -18,10 +11,6 @@ export interface TraceStatsQuery extends StatsFilters {
 @Injectable({ providedIn: 'root' })
 export class OverviewApi {
   private readonly http = inject(HttpClient);
-
-  accounts(): Observable<AccountView[]> {
-    return this.http.get<AccountsResponse>('/admin/accounts').pipe(map((body) => body.accounts));
-  }
 
   traceStats(query: TraceStatsQuery): Observable<TraceStatsResponse> {
     return this.http.get<TraceStatsResponse>('/admin/stats/traces', { params: toHttpParams({ ...query }) });

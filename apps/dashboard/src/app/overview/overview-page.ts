@@ -4,6 +4,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { RouterLink } from '@angular/router';
 import type { AccountView } from '@mcp/contracts';
+import { AccountList } from '../core/account-list';
 import { Clock } from '../core/clock';
 import { formatCost, formatCount, formatMs, formatPercent } from '../core/format';
 import { errorText } from '../core/http-error';
@@ -40,6 +41,7 @@ const AUTO_REFRESH_MS = 60_000;
 })
 export class OverviewPage {
   private readonly api = inject(OverviewApi);
+  private readonly accountsSource = inject(AccountList);
   private readonly clock = inject(Clock);
 
   protected readonly ranges = STATS_RANGES;
@@ -52,7 +54,7 @@ export class OverviewPage {
     return { sinceMs: untilMs - this.range().spanMs, untilMs, bucketMs: this.range().bucketMs };
   });
 
-  protected readonly accounts = rxResource({ stream: () => this.api.accounts() });
+  protected readonly accounts = rxResource({ stream: () => this.accountsSource.load() });
   protected readonly forecast = rxResource({ stream: () => this.api.forecast() });
   protected readonly traceStats = rxResource({
     params: () => this.window(),

@@ -1,13 +1,6 @@
 import { HttpClient, HttpErrorResponse, type HttpResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type {
-  AccountView,
-  AccountsResponse,
-  TraceRecord,
-  TraceResponse,
-  TracesPageResponse,
-  TraceSummary,
-} from '@mcp/contracts';
+import type { TraceRecord, TraceResponse, TracesPageResponse, TraceSummary } from '@mcp/contracts';
 import { type Observable, catchError, expand, map, reduce, throwError, EMPTY } from 'rxjs';
 import { toHttpParams } from '../core/query';
 import { type TraceFilters, filterParams } from './trace-query';
@@ -37,10 +30,6 @@ export class TracingApi {
 
   get(id: string): Observable<TraceRecord> {
     return this.http.get<TraceResponse>(`/admin/traces/${encodeURIComponent(id)}`).pipe(map((body) => body.trace));
-  }
-
-  accounts(): Observable<AccountView[]> {
-    return this.http.get<AccountsResponse>('/admin/accounts').pipe(map((body) => body.accounts));
   }
 
   /**

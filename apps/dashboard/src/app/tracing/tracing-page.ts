@@ -10,6 +10,7 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatTableModule } from '@angular/material/table';
 import type { TraceSummary } from '@mcp/contracts';
+import { AccountList } from '../core/account-list';
 import { formatCost, formatCount, formatDateTime, formatMs } from '../core/format';
 import { errorText } from '../core/http-error';
 import { latestValue } from '../core/latest';
@@ -73,6 +74,7 @@ export class TracingPage {
   readonly trace = input<string | undefined>(undefined);
 
   private readonly api = inject(TracingApi);
+  private readonly accountsSource = inject(AccountList);
   private readonly dialog = inject(MatDialog);
 
   protected readonly columns = TRACE_COLUMNS;
@@ -89,7 +91,7 @@ export class TracingPage {
     params: () => ({ filters: this.filters(), page: this.pageIndex() + 1, pageSize: this.pageSize() }),
     stream: ({ params }) => this.api.page(params.filters, params.page, params.pageSize),
   });
-  protected readonly accounts = rxResource({ stream: () => this.api.accounts(), defaultValue: [] });
+  protected readonly accounts = rxResource({ stream: () => this.accountsSource.load(), defaultValue: [] });
   private readonly seenModels = signal<ReadonlySet<string>>(new Set());
   protected readonly models = computed(() => [...this.seenModels()].sort());
   private readonly latest = latestValue(this.traces);
