@@ -53,10 +53,9 @@ export async function saveScreenshot(page: Page, name: string, gallery = true): 
   await page.locator('.mat-mdc-tooltip').waitFor({ state: 'detached' });
   // Transitions (tab ink bar, dialogs, ripples) run to their end so the picture is not mid-motion; endless ones
   // (spinners, indeterminate bars) would never end and are left running. The charts draw without animation.
-  await page.waitForFunction(() =>
-    document
-      .getAnimations()
-      .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity),
+  // A string because it runs in the page: the Node-side tsconfig has no DOM types.
+  await page.waitForFunction(
+    "document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity)",
   );
   await page.screenshot({ path: artifact, type: 'png' });
   // Only on request: the pictures change every run (times, ports), and a test run should not dirty the tree.
