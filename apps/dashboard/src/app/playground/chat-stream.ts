@@ -81,17 +81,22 @@ function toUsage(raw: unknown): ChatUsage | null {
   };
 }
 
-/** Interprets one `data:` payload of `/v1/chat/completions` with `stream: true`. */
-export function readChatChunk(data: string): ChatChunk | null {
-  if (data.trim() === '[DONE]') return { kind: 'done' };
+/** One event's `data:` as a JSON object; null for anything else (a partial line, `[DONE]`, a bare value). */
+export function parseObject(data: string): Record<string, unknown> | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(data);
   } catch {
     return null;
   }
-  if (!parsed || typeof parsed !== 'object') return null;
-  const body = parsed as Record<string, unknown>;
+  return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : null;
+}
+
+/** Interprets one `data:` payload of `/v1/chat/completions` with `stream: true`. */
+export function readChatChunk(data: string): ChatChunk | null {
+  if (data.trim() === '[DONE]') return { kind: 'done' };
+  const body = parseObject(data);
+  if (!body) return null;
   const error = body['error'];
   if (error && typeof error === 'object') {
     const e = error as Record<string, unknown>;

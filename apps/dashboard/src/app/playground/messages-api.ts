@@ -1,8 +1,7 @@
 import { Injectable, inject } from '@angular/core';
 import { createParser } from 'eventsource-parser';
-import { fetchErrorMessage } from '../core/http-error';
 import { readMessagesEvent } from './messages-stream';
-import { ChatHttpError, FETCH, type ChatMessage, type ChatReply } from './playground-api';
+import { FETCH, finishReply, openReply, type ChatMessage, type ChatReply } from './playground-api';
 
 /** What the playground sends as an Anthropic Messages request: the system text apart, then the turns. */
 export function messagesBody(model: string, messages: ChatMessage[]): Record<string, unknown> {
@@ -39,19 +38,8 @@ export class MessagesApi {
       body: JSON.stringify(messagesBody(request.model, request.messages)),
       signal,
     });
-    const reply: ChatReply = {
-      content: '',
-      finishReason: null,
-      usage: null,
-      requestId: response.headers.get('x-request-id'),
-      ttfbMs: performance.now() - started,
-      firstTokenMs: null,
-      latencyMs: 0,
-      error: null,
-    };
-    if (!response.ok) throw new ChatHttpError(response.status, await fetchErrorMessage(response));
-    if (!response.body) throw new ChatHttpError(response.status, 'The response had no body to stream.');
-    const done = await read(response.body, (event, data) => {
+    const { reply, body } = await openReply(response, started);
+    const done = await read(body, (event, data) => {
       const chunk = readMessagesEvent(event, data);
       if (chunk?.kind === 'text') {
         reply.firstTokenMs ??= performance.now() - started;
@@ -63,9 +51,7 @@ export class MessagesApi {
       } else if (chunk?.kind === 'error') reply.error = chunk.message;
       return chunk?.kind === 'done';
     });
-    reply.latencyMs = performance.now() - started;
-    if (!done && reply.error === null) reply.error = 'The stream ended before the reply was complete.';
-    return reply;
+    return finishReply(reply, started, done);
   }
 }
 

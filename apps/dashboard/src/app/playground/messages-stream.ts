@@ -1,4 +1,4 @@
-import type { ChatUsage } from './chat-stream';
+import { type ChatUsage, parseObject } from './chat-stream';
 
 /** What one event of an Anthropic Messages stream (`/v1/messages`, PROTOCOL §14) tells the playground. */
 export type MessagesChunk =
@@ -28,14 +28,8 @@ export function messagesUsage(raw: unknown): ChatUsage {
 
 /** Interprets one SSE event (its `event:` name and `data:`) of a Messages stream; null for what it ignores. */
 export function readMessagesEvent(event: string | undefined, data: string): MessagesChunk | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  if (!parsed || typeof parsed !== 'object') return null;
-  const body = parsed as Record<string, unknown>;
+  const body = parseObject(data);
+  if (!body) return null;
   const type = typeof body['type'] === 'string' ? body['type'] : event;
   if (type === 'content_block_delta') {
     const delta = body['delta'] as Record<string, unknown> | undefined;

@@ -48,6 +48,33 @@ export class ChatHttpError extends Error {
   }
 }
 
+/** The reply of a streamed answer before its first event, or a ChatHttpError for an error answer (both endpoints). */
+export async function openReply(
+  response: Response,
+  started: number,
+): Promise<{ reply: ChatReply; body: ReadableStream<Uint8Array> }> {
+  const reply: ChatReply = {
+    content: '',
+    finishReason: null,
+    usage: null,
+    requestId: response.headers.get('x-request-id'),
+    ttfbMs: performance.now() - started,
+    firstTokenMs: null,
+    latencyMs: 0,
+    error: null,
+  };
+  if (!response.ok) throw new ChatHttpError(response.status, await fetchErrorMessage(response));
+  if (!response.body) throw new ChatHttpError(response.status, 'The response had no body to stream.');
+  return { reply, body: response.body };
+}
+
+/** Stamps the total latency once the stream ends, and says so when it ended before the reply was complete. */
+export function finishReply(reply: ChatReply, started: number, done: boolean): ChatReply {
+  reply.latencyMs = performance.now() - started;
+  if (!done && reply.error === null) reply.error = 'The stream ended before the reply was complete.';
+  return reply;
+}
+
 export const FETCH = new InjectionToken<typeof fetch>('fetch', {
   providedIn: 'root',
   factory: () => (input, init) => fetch(input, init),
@@ -81,22 +108,9 @@ export class PlaygroundApi {
       body: JSON.stringify({ ...request, stream: true, stream_options: { include_usage: true } }),
       signal,
     });
-    const reply: ChatReply = {
-      content: '',
-      finishReason: null,
-      usage: null,
-      requestId: response.headers.get('x-request-id'),
-      ttfbMs: performance.now() - started,
-      firstTokenMs: null,
-      latencyMs: 0,
-      error: null,
-    };
-    if (!response.ok) throw new ChatHttpError(response.status, await fetchErrorMessage(response));
-    if (!response.body) throw new ChatHttpError(response.status, 'The response had no body to stream.');
-    const done = await this.readStream(response.body, reply, started, onText);
-    reply.latencyMs = performance.now() - started;
-    if (!done && reply.error === null) reply.error = 'The stream ended before the reply was complete.';
-    return reply;
+    const { reply, body } = await openReply(response, started);
+    const done = await this.readStream(body, reply, started, onText);
+    return finishReply(reply, started, done);
   }
 
   /** Returns whether the stream ended properly (`[DONE]`). */
