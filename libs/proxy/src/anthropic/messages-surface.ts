@@ -4,16 +4,14 @@ import {
   STREAM_INTERRUPTED,
   anthropicToResponsesRequest,
   buildAnthropicMessage,
-  catalogueHints,
   estimateInputTokens,
-  normalizeResponsesRequest,
   type AnthropicModelMap,
   type AnthropicTranslation,
   type JsonObject,
   type ResponseAccumulator,
 } from '@mcp/codex';
 import { OpenAiHttpError } from '../errors/openai-error';
-import type { PrepareOptions, PreparedRequest } from '../proxy/request-prep';
+import { type PrepareOptions, type PreparedRequest, prepareTranslated } from '../proxy/request-prep';
 import type { TranslatedSurface } from '../proxy/translated-surface';
 import type { StreamSink } from '../relay/stream-relay';
 import { renderAnthropicHttpError } from './anthropic-errors';
@@ -25,27 +23,10 @@ export function prepareMessages(
   modelMap: AnthropicModelMap,
 ): { prepared: PreparedRequest; translation: AnthropicTranslation } {
   const translation = anthropicToResponsesRequest(body, { modelMap, headers: options.headers });
-  const normalized = normalizeResponsesRequest(translation.body, {
-    headers: options.headers,
-    catalogue: (model) => catalogueHints(options.modelInfo(model)),
-    native: false,
-    // Without Claude Code's session id, a hash of the conversation's start keeps it on one prompt cache (§2.4).
-    deriveSessionKey: true,
-    clientKeyId: options.clientKeyId ?? null,
-  });
-  const prepared: PreparedRequest = {
-    plan: {
-      clientModel: translation.clientModel,
-      upstreamModel: normalized.upstreamModel,
-      body: normalized.body,
-      sessionKey: normalized.sessionKey,
-      compact: false,
-      commitAt: translation.stream ? 'first_output' : 'terminal',
-    },
-    stream: translation.stream,
+  const prepared = prepareTranslated(translation, options, {
+    clientModel: () => translation.clientModel,
     includeUsage: false,
-    droppedParams: [...new Set([...translation.droppedParams, ...normalized.droppedParams])],
-  };
+  });
   return { prepared, translation };
 }
 

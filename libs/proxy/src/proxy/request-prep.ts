@@ -87,6 +87,28 @@ export function prepareResponses(clientBody: unknown, compact: boolean, options:
  */
 export function prepareChat(body: unknown, options: PrepareOptions): PreparedRequest {
   const translation = chatToResponsesRequest(body);
+  return prepareTranslated(translation, options, {
+    clientModel: (upstreamModel) => clientModelOf(body) ?? upstreamModel,
+    includeUsage: translation.includeUsage,
+  });
+}
+
+/** What a translated surface (Chat Completions, Anthropic Messages) hands over: a Responses body and what it dropped. */
+export interface TranslatedRequest {
+  body: Parameters<typeof normalizeResponsesRequest>[0];
+  stream: boolean;
+  droppedParams: string[];
+}
+
+/**
+ * A request translated from another API through the §2.2 normalisation every upstream request gets. Without a
+ * client's session id, a hash of the conversation's start keeps it on one prompt cache (§2.4).
+ */
+export function prepareTranslated(
+  translation: TranslatedRequest,
+  options: PrepareOptions,
+  reply: { clientModel: (upstreamModel: string) => string; includeUsage: boolean },
+): PreparedRequest {
   const normalized = normalizeResponsesRequest(translation.body, {
     headers: options.headers,
     catalogue: hintsFor(options),
@@ -94,10 +116,9 @@ export function prepareChat(body: unknown, options: PrepareOptions): PreparedReq
     deriveSessionKey: true,
     clientKeyId: options.clientKeyId ?? null,
   });
-  const dropped = [...new Set([...translation.droppedParams, ...normalized.droppedParams])];
   return {
     plan: {
-      clientModel: clientModelOf(body) ?? normalized.upstreamModel,
+      clientModel: reply.clientModel(normalized.upstreamModel),
       upstreamModel: normalized.upstreamModel,
       body: normalized.body,
       sessionKey: normalized.sessionKey,
@@ -105,7 +126,7 @@ export function prepareChat(body: unknown, options: PrepareOptions): PreparedReq
       commitAt: translation.stream ? 'first_output' : 'terminal',
     },
     stream: translation.stream,
-    includeUsage: translation.includeUsage,
-    droppedParams: dropped,
+    includeUsage: reply.includeUsage,
+    droppedParams: [...new Set([...translation.droppedParams, ...normalized.droppedParams])],
   };
 }
