@@ -1,26 +1,26 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { UsageProbeService } from '@mcp/accounts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TraceRecord } from '@mcp/contracts';
 import { ResponsesWebSocketGateway, type WebSocketStats } from '@mcp/proxy';
 import { prerequisite } from '@mcp/testing';
 import { codexModes } from '../../dashboard/src/app/docs/codex-modes';
-import { runCli, type CliRun } from './helpers/processes';
+import {
+  codexExec as codexExec_,
+  expectCodexOk,
+  fullTraces,
+  isCompaction,
+  listedTraces,
+  recordedRateLimits,
+} from './helpers/codex-cli';
+import type { CliRun } from './helpers/processes';
 import { startStack, type Stack } from './helpers/stack';
 
 const SUITE = 'Responses over WebSocket with the real Codex CLI';
 const codex = prerequisite('codex', SUITE);
 const describeWithCodex = codex ? describe : describe.skip;
 
-/** `codex exec …` with stdin closed (it would otherwise wait for more prompt text). */
-function codexExec(args: string[], home: string, cwd: string): Promise<CliRun> {
-  return runCli(codex!, ['exec', '--skip-git-repo-check', '--sandbox', 'read-only', ...args], {
-    cwd,
-    env: { ...process.env, CODEX_HOME: home, MULTICODEX_API_KEY: 'unused-open-gateway', RUST_LOG: 'error' },
-    timeoutMs: 90_000,
-  });
-}
+const codexExec = (args: string[], home: string, cwd: string) => codexExec_(codex!, args, home, cwd);
 
 /** The Docs tab's own "With WebSockets" config, Codex's retries left at their defaults (a reconnect would show). */
 function writeConfig(home: string, baseUrl: string, modeId = 'websocket', top = ''): void {
@@ -32,53 +32,10 @@ function writeConfig(home: string, baseUrl: string, modeId = 'websocket', top = 
   writeFileSync(join(home, 'config.toml'), `${config}\n`);
 }
 
-function isCompaction(trace: TraceRecord): boolean {
-  return JSON.stringify(trace.requestBody ?? null).includes('"compaction_trigger"');
-}
-
-async function fullTraces(stack: Stack, since: number): Promise<TraceRecord[]> {
-  const listed = await traces(stack, since);
-  return Promise.all(
-    listed.map(async (t) => {
-      const one = await fetch(`${stack.baseUrl}/admin/traces/${t.id}`, {
-        headers: { 'x-admin-token': stack.adminToken },
-      });
-      return ((await one.json()) as { trace: TraceRecord }).trace;
-    }),
-  );
-}
-
-async function traces(stack: Stack, since: number): Promise<TraceRecord[]> {
-  const response = await fetch(`${stack.baseUrl}/admin/traces?page=1&pageSize=100`, {
-    headers: { 'x-admin-token': stack.adminToken },
-  });
-  const listed = ((await response.json()) as { traces: TraceRecord[] }).traces;
-  return listed.filter((t) => t.at >= since).sort((a, b) => a.at - b.at);
-}
-
+/** Codex's own retry over HTTP would hide a socket the gateway dropped: a reconnect fails the test. */
 function expectOk(run: CliRun): void {
-  expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
+  expectCodexOk(run);
   expect(`${run.stdout}\n${run.stderr}`).not.toMatch(/reconnecting/i);
-}
-
-/** The rate limits Codex recorded in its session files (what its /status shows). */
-function recordedRateLimits(home: string): Array<Record<string, unknown>> {
-  const found: Array<Record<string, unknown>> = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.jsonl')) {
-        for (const line of readFileSync(path, 'utf8').split('\n')) {
-          if (!line.includes('"rate_limits"')) continue;
-          const payload = (JSON.parse(line) as { payload?: { rate_limits?: Record<string, unknown> } }).payload;
-          if (payload?.rate_limits) found.push(payload.rate_limits);
-        }
-      }
-    }
-  };
-  walk(join(home, 'sessions'));
-  return found;
 }
 
 /** What the gateway's sockets did during `run`. */
@@ -140,7 +97,7 @@ describeWithCodex(SUITE, () => {
       // One socket, never reopened: Codex warmed it up, then sent its turn continuing the warm-up by id.
       expect(used).toEqual({ connections: 1, requests: 1, prewarms: 1, continued: 1 });
       expect(run.stdout).toContain('echo: say hello over the socket');
-      const served = await traces(stack, since);
+      const served = await listedTraces(stack, since);
       expect(served.length).toBeGreaterThan(0);
       expect(served.map((t) => [t.route, t.method, t.status])).toEqual(served.map(() => ['/v1/responses', 'WS', 200]));
     }, 120_000);
@@ -151,7 +108,7 @@ describeWithCodex(SUITE, () => {
       const resumed = await codexExec(['resume', '--last', 'second turn'], home, work);
       expectOk(resumed);
       expect(resumed.stdout).toContain('echo: second turn');
-      const served = await traces(stack, since);
+      const served = await listedTraces(stack, since);
       expect(served.length).toBeGreaterThanOrEqual(2);
       expect(served.every((t) => t.method === 'WS' && t.status === 200)).toBe(true);
       expect(new Set(served.map((t) => t.accountId)).size).toBe(1);
@@ -169,7 +126,7 @@ describeWithCodex(SUITE, () => {
       expectOk(run);
       expect(run.stdout).toContain('tool said:');
       expect(run.stdout).toContain('ws-tool-ran');
-      const served = await traces(stack, since);
+      const served = await listedTraces(stack, since);
       const first = served.find((t) => t.attempts.some((a) => a.class === 'ok'));
       expect(first?.accountId).toBe(owner.id);
       const failedOver = served.find((t) => t.attempts.some((a) => a.class === 'quota'));
@@ -202,7 +159,7 @@ describeWithCodex(SUITE, () => {
       const { result: run, used } = await socketUse(stack, () => codexExec(['how much is left?'], home, work));
       expectOk(run);
       expect(used.connections).toBe(1);
-      expect((await traces(stack, since)).at(-1)).toEqual(
+      expect((await listedTraces(stack, since)).at(-1)).toEqual(
         expect.objectContaining({ route: '/backend-api/codex/responses', method: 'WS', status: 200 }),
       );
       // Read at the commit point, after upstream's headers for this very request (1 % each) were absorbed.
@@ -259,7 +216,7 @@ describeWithCodex(SUITE, () => {
       expectOk(run);
       expect(used.connections).toBe(0);
       expect(run.stdout).toContain('echo: plain http please');
-      const served = await traces(stack, since);
+      const served = await listedTraces(stack, since);
       expect(served.length).toBeGreaterThan(0);
       expect(served.every((t) => t.method === 'POST' && t.route === '/v1/responses')).toBe(true);
     }, 120_000);
