@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { TokenCipher } from '@mcp/accounts';
 import { tempDir, type TempDir } from '@mcp/testing';
 import { bootFailure, cleanEnv, ensureBuilt, PROXY_MAIN, ROOT, startProxyProcess } from './helpers/processes';
@@ -137,8 +137,10 @@ describe('starting the built proxy', () => {
       writeFileSync(file, '{"version":1,"accounts":[]}', { mode: 0o600 });
       // As root, run as nobody against root's file (a volume written by an earlier root container); else chmod 000.
       const asRoot = process.getuid?.() === 0;
-      if (asRoot) chownSync(data.path, 65534, 65534);
-      else chmodSync(file, 0);
+      if (asRoot) {
+        chownSync(data.path, 65534, 65534);
+        letOthersTraverse(ROOT);
+      } else chmodSync(file, 0);
       const prefix = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'] : [];
       const { code, stderr } = await bootFailure({ DATA_DIR: data.path }, ROOT, prefix);
       expect(code).toBe(1);
@@ -181,3 +183,15 @@ describe('starting the built proxy', () => {
     });
   });
 });
+
+/**
+ * nobody must reach the built files: a checkout under a private folder (mktemp -d is 0700, as in CI's fresh
+ * clone) would make the run fail with MODULE_NOT_FOUND instead of the EACCES under test. Adds o+x (search
+ * only, no listing) to the ancestors that lack it.
+ */
+function letOthersTraverse(dir: string): void {
+  for (let at = dir; at !== dirname(at); at = dirname(at)) {
+    const mode = statSync(at).mode;
+    if ((mode & 0o001) === 0) chmodSync(at, (mode & 0o7777) | 0o001);
+  }
+}
