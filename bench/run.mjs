@@ -64,10 +64,12 @@ const ROUTES = [
   { route: '/v1/responses', build: responsesBody },
   { route: '/v1/chat/completions', build: chatBody },
 ];
+// --body=small or --body=codex: one body only (a profile of one kind of request).
+const BODY_ARG = args.find((a) => a.startsWith('--body='))?.slice(7);
 const BODIES = [
   { body: 'small', codex: false },
   { body: '40 KB Codex-CLI', codex: true },
-];
+].filter(({ codex }) => !BODY_ARG || (BODY_ARG === 'codex') === codex);
 
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 // Other work on the machine skews latency (CPU per request much less): kept beside each figure.
@@ -309,7 +311,7 @@ try {
   for (const { section, message } of results.errors) process.stdout.write(`\nNot measured (${section}): ${message}\n`);
   mkdirSync(join(root, 'bench'), { recursive: true });
   // Only a complete run replaces the published results; --quick and --only runs are kept aside.
-  const file = QUICK || ONLY ? 'results.partial.json' : 'results.json';
+  const file = QUICK || ONLY || BODY_ARG ? 'results.partial.json' : 'results.json';
   writeFileSync(join(root, 'bench', file), `${JSON.stringify(results, null, 2)}\n`);
   log(`done in ${results.durationSec} s; wrote bench/${file}`);
   process.exit(results.errors.length > 0 ? 1 : 0);

@@ -13,6 +13,11 @@ export interface ProxyRequest extends Request {
    * the trace's clock. The /v1 body middleware starts it too, for apps built without createApp's listener.
    */
   receivedAt?: number;
+  /**
+   * The decoded JSON text `body` was parsed from (set by the /v1 body middleware): a trace can keep this text
+   * instead of serialising the parsed body again.
+   */
+  bodyText?: string;
 }
 
 /** Starts the request's clock (first call wins): the overhead header and the trace's timings count from here. */

@@ -1,10 +1,11 @@
+import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate, type ZlibOptions } from 'node:zlib';
 import type { NextFunction, Request, Response } from 'express';
 import { Decompress } from 'fzstd';
 import type { AppConfig } from '@mcp/config';
 import { OpenAiHttpError, invalidRequest, payloadTooLarge, renderOpenAiError } from '../errors/openai-error';
-import { ensureRequestId, markReceived } from '../request-context';
+import { ensureRequestId, markReceived, type ProxyRequest } from '../request-context';
 import { isMessagesPath, renderAnthropicHttpError } from '../anthropic/anthropic-errors';
 
 export type V1BodyMiddleware = (req: Request, res: Response, next: NextFunction) => void;
@@ -36,8 +37,9 @@ export function createV1BodyMiddleware(config: Pick<AppConfig, 'requestBodyLimit
     // /v1/messages speaks Anthropic's envelope, even about a body it could not read (§14).
     const render = isMessagesPath(req.originalUrl.split('?')[0] ?? '') ? renderAnthropicHttpError : renderOpenAiError;
     readJsonBody(req, limit).then(
-      (body) => {
-        req.body = body;
+      (read) => {
+        req.body = read?.body;
+        (req as ProxyRequest).bodyText = read?.text;
         next();
       },
       (error: unknown) => {
@@ -61,17 +63,24 @@ function hasBody(req: Request): boolean {
   return Number.isFinite(length) && length > 0;
 }
 
-async function readJsonBody(req: Request, limit: number): Promise<unknown> {
+/** The parsed body and the text it came from; undefined for an empty body. */
+export interface ReadBody {
+  body: Record<string, unknown>;
+  text: string;
+}
+
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<ReadBody | undefined> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError();
   const raw = await readRaw(req, limit);
   const encodings = encodingsOf(req);
   const decoded = encodings.length === 0 ? raw : await decodeContent(raw, encodings, limit);
   if (decoded.length === 0) return undefined;
-  return parseJsonObject(decodeUtf8(decoded));
+  const text = decodeUtf8(decoded);
+  return { body: parseJsonObject(text), text };
 }
 
-function readRaw(req: Request, limit: number): Promise<Buffer> {
+function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -103,7 +112,7 @@ function readRaw(req: Request, limit: number): Promise<Buffer> {
   });
 }
 
-function encodingsOf(req: Request): string[] {
+function encodingsOf(req: IncomingMessage): string[] {
   const header = req.headers['content-encoding'];
   if (!header) return [];
   return header
