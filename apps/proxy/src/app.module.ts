@@ -39,7 +39,9 @@ export class AppModule {
         HealthService,
         AdminConfigService,
         // The one exception filter: each feature's error table, rendered in the envelope of the request's surface.
-        { provide: APP_FILTER, useClass: GlobalExceptionFilter },
+        // Also by class: the /v1 fast lane renders its errors through it (bootstrap.ts).
+        GlobalExceptionFilter,
+        { provide: APP_FILTER, useExisting: GlobalExceptionFilter },
       ],
     };
   }

@@ -2,7 +2,9 @@ import { Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, Clock } from '@mcp/config';
-import { createV1BodyMiddleware, markReceived } from '@mcp/proxy';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { GlobalExceptionFilter } from '@mcp/errors';
+import { createV1BodyMiddleware, markReceived, V1FastLane } from '@mcp/proxy';
 import { adminBodyMiddleware } from './admin-body';
 import { AppModule } from './app.module';
 import { dashboardDirectory, dashboardMiddleware, missingDashboardPage } from './dashboard/dashboard-static';
@@ -24,9 +26,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     // Rethrow instead of exiting: main.ts turns a failed boot into one line, specs see the error itself.
     abortOnError: false,
   });
-  // x-proxy-overhead-ms counts what a client pays from here: the first JavaScript to see a request, before the
-  // Express router, Nest's pipeline and the body read.
-  app.getHttpServer().prependListener('request', markReceived);
+  installFastLane(app);
   app.disable('x-powered-by');
   // No ETag (a SHA-1 of every JSON answer): /v1 answers are never conditional, admin ones are not cached.
   app.set('etag', false);
@@ -43,4 +43,22 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     }
   }
   return app;
+}
+
+/**
+ * Node's `request` event goes to the /v1 fast lane first (the proxied POST routes, without the Express router and
+ * Nest's per-request layers), everything else to Express as before. x-proxy-overhead-ms counts what a client pays
+ * from here: the first JavaScript to see a request, before any routing and the body read.
+ */
+function installFastLane(app: NestExpressApplication): void {
+  const lane = app.get(V1FastLane);
+  const filter = app.get(GlobalExceptionFilter);
+  lane.renderErrorsWith((error, req, res) => filter.renderHttp(error, req, res));
+  const express = app.getHttpAdapter().getInstance() as (req: IncomingMessage, res: ServerResponse) => void;
+  const server = app.getHttpServer() as Server;
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    markReceived(req);
+    if (!lane.take(req, res)) express(req, res);
+  });
 }

@@ -1,4 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Request } from 'express';
 import { bearerToken, headerValue } from '@mcp/admin-auth';
 import { ApiKeysService } from './api-keys.service';
@@ -8,6 +9,13 @@ import { RpmLimiter } from './rpm-limiter';
 
 /** A /v1 request after the guard: which client key sent it (its id, never the key). */
 export interface ClientKeyRequest extends Request {
+  clientKeyId?: string;
+}
+
+/** What the check reads and writes: Express's request or Node's own, once its body is parsed. */
+export interface ClientKeyCheckable {
+  headers: IncomingHttpHeaders;
+  body?: unknown;
   clientKeyId?: string;
 }
 
@@ -23,9 +31,16 @@ export class ClientKeyGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (!this.keys.required) return true;
-    const http = context.switchToHttp();
-    const request = http.getRequest<ClientKeyRequest>();
+    await this.authorize(context.switchToHttp().getRequest<ClientKeyRequest>());
+    return true;
+  }
+
+  /**
+   * The whole check, also called by the /v1 fast lane, which runs no Nest guards: resolves when the request may
+   * go on (setting `clientKeyId`), throws the client-key error to render otherwise.
+   */
+  async authorize(request: ClientKeyCheckable): Promise<void> {
+    if (!this.keys.required) return;
     const presented = [bearerToken(request.headers), headerValue(request.headers, 'x-api-key')].filter(
       (value): value is string => typeof value === 'string' && value.length > 0,
     );
@@ -35,7 +50,6 @@ export class ClientKeyGuard implements CanActivate {
     this.keys.recordUse(match.id);
     this.checkModel(match, request);
     await this.checkRate(match);
-    return true;
   }
 
   private firstMatch(presented: string[]): KeyMatch | undefined {
@@ -46,7 +60,7 @@ export class ClientKeyGuard implements CanActivate {
     return undefined;
   }
 
-  private checkModel(match: KeyMatch, request: Request): void {
+  private checkModel(match: KeyMatch, request: ClientKeyCheckable): void {
     if (!match.allowedModels) return;
     const body: unknown = request.body;
     const model = typeof body === 'object' && body !== null ? (body as { model?: unknown }).model : undefined;

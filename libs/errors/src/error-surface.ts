@@ -1,5 +1,4 @@
-import { STATUS_CODES } from 'node:http';
-import type { Request, Response } from 'express';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { HttpProblem } from './error-table';
 
 /**
@@ -14,7 +13,7 @@ export abstract class ErrorSurface {
   abstract matches(path: string): boolean;
 
   /** Writes the answer; the filter has already checked that headers were not sent. */
-  abstract render(problem: HttpProblem, req: Request, res: Response): void;
+  abstract render(problem: HttpProblem, req: IncomingMessage, res: ServerResponse): void;
 }
 
 /** Nest's own shape, for /admin and everything no other surface claims (PROTOCOL §11). */
@@ -23,9 +22,14 @@ export class NestErrorSurface extends ErrorSurface {
     return true;
   }
 
-  render(problem: HttpProblem, _req: Request, res: Response): void {
+  render(problem: HttpProblem, _req: IncomingMessage, res: ServerResponse): void {
     for (const [name, value] of Object.entries(problem.headers ?? {})) res.setHeader(name, value);
-    res.status(problem.status).json(nestBody(problem));
+    // Node's API (as Express's res.json writes it): the /v1 fast lane's responses have no Express prototype.
+    const payload = Buffer.from(JSON.stringify(nestBody(problem)), 'utf8');
+    res.statusCode = problem.status;
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.setHeader('content-length', payload.length);
+    res.end(payload);
   }
 }
 

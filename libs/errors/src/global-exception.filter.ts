@@ -12,6 +12,7 @@
  */
 import { type ArgumentsHost, Catch, type ExceptionFilter, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import { ErrorSurface, NestErrorSurface } from './error-surface';
 import { ErrorRegistry, ErrorTable } from './error-table';
@@ -40,18 +41,21 @@ export class GlobalExceptionFilter implements ExceptionFilter, OnModuleInit {
       return;
     }
     const http = host.switchToHttp();
-    const req = http.getRequest<Request>();
-    const res = http.getResponse<Response>();
+    this.renderHttp(exception, http.getRequest<Request>(), http.getResponse<Response>());
+  }
+
+  /** Renders `exception` as an HTTP answer: also for the /v1 fast lane, whose requests never enter Nest's pipeline. */
+  renderHttp(exception: unknown, req: IncomingMessage & { originalUrl?: string }, res: ServerResponse): void {
     if (!this.registry) this.onModuleInit();
     const problem = this.registry!.problemOf(exception);
     if (problem.origin === 'unexpected')
-      this.logger.error(`${req.method} ${req.originalUrl} failed: ${describe(exception)}`);
+      this.logger.error(`${req.method} ${req.originalUrl ?? req.url} failed: ${describe(exception)}`);
     if (res.headersSent) {
       // The stream owner reports in-stream errors; all that is left is to close the response.
       if (!res.writableEnded) res.end();
       return;
     }
-    const path = (req.originalUrl ?? req.url).split('?')[0] ?? '/';
+    const path = (req.originalUrl ?? req.url ?? '/').split('?')[0] ?? '/';
     const surface = this.surfaces.find((candidate) => candidate.matches(path)) ?? this.fallback;
     surface.render(problem, req, res);
   }

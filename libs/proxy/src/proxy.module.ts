@@ -21,6 +21,7 @@ import { ModelsController } from './http/models.controller';
 import { ModelsService } from './http/models.service';
 import { ResponsesController } from './http/responses.controller';
 import { V1FallbackController } from './http/v1-fallback.controller';
+import { V1FastLane } from './http/v1-fast-lane';
 import { InFlightRequests } from './in-flight-requests';
 import { ProxyService } from './proxy/proxy.service';
 import { StreamOutcomes } from './proxy/stream-outcomes';
@@ -55,6 +56,7 @@ function requestIdMiddleware(req: Request, res: Response, next: NextFunction): v
     // A factory: the constructor's optional bounds are for specs, not for injection.
     { provide: ItemReferences, useFactory: (clock: Clock) => new ItemReferences(clock), inject: [Clock] },
     ProxyService,
+    V1FastLane,
     ModelsService,
     InFlightRequests,
     ...BACKEND_API_PROVIDERS,
@@ -63,7 +65,7 @@ function requestIdMiddleware(req: Request, res: Response, next: NextFunction): v
     OpenAiErrorSurface,
     errorTable('proxy', PROXY_ERROR_RULES),
   ],
-  exports: [InFlightRequests, ClientKeysModule],
+  exports: [InFlightRequests, ClientKeysModule, V1FastLane],
 })
 export class ProxyModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

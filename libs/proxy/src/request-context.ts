@@ -1,9 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** What the gateway attaches to an incoming /v1 request as it passes the middleware and guard. */
-export interface ProxyRequest extends Request {
+export interface ProxyRequest extends IncomingMessage {
+  /** The parsed JSON body (the /v1 body middleware or the fast lane sets it). */
+  body?: unknown;
+  /** Express's original URL, when Express routed the request; the fast lane leaves `url` as it came. */
+  originalUrl?: string;
   /** The trace id, also sent back as `x-request-id`. */
   requestId?: string;
   /** Set by ClientKeyGuard: which client key was used (never the key itself). */
@@ -26,7 +30,7 @@ export function markReceived(req: object): void {
 }
 
 /** The request's trace id, created on first use and echoed in `x-request-id` while headers can still be set. */
-export function ensureRequestId(req: Request, res: Response): string {
+export function ensureRequestId(req: IncomingMessage, res: ServerResponse): string {
   const proxyReq = req as ProxyRequest;
   proxyReq.requestId ??= randomUUID();
   if (!res.headersSent) res.setHeader('x-request-id', proxyReq.requestId);
@@ -34,7 +38,7 @@ export function ensureRequestId(req: Request, res: Response): string {
 }
 
 /** One header value: the first when repeated, trimmed; undefined when absent or blank. */
-export function headerText(req: Request, name: string): string | undefined {
+export function headerText(req: IncomingMessage, name: string): string | undefined {
   const raw = req.headers[name.toLowerCase()];
   const value = Array.isArray(raw) ? raw[0] : raw;
   const trimmed = value?.trim();

@@ -1,29 +1,24 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpProblem } from '@mcp/errors';
 import { OpenAiHttpError } from '../errors/openai-error';
 import { AnthropicErrorSurface, isMessagesPath, renderAnthropicHttpError } from './anthropic-errors';
 
-/** Just enough of an Express response to see what was written. */
+/** Just enough of Node's response to see what was written. */
 function fakeResponse() {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string | number> = {};
   const sent: { status?: number; body?: string } = {};
   const res = {
     headersSent: false,
     writableEnded: false,
-    setHeader: (name: string, value: string) => (headers[name.toLowerCase()] = value),
-    status(code: number) {
+    set statusCode(code: number) {
       sent.status = code;
-      return this;
     },
-    type() {
-      return this;
-    },
-    send(body: string) {
-      sent.body = body;
-      return this;
+    setHeader: (name: string, value: string | number) => (headers[name.toLowerCase()] = value),
+    end(body: Buffer) {
+      sent.body = body.toString('utf8');
     },
   };
-  return { res: res as unknown as Response, headers, sent };
+  return { res: res as unknown as ServerResponse, headers, sent };
 }
 
 describe('Anthropic error rendering', () => {
@@ -52,7 +47,7 @@ describe('Anthropic error rendering', () => {
 
   it('hides a bug behind a plain 500 api_error', () => {
     const { res, sent } = fakeResponse();
-    const req = { headers: {}, method: 'POST', originalUrl: '/v1/messages' } as unknown as Request;
+    const req = { headers: {}, method: 'POST', originalUrl: '/v1/messages' } as unknown as IncomingMessage;
     const problem: HttpProblem = { origin: 'unexpected', status: 500, message: 'TypeError: x is undefined at …' };
     new AnthropicErrorSurface().render(problem, req, res);
     expect(sent.status).toBe(500);
@@ -61,7 +56,7 @@ describe('Anthropic error rendering', () => {
 
   it('renders a guard’s 401 as authentication_error', () => {
     const { res, sent } = fakeResponse();
-    const req = { headers: {}, method: 'POST', originalUrl: '/v1/messages' } as unknown as Request;
+    const req = { headers: {}, method: 'POST', originalUrl: '/v1/messages' } as unknown as IncomingMessage;
     new AnthropicErrorSurface().render({ origin: 'http', status: 401, message: 'Missing API key.' }, req, res);
     expect(sent.status).toBe(401);
     expect(JSON.parse(sent.body!).error).toEqual({ type: 'authentication_error', message: 'Missing API key.' });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { JSON_UTF8, sendBytes } from '../http/send-bytes';
 import { anthropicErrorFor, renderAnthropicError } from '@mcp/codex';
 import { ErrorSurface, type HttpProblem } from '@mcp/errors';
 import type { OpenAiHttpError } from '../errors/openai-error';
@@ -13,18 +14,22 @@ export function isMessagesPath(path: string): boolean {
 }
 
 /** Headers an answer keeps whatever its envelope (Retry-After on 429/503, Allow on 405). */
-function writeHeaders(res: Response, headers: Record<string, string> | undefined): void {
+function writeHeaders(res: ServerResponse, headers: Record<string, string> | undefined): void {
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (name.toLowerCase() !== 'www-authenticate') res.setHeader(name, value);
   }
 }
 
-function send(res: Response, status: number, body: unknown): void {
-  res.status(status).type('application/json').send(JSON.stringify(body));
+function send(res: ServerResponse, status: number, body: unknown): void {
+  sendBytes(res, status, JSON_UTF8, JSON.stringify(body));
 }
 
 /** An error the /v1 code built (OpenAI's fields), in Anthropic's envelope and statuses (PROTOCOL.md §14). */
-export function renderAnthropicHttpError(res: Response, error: OpenAiHttpError, requestId: string | undefined): void {
+export function renderAnthropicHttpError(
+  res: ServerResponse,
+  error: OpenAiHttpError,
+  requestId: string | undefined,
+): void {
   if (res.headersSent) {
     if (!res.writableEnded) res.end();
     return;
@@ -49,7 +54,7 @@ export class AnthropicErrorSurface extends ErrorSurface {
     return isMessagesPath(path);
   }
 
-  render(problem: HttpProblem, req: Request, res: Response): void {
+  render(problem: HttpProblem, req: IncomingMessage, res: ServerResponse): void {
     const requestId = ensureRequestId(req, res);
     writeHeaders(res, problem.headers);
     const bug = problem.origin === 'unexpected' || (problem.origin === 'http' && problem.status >= 500);

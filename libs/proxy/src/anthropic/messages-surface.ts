@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import {
   AnthropicStreamTranslator,
   STREAM_INTERRUPTED,
@@ -62,7 +62,7 @@ export class MessagesSurface implements TranslatedSurface {
     return buildAnthropicMessage(accumulator, { model: prepared.plan.clientModel, thinking: this.thinking });
   }
 
-  renderError(res: Response, error: OpenAiHttpError, requestId: string): void {
+  renderError(res: ServerResponse, error: OpenAiHttpError, requestId: string): void {
     renderAnthropicHttpError(res, this.promptTooLong(error) ?? error, requestId);
   }
 

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate, type ZlibOptions } from 'node:zlib';
 import type { NextFunction, Request, Response } from 'express';
@@ -29,34 +29,46 @@ export function createV1BodyMiddleware(config: Pick<AppConfig, 'requestBodyLimit
   return (req, res, next) => {
     // The first /v1 middleware: the gateway's clock starts before the body is read.
     markReceived(req);
-    const requestId = ensureRequestId(req, res);
-    if (!hasBody(req)) {
-      next();
-      return;
-    }
-    // /v1/messages speaks Anthropic's envelope, even about a body it could not read (§14).
-    const render = isMessagesPath(req.originalUrl.split('?')[0] ?? '') ? renderAnthropicHttpError : renderOpenAiError;
-    readJsonBody(req, limit).then(
-      (read) => {
-        req.body = read?.body;
-        (req as ProxyRequest).bodyText = read?.text;
-        next();
-      },
-      (error: unknown) => {
-        if (error instanceof BodyTooLargeError) {
-          req.resume(); // discard the rest so the client can read our answer
-          render(res, payloadTooLarge(limit), requestId);
-        } else if (error instanceof OpenAiHttpError) {
-          render(res, error, requestId);
-        } else if (!res.headersSent && !req.destroyed) {
-          render(res, invalidRequest('The request body could not be read.'), requestId);
-        }
-      },
-    );
+    ensureRequestId(req, res);
+    readV1Body(req, res, limit).then((read) => {
+      if (read) next();
+    }, next);
   };
 }
 
-function hasBody(req: Request): boolean {
+/**
+ * Reads the body of a /v1 request onto `req.body` / `req.bodyText` (nothing to read leaves both alone). False when
+ * it could not: the error answer has then been written, in the envelope of the request's surface.
+ */
+export async function readV1Body(req: ProxyRequest, res: ServerResponse, limit: number): Promise<boolean> {
+  if (!hasBody(req)) return true;
+  try {
+    const read = await readJsonBody(req, limit);
+    req.body = read?.body;
+    req.bodyText = read?.text;
+    return true;
+  } catch (error) {
+    renderBodyError(req, res, error, limit);
+    return false;
+  }
+}
+
+function renderBodyError(req: ProxyRequest, res: ServerResponse, error: unknown, limit: number): void {
+  const requestId = ensureRequestId(req, res);
+  // /v1/messages speaks Anthropic's envelope, even about a body it could not read (§14).
+  const path = (req.originalUrl ?? req.url ?? '').split('?')[0] ?? '';
+  const render = isMessagesPath(path) ? renderAnthropicHttpError : renderOpenAiError;
+  if (error instanceof BodyTooLargeError) {
+    req.resume(); // discard the rest so the client can read our answer
+    render(res, payloadTooLarge(limit), requestId);
+  } else if (error instanceof OpenAiHttpError) {
+    render(res, error, requestId);
+  } else if (!res.headersSent && !req.destroyed) {
+    render(res, invalidRequest('The request body could not be read.'), requestId);
+  }
+}
+
+function hasBody(req: ProxyRequest): boolean {
   if (req.body !== undefined || req.readableEnded) return false;
   if (req.headers['transfer-encoding'] !== undefined) return true;
   const length = Number(req.headers['content-length'] ?? '0');

@@ -1,4 +1,5 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import { JSON_UTF8, sendBytes } from '../http/send-bytes';
 
 /** The body of every non-2xx /v1 response (PROTOCOL.md §12.1); `extra` carries fields such as `resets_at`. */
 export interface OpenAiErrorBody {
@@ -91,12 +92,12 @@ export function internalError(): OpenAiHttpError {
  * Writes the envelope unless the response has already started (then the stream owner reports the error in-stream).
  * `x-request-id` is always set so a user can quote it.
  */
-export function renderOpenAiError(res: Response, error: OpenAiHttpError, requestId: string | undefined): void {
+export function renderOpenAiError(res: ServerResponse, error: OpenAiHttpError, requestId: string | undefined): void {
   if (res.headersSent) {
     if (!res.writableEnded) res.end();
     return;
   }
   if (requestId) res.setHeader('x-request-id', requestId);
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-  res.status(error.status).type('application/json').send(JSON.stringify(error.toBody()));
+  sendBytes(res, error.status, JSON_UTF8, JSON.stringify(error.toBody()));
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ClientRequestError } from '@mcp/codex';
 import { ErrorRegistry, ErrorSurface, ErrorTable, type ErrorRule, type HttpProblem } from '@mcp/errors';
 import { OpenAiHttpError, internalError, renderOpenAiError } from './openai-error';
@@ -80,7 +80,7 @@ export class OpenAiErrorSurface extends ErrorSurface {
     return OPENAI_PATHS.test(path);
   }
 
-  render(problem: HttpProblem, req: Request, res: Response): void {
+  render(problem: HttpProblem, req: IncomingMessage, res: ServerResponse): void {
     renderOpenAiError(res, openAiErrorOf(problem), ensureRequestId(req, res));
   }
 }

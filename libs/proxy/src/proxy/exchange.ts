@@ -1,4 +1,5 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import { sendBytes } from '../http/send-bytes';
 import type { AttemptContext } from '../attempts/attempt-types';
 import { SseWriter } from '../relay/sse-writer';
 import type { ProxyRequest } from '../request-context';
@@ -18,7 +19,7 @@ export class ProxyExchange {
 
   constructor(
     readonly req: ProxyRequest,
-    readonly res: Response,
+    readonly res: ServerResponse,
     readonly trace: TraceBuilder,
     readonly release: () => void,
   ) {
@@ -48,8 +49,8 @@ export class ProxyExchange {
     if (this.res.headersSent || this.clientGone) return;
     // Encoded before the overhead is read, so the header counts everything but the socket write.
     const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    this.res.status(status).type(contentType);
-    for (const [name, value] of Object.entries(this.commonHeaders())) this.res.setHeader(name, value);
-    this.res.send(payload);
+    this.res.setHeader('x-request-id', this.trace.id);
+    this.res.setHeader('x-proxy-overhead-ms', String(this.trace.overheadMs()));
+    sendBytes(this.res, status, contentType, payload);
   }
 }

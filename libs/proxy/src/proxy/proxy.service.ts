@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { ModelCatalogService } from '@mcp/accounts';
 import { AppConfig, Clock } from '@mcp/config';
 import { costUsd, hashSessionKey, redactBody, type NativeModelInfo } from '@mcp/codex';
@@ -38,24 +38,29 @@ export class ProxyService {
     private readonly references: ItemReferences,
   ) {}
 
-  responses(req: ProxyRequest, res: Response): Promise<void> {
+  responses(req: ProxyRequest, res: ServerResponse): Promise<void> {
     return this.handle('responses', req, res);
   }
 
-  compact(req: ProxyRequest, res: Response): Promise<void> {
+  compact(req: ProxyRequest, res: ServerResponse): Promise<void> {
     return this.handle('compact', req, res);
   }
 
-  chat(req: ProxyRequest, res: Response): Promise<void> {
+  chat(req: ProxyRequest, res: ServerResponse): Promise<void> {
     return this.handle('chat', req, res);
   }
 
   /** A translated surface (Anthropic Messages) through the same loop, commit point, failover and trace. */
-  serve(surface: TranslatedSurface, req: ProxyRequest, res: Response): Promise<void> {
+  serve(surface: TranslatedSurface, req: ProxyRequest, res: ServerResponse): Promise<void> {
     return this.handle('translated', req, res, surface);
   }
 
-  private async handle(route: Route, req: ProxyRequest, res: Response, surface?: TranslatedSurface): Promise<void> {
+  private async handle(
+    route: Route,
+    req: ProxyRequest,
+    res: ServerResponse,
+    surface?: TranslatedSurface,
+  ): Promise<void> {
     const exchange = this.open(route, req, res);
     try {
       const prepared = this.prepare(route, exchange, surface);
@@ -68,13 +73,13 @@ export class ProxyService {
     }
   }
 
-  private open(route: Route, req: ProxyRequest, res: Response): ProxyExchange {
+  private open(route: Route, req: ProxyRequest, res: ServerResponse): ProxyExchange {
     const id = ensureRequestId(req, res);
     const trace = new TraceBuilder({
       id,
       at: this.clock.now(),
-      route: req.originalUrl ?? req.url,
-      method: req.method,
+      route: req.originalUrl ?? req.url ?? '/',
+      method: req.method ?? 'POST',
       stream: route !== 'compact' && wantsStream(req.body),
       clientKeyId: req.clientKeyId ?? null,
       startedAt: req.receivedAt,

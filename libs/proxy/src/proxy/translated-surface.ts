@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { JsonObject, ResponseAccumulator } from '@mcp/codex';
 import type { OpenAiHttpError } from '../errors/openai-error';
 import type { StreamSink } from '../relay/stream-relay';
@@ -14,5 +14,5 @@ export interface TranslatedSurface {
   sink(prepared: PreparedRequest): StreamSink;
   aggregate(accumulator: ResponseAccumulator, prepared: PreparedRequest): JsonObject;
   /** An error before the commit point, in the surface's envelope (after it, the sink reports in-stream). */
-  renderError(res: Response, error: OpenAiHttpError, requestId: string): void;
+  renderError(res: ServerResponse, error: OpenAiHttpError, requestId: string): void;
 }

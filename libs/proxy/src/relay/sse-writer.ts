@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { KEEPALIVE_COMMENT, sseComment } from '@mcp/codex';
 
 /** Proxies and CDNs cut idle connections; a comment at least this often keeps a long reasoning pause alive. */
@@ -13,7 +13,7 @@ export class SseWriter {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly res: Response,
+    private readonly res: ServerResponse,
     private readonly keepaliveMs = KEEPALIVE_MS,
   ) {}
 
