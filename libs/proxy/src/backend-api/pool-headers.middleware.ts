@@ -1,5 +1,6 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { NextFunction } from 'express';
 import { ApiKeysService } from '@mcp/client-keys';
 import { isRecord, sessionKeyOf } from '@mcp/codex';
 import { bearerToken, headerValue } from '@mcp/admin-auth';
@@ -18,7 +19,7 @@ export class PoolHeadersMiddleware implements NestMiddleware {
     private readonly keys: ApiKeysService,
   ) {}
 
-  use(req: Request, res: Response, next: NextFunction): void {
+  use(req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: NextFunction): void {
     if (this.keys.required && !this.presentsValidKey(req)) {
       next();
       return;
@@ -33,7 +34,7 @@ export class PoolHeadersMiddleware implements NestMiddleware {
     next();
   }
 
-  private presentsValidKey(req: Request): boolean {
+  private presentsValidKey(req: IncomingMessage): boolean {
     const presented = [bearerToken(req.headers), headerValue(req.headers, 'x-api-key')];
     return presented.some((key) => typeof key === 'string' && key !== '' && this.keys.verify(key) !== undefined);
   }

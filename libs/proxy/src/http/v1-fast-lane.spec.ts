@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ClientKeyGuard } from '@mcp/client-keys';
 import type { AppConfig } from '@mcp/config';
+import type { MessagesService } from '../anthropic/messages.service';
+import type { PoolHeadersMiddleware } from '../backend-api/pool-headers.middleware';
 import type { ProxyService } from '../proxy/proxy.service';
 import type { ProxyRequest } from '../request-context';
 import { V1FastLane } from './v1-fast-lane';
@@ -23,7 +25,19 @@ describe('V1FastLane', () => {
   const rendered: unknown[] = [];
 
   beforeAll(async () => {
-    const proxy = { responses: echo('responses'), compact: echo('compact'), chat: echo('chat') };
+    const proxy = {
+      responses: echo('responses'),
+      compact: echo('compact'),
+      chat: echo('chat'),
+      serve: (surface: string, req: ProxyRequest, res: ServerResponse) => echo(surface)(req, res),
+    };
+    const messages = { surface: () => 'messages' };
+    const poolHeaders = {
+      use: (_req: ProxyRequest, res: ServerResponse, next: () => void) => {
+        res.setHeader('x-codex-pool', 'set');
+        next();
+      },
+    };
     const guard = {
       authorize: async (req: ProxyRequest) => {
         if (guardError) throw guardError;
@@ -34,6 +48,8 @@ describe('V1FastLane', () => {
       proxy as unknown as ProxyService,
       guard as unknown as ClientKeyGuard,
       { requestBodyLimitBytes: 256 } as AppConfig,
+      messages as unknown as MessagesService,
+      poolHeaders as unknown as PoolHeadersMiddleware,
     );
     lane.renderErrorsWith((error, _req, res) => {
       rendered.push(error);
@@ -65,6 +81,9 @@ describe('V1FastLane', () => {
     ['/responses/compact?trace=1', 'compact'],
     ['/v1/chat/completions?x=y', 'chat'],
     ['/chat/completions', 'chat'],
+    ['/backend-api/codex/responses', 'responses'],
+    ['/backend-api/codex/responses/compact', 'compact'],
+    ['/v1/messages?beta=true', 'messages'],
   ])('serves POST %s with the parsed body, its text and the key the guard found', async (path, route) => {
     const response = await post(path);
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -76,12 +95,18 @@ describe('V1FastLane', () => {
     });
   });
 
+  it('sets the pool headers on Codex-prefixed responses only, as the Nest route middleware did', async () => {
+    expect((await post('/backend-api/codex/responses')).headers.get('x-codex-pool')).toBe('set');
+    expect((await post('/backend-api/codex/responses/compact')).headers.get('x-codex-pool')).toBeNull();
+    expect((await post('/v1/responses')).headers.get('x-codex-pool')).toBeNull();
+  });
+
   it('leaves other methods, paths and spellings to Express', async () => {
     expect(await (await fetch(`${base}/v1/responses`)).text()).toBe('express');
     expect(await (await post('/v1/responses/')).text()).toBe('express');
     expect(await (await post('/V1/Responses')).text()).toBe('express');
     expect(await (await post('/v1/models')).text()).toBe('express');
-    expect(await (await post('/v1/messages')).text()).toBe('express');
+    expect(await (await post('/v1/messages/count_tokens')).text()).toBe('express');
   });
 
   it('answers a body it cannot read with the OpenAI envelope and never reaches the guard or handler', async () => {
