@@ -22,6 +22,7 @@ describe('V1FastLane', () => {
   let server: Server;
   let base: string;
   let guardError: Error | undefined;
+  let renderThrows = false;
   const rendered: unknown[] = [];
 
   beforeAll(async () => {
@@ -52,6 +53,7 @@ describe('V1FastLane', () => {
       poolHeaders as unknown as PoolHeadersMiddleware,
     );
     lane.renderErrorsWith((error, _req, res) => {
+      if (renderThrows) throw new Error('renderer failed');
       rendered.push(error);
       res.statusCode = 401;
       res.end('rendered');
@@ -118,6 +120,15 @@ describe('V1FastLane', () => {
     expect(large.status).toBe(413);
     expect(((await large.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
     expect(rendered).toEqual([]);
+  });
+
+  it('closes the connection, and the process lives on, when even the error renderer fails', async () => {
+    guardError = new Error('boom');
+    renderThrows = true;
+    await expect(post('/v1/responses')).rejects.toThrow();
+    renderThrows = false;
+    guardError = undefined;
+    expect((await post('/v1/responses')).status).toBe(200);
   });
 
   it('hands a guard refusal to the app-wide error renderer', async () => {

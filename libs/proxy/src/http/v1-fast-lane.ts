@@ -89,7 +89,16 @@ export class V1FastLane {
       await this.guard.authorize(req);
       await route.handle(req, res);
     } catch (error) {
+      this.renderFailure(error, req, res);
+    }
+  }
+
+  /** Nothing may escape: this promise has no caller to reject to, and an unhandled rejection ends the process. */
+  private renderFailure(error: unknown, req: ProxyRequest, res: ServerResponse): void {
+    try {
       this.renderError(error, req, res);
+    } catch {
+      if (!res.writableEnded) res.destroy();
     }
   }
 }
