@@ -1,8 +1,8 @@
-import type { Dispatcher } from 'undici';
 import type { ResponseAccumulator, SseEvent, UpstreamFailure } from '@mcp/codex';
 import type { JsonObject } from '@mcp/codex';
 import type { AttemptClass } from '@mcp/contracts';
 import type { TraceBuilder } from '../trace/trace-builder';
+import type { UpstreamBody } from '../upstream/upstream-body';
 import type { UpstreamEventBatches } from '../upstream/upstream-events';
 
 /** What one request sends upstream, whichever account serves it. */
@@ -41,7 +41,7 @@ export interface StreamSuccess {
   accumulator: ResponseAccumulator;
   held: SseEvent[];
   events: UpstreamEventBatches;
-  body: Dispatcher.ResponseData['body'];
+  body: UpstreamBody;
 }
 
 /** A compact reply (§2.5): opaque JSON passed through with its status. */

@@ -1,10 +1,12 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ChatgptHttp } from '@mcp/accounts';
 import { AppConfig } from '@mcp/config';
 import { COMPACTION, HEADERS, JSON_CONTENT_TYPE, SSE_CONTENT_TYPE, codexIdentityHeaders } from '@mcp/codex';
+import type { UpstreamBody } from './upstream-body';
+import { ReleasedOnceSent, UpstreamExchange, type UpstreamResponse } from './upstream-exchange';
+
+export type { UpstreamResponse } from './upstream-exchange';
 
 export interface UpstreamCall {
   accessToken: string;
@@ -17,45 +19,58 @@ export interface UpstreamCall {
   betaFeatures?: string;
 }
 
-export interface UpstreamResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Dispatcher.ResponseData['body'];
-}
-
 const ERROR_BODY_MAX = 64 * 1024;
 
-/** The one place that talks to the Codex backend's inference endpoints (PROTOCOL.md §2.1, §2.5). */
+/** Where a request goes, split once for undici's dispatch (origin and path). */
+interface Target {
+  origin: string;
+  path: string;
+}
+
+/**
+ * The one place that talks to the Codex backend's inference endpoints (PROTOCOL.md §2.1, §2.5). It dispatches on
+ * the shared keep-alive pool with its own handler instead of undici's `request()`: no Readable on either side, no
+ * per-request stream piping, and the response body is a plain async iterable (UpstreamBody).
+ */
 @Injectable()
 export class UpstreamClient {
-  private readonly inferenceUrl: string;
-  private readonly compactUrl: string;
+  private readonly inference: Target;
+  private readonly compact: Target;
   private readonly identity: Record<string, string>;
 
   constructor(
     private readonly config: AppConfig,
     private readonly http: ChatgptHttp,
   ) {
-    this.inferenceUrl = `${config.chatgptBaseUrl}${config.upstreamPath}`;
-    this.compactUrl = `${config.chatgptBaseUrl}${config.upstreamCompactPath}`;
+    this.inference = targetOf(`${config.chatgptBaseUrl}${config.upstreamPath}`);
+    this.compact = targetOf(`${config.chatgptBaseUrl}${config.upstreamCompactPath}`);
     this.identity = codexIdentityHeaders(config.modelsClientVersion);
   }
 
   /** Sends one attempt; resolves once response headers arrive (bodies stay unread for the caller). */
-  async send(call: UpstreamCall): Promise<UpstreamResponse> {
+  send(call: UpstreamCall): Promise<UpstreamResponse> {
+    const signal = call.signal;
+    if (signal.aborted) return Promise.reject(signal.reason ?? new Error('The request was aborted'));
     const payload = Buffer.from(JSON.stringify(call.body), 'utf8');
     const headers = this.headersFor(call);
     headers['content-length'] = String(payload.length);
-    const response = await request(call.compact ? this.compactUrl : this.inferenceUrl, {
-      method: 'POST',
-      headers,
-      body: bodyReleasedOnceSent(payload),
-      dispatcher: this.http.dispatcher,
-      signal: call.signal,
-      headersTimeout: this.config.upstreamHeadersTimeoutMs,
-      bodyTimeout: this.config.upstreamIdleTimeoutMs,
+    const target = call.compact ? this.compact : this.inference;
+    return new Promise<UpstreamResponse>((resolve, reject) => {
+      const exchange = new UpstreamExchange(signal, resolve, reject);
+      this.http.dispatcher.dispatch(
+        {
+          origin: target.origin,
+          path: target.path,
+          method: 'POST',
+          headers,
+          // Iterable bodies are documented (Dispatcher.md, DispatchOptions.body) but missing from undici's typings.
+          body: new ReleasedOnceSent(payload) as unknown as Dispatcher.DispatchOptions['body'],
+          headersTimeout: this.config.upstreamHeadersTimeoutMs,
+          bodyTimeout: this.config.upstreamIdleTimeoutMs,
+        },
+        exchange,
+      );
     });
-    return { status: response.statusCode, headers: response.headers, body: response.body };
   }
 
   /** Only our headers: the client's authorization, cookies and hop-by-hop headers never travel upstream. */
@@ -73,30 +88,19 @@ export class UpstreamClient {
   }
 }
 
-/**
- * The request body as a stream that lets go of its bytes once undici has read them: a string or Buffer body would
- * stay referenced until the response ends, which for a stream of a 40 KB Codex request can be minutes.
- */
-function bodyReleasedOnceSent(payload: Buffer): Readable {
-  let pending: Buffer | undefined = payload;
-  return new Readable({
-    read() {
-      if (pending !== undefined) this.push(pending);
-      pending = undefined;
-      this.push(null);
-    },
-  });
+function targetOf(url: string): Target {
+  const parsed = new URL(url);
+  return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
 }
 
 /** Reads at most 64 KB of an error body as text, then releases the connection. */
-export async function readErrorBody(body: Dispatcher.ResponseData['body']): Promise<string> {
+export async function readErrorBody(body: UpstreamBody): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
     for await (const chunk of body) {
-      const buf = chunk as Buffer;
-      chunks.push(buf);
-      size += buf.length;
+      chunks.push(chunk);
+      size += chunk.length;
       if (size >= ERROR_BODY_MAX) break;
     }
   } catch {
@@ -108,17 +112,16 @@ export async function readErrorBody(body: Dispatcher.ResponseData['body']): Prom
 }
 
 /** Reads a whole (compact) JSON reply, bounded like any /v1 body. */
-export async function readWholeBody(body: Dispatcher.ResponseData['body'], limit: number): Promise<Buffer> {
+export async function readWholeBody(body: UpstreamBody, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
-    const buf = chunk as Buffer;
-    size += buf.length;
+    size += chunk.length;
     if (size > limit) {
       body.destroy();
       throw new Error(`Upstream reply is larger than ${limit} bytes`);
     }
-    chunks.push(buf);
+    chunks.push(chunk);
   }
   return Buffer.concat(chunks, size);
 }
