@@ -17,9 +17,10 @@ export interface StoredTrace {
 }
 
 const BODY_KEY = ',"requestBody":';
-const LINE_BREAKS = /[\r\n]/g;
 const NEWLINE = 0x0a;
 const CLOSE_BRACE = 0x7d;
+const CARRIAGE_RETURN = 0x0d;
+const SPACE = 0x20;
 
 /**
  * One trace as a JSON Lines line (ending in "\n"), plus the record without its body. A JsonText body is copied in
@@ -39,19 +40,28 @@ export function encodeTrace(trace: TraceRecord): { stored: StoredTrace; line: Bu
     return { stored: { record, line: line.subarray(0, line.length - 1) }, line };
   }
   const prefix = bodyPrefix(JSON.stringify(record));
-  const body =
-    requestBody.text.includes('\n') || requestBody.text.includes('\r')
-      ? requestBody.text.replace(LINE_BREAKS, ' ')
-      : requestBody.text;
+  const text = requestBody.text;
   const prefixBytes = Buffer.byteLength(prefix, 'utf8');
-  const bodyBytes = Buffer.byteLength(body, 'utf8');
+  const bodyBytes = Buffer.byteLength(text, 'utf8');
   // One allocation, written in place: the body text is encoded once and kept (as the stored line) for the admin API.
   const line = Buffer.allocUnsafeSlow(prefixBytes + bodyBytes + 2);
   line.write(prefix, 0, 'utf8');
-  line.write(body, prefixBytes, 'utf8');
+  // As many bytes as characters: all ASCII, which a plain byte copy encodes.
+  line.write(text, prefixBytes, bodyBytes === text.length ? 'latin1' : 'utf8');
+  blankLineBreaks(line, prefixBytes, prefixBytes + bodyBytes);
   line[prefixBytes + bodyBytes] = CLOSE_BRACE;
   line[prefixBytes + bodyBytes + 1] = NEWLINE;
   return { stored: { record, line: line.subarray(0, line.length - 1) }, line };
+}
+
+/**
+ * Line breaks in valid JSON text are whitespace between tokens (inside strings they are escaped), so a space may
+ * stand for each; in UTF-8 their bytes never occur inside another character.
+ */
+function blankLineBreaks(line: Buffer, from: number, to: number): void {
+  for (const byte of [NEWLINE, CARRIAGE_RETURN]) {
+    for (let at = line.indexOf(byte, from); at !== -1 && at < to; at = line.indexOf(byte, at + 1)) line[at] = SPACE;
+  }
 }
 
 /** `{…fields` + `,"requestBody":`: the serialised record opened again for its last key. */
