@@ -1,4 +1,4 @@
-import { redactBody, redactDataUrl } from './redact';
+import { redactBody, redactDataUrl, redactForTrace } from './redact';
 
 describe('redactBody', () => {
   it('replaces data URLs with their type and size (§10.4)', () => {
@@ -69,5 +69,38 @@ describe('redactBody', () => {
 
   it('leaves strings that merely start with "data:" but are not data URLs', () => {
     expect(redactDataUrl('data: not a url')).toBe('data: not a url');
+  });
+});
+
+describe('redactForTrace', () => {
+  const kept = (text: string) => redactForTrace(JSON.parse(text), text);
+
+  it('keeps the client text itself when nothing is redacted, whatever its spelling', () => {
+    const texts = [
+      '{"model":"m","input":[{"role":"user","content":"caf\\u00e9 \\ud83d\\ude00 😀 \\"q\\": a\\\\"}]}',
+      '{\n  "model": "m",\n  "input": "x",\n  "n": 1.50, "big": 1e400\n}',
+      '{"a\\\\":1,"b":{"c":"\\":"}}',
+    ];
+    for (const text of texts) expect(kept(text)).toEqual({ text });
+  });
+
+  it('gives the redacted value instead when something is redacted', () => {
+    const text = '{"model":"m","nested":{"api_key":"sk-1","keep":1},"img":"data:text/plain,hello"}';
+    expect(kept(text)).toEqual({ value: { model: 'm', nested: { keep: 1 }, img: '<data:text/plain, 5 bytes>' } });
+  });
+
+  it('never keeps a text whose repeated keys hid a credential from the parse', () => {
+    const text = '{"model":"m","x":{"password":"hunter2"},"x":1}';
+    const result = kept(text);
+    expect(result.text).toBeUndefined();
+    expect(JSON.stringify(result.value)).not.toContain('hunter2');
+    expect(kept('{"x":{"pass\\u0077ord":"hunter2"},"x":1}').text).toBeUndefined();
+  });
+
+  it('falls back to the value when it cannot count the members of the text', () => {
+    expect(kept('{"model" : "m"}')).toEqual({ value: { model: 'm' } });
+    // A string that starts with a colon reads like one member too many: still correct, only not the text.
+    expect(kept('{"a":":b"}')).toEqual({ value: { a: ':b' } });
+    expect(redactForTrace({ a: 1 }, undefined)).toEqual({ value: { a: 1 } });
   });
 });

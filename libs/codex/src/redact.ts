@@ -24,19 +24,24 @@ export function redactDataUrl(value: string): string {
   return `<data:${match[1] ?? ''}${isBase64 ? ';base64' : ''}, ${bytes} bytes>`;
 }
 
-function redactValue(value: unknown, depth: number): unknown {
+/** Object members the walk went through: what a trace compares with the members its JSON text spells out. */
+interface Tally {
+  members: number;
+}
+
+function redactValue(value: unknown, depth: number, tally: Tally): unknown {
   if (typeof value === 'string') return value.startsWith('data:') ? redactDataUrl(value) : value;
   if (depth >= MAX_DEPTH || typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return redactArray(value, depth);
-  return isRecord(value) ? redactObject(value, depth) : value;
+  if (Array.isArray(value)) return redactArray(value, depth, tally);
+  return isRecord(value) ? redactObject(value, depth, tally) : value;
 }
 
 /** The array itself when no element changes; a copy from the first element that does. */
-function redactArray(value: unknown[], depth: number): unknown[] {
+function redactArray(value: unknown[], depth: number, tally: Tally): unknown[] {
   let out: unknown[] | undefined;
   for (let i = 0; i < value.length; i++) {
     const item = value[i];
-    const redacted = redactValue(item, depth + 1);
+    const redacted = redactValue(item, depth + 1, tally);
     if (out === undefined && redacted !== item) out = value.slice(0, i);
     out?.push(redacted);
   }
@@ -44,9 +49,10 @@ function redactArray(value: unknown[], depth: number): unknown[] {
 }
 
 /** The object itself when nothing in it is redacted; a copy from the first key that is. */
-function redactObject(value: Record<string, unknown>, depth: number): Record<string, unknown> {
+function redactObject(value: Record<string, unknown>, depth: number, tally: Tally): Record<string, unknown> {
   let out: Record<string, unknown> | undefined;
   const keys = Object.keys(value);
+  tally.members += keys.length;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     const item = value[key];
@@ -54,8 +60,8 @@ function redactObject(value: Record<string, unknown>, depth: number): Record<str
     const redacted = secret
       ? undefined
       : key === 'data'
-        ? redactBase64Source(value, item, depth)
-        : redactValue(item, depth + 1);
+        ? redactBase64Source(value, item, depth, tally)
+        : redactValue(item, depth + 1, tally);
     if (out === undefined && (secret || redacted !== item)) out = copyKeys(value, keys, i);
     if (out !== undefined && !secret) out[key] = redacted;
   }
@@ -63,8 +69,8 @@ function redactObject(value: Record<string, unknown>, depth: number): Record<str
 }
 
 /** Anthropic's `{type:"base64", media_type, data}` image/document sources are summarised like data URLs. */
-function redactBase64Source(source: Record<string, unknown>, data: unknown, depth: number): unknown {
-  if (source['type'] !== 'base64' || typeof data !== 'string') return redactValue(data, depth + 1);
+function redactBase64Source(source: Record<string, unknown>, data: unknown, depth: number, tally: Tally): unknown {
+  if (source['type'] !== 'base64' || typeof data !== 'string') return redactValue(data, depth + 1, tally);
   const mediaType = typeof source['media_type'] === 'string' ? source['media_type'] : '';
   return `<data:${mediaType};base64, ${base64Bytes(data)} bytes>`;
 }
@@ -81,5 +87,44 @@ function copyKeys(value: Record<string, unknown>, keys: string[], count: number)
  * copied: a body with nothing to redact comes back as is, so treat the result as read-only.
  */
 export function redactBody<T>(body: T): T {
-  return redactValue(body, 0) as T;
+  return redactValue(body, 0, { members: 0 }) as T;
+}
+
+/** What a trace keeps of a request body: the client's own JSON text, or the redacted value when that differs. */
+export type TraceBody = { text: string; value?: undefined } | { text?: undefined; value: unknown };
+
+/**
+ * redactBody for a trace, given the JSON text `body` was parsed from: when redaction changes nothing and the text
+ * holds nothing the parse dropped, the text itself (so the trace need not serialise the body again). The parse
+ * drops only members whose key repeats later in the same object, and such a member may hold a credential: the text
+ * is kept only when it spells out exactly as many members as the walk went through.
+ */
+export function redactForTrace(body: unknown, text: string | undefined): TraceBody {
+  const tally: Tally = { members: 0 };
+  const value = redactValue(body, 0, tally);
+  if (value === body && text !== undefined && countMembers(text) === tally.members) return { text };
+  return { value };
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * Members in valid JSON text, counted as the colons right after a quote that is not escaped. Never fewer than the
+ * text holds: every key ends so once no whitespace precedes a colon (else -1, wherever it is). It may count more (a
+ * string value starting with ':'), which only costs the caller its shortcut.
+ */
+function countMembers(text: string): number {
+  let members = 0;
+  for (let at = text.indexOf(':'); at !== -1; at = text.indexOf(':', at + 1)) {
+    const before = text.charCodeAt(at - 1);
+    if (before !== QUOTE) {
+      if (before === 0x20 || before === 0x09 || before === 0x0a || before === 0x0d) return -1;
+      continue;
+    }
+    let slashes = 0;
+    while (text.charCodeAt(at - 2 - slashes) === BACKSLASH) slashes += 1;
+    if (slashes % 2 === 0) members += 1;
+  }
+  return members;
 }

@@ -1,5 +1,6 @@
 import type { StatsRecord, TraceRecord } from '@mcp/contracts';
 import { describeWithPostgres, eventually } from '@mcp/testing';
+import { JsonText } from '@mcp/tracing';
 import { PostgresCatalogueShare } from '../src/catalogue/postgres-catalogue-share';
 import { ChangeFeed } from '../src/db/change-feed';
 import type { PgDatabase } from '../src/db/database';
@@ -94,6 +95,19 @@ describeWithPostgres('traces, stats history and housekeeping shared by replicas'
     const reread: TraceRecord[] = [];
     await new PgTraceLog(db, feed, 100, {}).readAll((trace) => reread.push(trace));
     expect(reread[0]).toMatchObject({ id: 'nul', requestBody: { input: 'a\uFFFDb' }, error: 'x\uFFFDy' });
+  });
+
+  it('stores a body kept as the client text as that JSON, a NUL in it replaced as before', async () => {
+    const { db, feed } = await replica();
+    const log = new PgTraceLog(db, feed, 100, {});
+    const text = '{"model":"m","input":"caf\\u00e9 😀 \\"q\\"","n":1.5}';
+    log.append(traceRecord('text', { requestBody: new JsonText(text), error: 'x\u0000y' }));
+    log.append(traceRecord('text-nul', { requestBody: new JsonText('{"input":"a\\u0000b"}') }));
+    await log.flush();
+    const reread: TraceRecord[] = [];
+    await new PgTraceLog(db, feed, 100, {}).readAll((trace) => reread.push(trace));
+    expect(reread[0]).toMatchObject({ id: 'text', requestBody: JSON.parse(text), error: 'x\uFFFDy' });
+    expect(reread[1]).toMatchObject({ id: 'text-nul', requestBody: { input: 'a\uFFFDb' } });
   });
 
   it('keeps a write that failed buffered, and writes it on the next flush', async () => {

@@ -51,6 +51,23 @@ describe('JsonlLog', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
+  it('writes lines handed over encoded among serialised ones, in append order, and reads each back with its text', async () => {
+    const log = open({ maxBuffered: 2000 });
+    const encoded = (n: number): Buffer => Buffer.from(`{"n":${n},"text":"é😀 ${'x'.repeat(n % 7)}"}\n`, 'utf8');
+    for (let n = 1; n <= 1200; n += 1) {
+      if (n % 3 === 0) log.append({ n });
+      else log.appendLine(encoded(n));
+    }
+    await log.flush();
+    const seen: Array<{ n: number; line: string }> = [];
+    await log.readAll((record, line) => seen.push({ n: record.n, line }));
+    expect(seen.map((s) => s.n)).toEqual(range(1, 1200));
+    expect(seen[0]?.line).toBe('{"n":1,"text":"é😀 x"}');
+    expect(seen[2]?.line).toBe('{"n":3}');
+    await log.close();
+    expect(() => log.appendLine(encoded(1))).toThrow(/closed/);
+  });
+
   it('flushes on its own after the interval', async () => {
     const log = open({ flushIntervalMs: 5 });
     log.append({ n: 1 });

@@ -54,7 +54,8 @@ export class JsonlLog<T> {
   private readonly maxBuffered: number;
   private readonly mode: number;
   private readonly onError: (error: unknown) => void;
-  private buffer: string[] = [];
+  /** Lines waiting for the next flush: serialised here (strings) or handed over encoded (appendLine). */
+  private buffer: (string | Buffer)[] = [];
   private timer: NodeJS.Timeout | undefined;
   private backgroundFlushQueued = false;
   private queue: Promise<void> = Promise.resolve();
@@ -90,7 +91,20 @@ export class JsonlLog<T> {
     if (this.closing) throw new Error(`JsonlLog ${this.path} is closed`);
     const json: string | undefined = JSON.stringify(record);
     if (json === undefined) throw new TypeError(`Cannot append ${typeof record} to ${this.path}`);
-    this.buffer.push(json + '\n');
+    this.buffered(json + '\n');
+  }
+
+  /**
+   * Buffers one record its caller already serialised: one JSON value in UTF-8 ending in its only newline (not
+   * checked). The bytes are written as they are, so the caller must not change them afterwards.
+   */
+  appendLine(line: Buffer): void {
+    if (this.closing) throw new Error(`JsonlLog ${this.path} is closed`);
+    this.buffered(line);
+  }
+
+  private buffered(line: string | Buffer): void {
+    this.buffer.push(line);
     if (this.buffer.length >= this.maxBuffered) {
       this.flushInBackground();
     } else if (!this.timer) {
@@ -108,8 +122,8 @@ export class JsonlLog<T> {
     return this.enqueue(() => this.writeBuffered());
   }
 
-  /** Streams every valid record to `onRecord` (appended records are flushed first). */
-  async readAll(onRecord: (record: T) => void): Promise<ReadAllResult> {
+  /** Streams every valid record to `onRecord`, with the line it was parsed from (appended records are flushed first). */
+  async readAll(onRecord: (record: T, line: string) => void): Promise<ReadAllResult> {
     let failedWritesBefore = 0;
     const snapshot = await this.enqueue(async () => {
       await this.writeBuffered();
@@ -124,7 +138,7 @@ export class JsonlLog<T> {
     // Scanned outside the queue so appends continue; the snapshot size fences off newer bytes,
     // and a concurrent retain() renames a new file in, leaving our open handle on the old one.
     try {
-      const result = await this.scanRecords(snapshot, (value) => onRecord(value as T));
+      const result = await this.scanRecords(snapshot, (value, line) => onRecord(value as T, line));
       if (this.failedWrites === failedWritesBefore) this.noteScan(result);
       return { records: result.records, skipped: result.skipped };
     } finally {
@@ -225,7 +239,7 @@ export class JsonlLog<T> {
     try {
       const prefix = !this.tailChecked && (await this.endsWithTornLine()) ? '\n' : '';
       handle = await fsp.open(this.path, 'a', this.mode);
-      await handle.appendFile(prefix + lines.join(''), 'utf8');
+      await writeAll(handle, toChunks(prefix, lines));
     } catch (error) {
       // Nothing (or a fragment) reached the file: keep the records for the next flush, and look at
       // the tail again because a fragment may now end the file without a newline.
@@ -275,14 +289,17 @@ export class JsonlLog<T> {
   }
 
   /** Parses every line; the indexes of the lines that are not records let a rewrite skip them unparsed. */
-  private async scanRecords(snapshot: FileSnapshot, onValue: (value: unknown) => void): Promise<ScanResult> {
+  private async scanRecords(
+    snapshot: FileSnapshot,
+    onValue: (value: unknown, line: string) => void,
+  ): Promise<ScanResult> {
     const result: ScanResult = { records: 0, skipped: 0, blank: 0, nonRecordLines: [] };
     let index = 0;
     await scanLines(snapshot.handle, snapshot.size, (line) => {
       const parsed = parseJsonLine(line);
       if (parsed.kind === 'record') {
         result.records += 1;
-        onValue(parsed.value);
+        onValue(parsed.value, line);
       } else {
         result[parsed.kind === 'invalid' ? 'skipped' : 'blank'] += 1;
         result.nonRecordLines.push(index);
@@ -322,6 +339,45 @@ export class JsonlLog<T> {
     this.fileRecords = Math.min(scan.records, n);
     this.tailChecked = true;
     this.linesAreRecords = true;
+  }
+}
+
+/**
+ * The buffered lines as write chunks: runs of serialised lines joined and encoded once (small records), lines
+ * handed over encoded passed through uncopied (a trace's, up to megabytes).
+ */
+function toChunks(prefix: string, lines: (string | Buffer)[]): Buffer[] {
+  const chunks: Buffer[] = [];
+  let text = prefix;
+  for (const line of lines) {
+    if (typeof line === 'string') {
+      text += line;
+      continue;
+    }
+    if (text !== '') chunks.push(Buffer.from(text, 'utf8'));
+    text = '';
+    chunks.push(line);
+  }
+  if (text !== '') chunks.push(Buffer.from(text, 'utf8'));
+  return chunks;
+}
+
+/** At most this many buffers per writev (the usual IOV_MAX is 1024). */
+const WRITEV_MAX = 512;
+
+/** Writes every chunk in order, resuming after a short write. */
+async function writeAll(handle: fsp.FileHandle, chunks: Buffer[]): Promise<void> {
+  let pending = chunks;
+  while (pending.length > 0) {
+    const batch = pending.slice(0, WRITEV_MAX);
+    const { bytesWritten } = await handle.writev(batch);
+    if (bytesWritten === 0) throw new Error('writev wrote nothing');
+    let left = bytesWritten;
+    let done = 0;
+    while (done < batch.length && left >= (batch[done] as Buffer).length) left -= (batch[done++] as Buffer).length;
+    const rest = pending.slice(done);
+    if (left > 0) rest[0] = (rest[0] as Buffer).subarray(left);
+    pending = rest;
   }
 }
 

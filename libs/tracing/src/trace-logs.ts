@@ -6,7 +6,10 @@ import { JsonlLog, type ReadAllResult } from '@mcp/storage';
 /** What TraceStore and StatsHistory need from their durable log; JsonlLog is one. */
 export interface RecordLog<T> {
   append(record: T): void;
-  readAll(onRecord: (record: T) => void): Promise<ReadAllResult>;
+  /** A log of lines may take a record its caller already serialised (one JSON line in UTF-8, ending in "\n"). */
+  appendLine?(line: Buffer): void;
+  /** `line`: the text the record was parsed from, when the log is made of lines. */
+  readAll(onRecord: (record: T, line?: string) => void): Promise<ReadAllResult>;
   retain(n: number): Promise<void>;
   flush(): Promise<void>;
   close(): Promise<void>;

@@ -23,6 +23,7 @@ import {
   toSummary,
   type TraceFilter,
 } from './traces/trace-query';
+import { fullTrace, traceJson, type StoredTrace } from './traces/trace-line';
 import { TraceStore } from './traces/trace-store';
 
 /**
@@ -98,12 +99,15 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown {
     const matching = this.filtered(query);
     if (query.limit !== undefined && query.page === undefined && query.pageSize === undefined) {
       const limit = Math.min(LEGACY_MAX, Math.max(1, query.limit));
-      return { traces: matching.slice(0, limit).reverse() };
+      return { traces: matching.slice(0, limit).reverse().map(fullTrace) };
     }
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
     const slice = matching.slice((page - 1) * pageSize, page * pageSize);
-    const { stats } = StatsHistory.of(matching.map(toStatsRecord)).traceStatsOnly({}, DEFAULT_BUCKET_MS);
+    const { stats } = StatsHistory.of(matching.map((stored) => toStatsRecord(stored.record))).traceStatsOnly(
+      {},
+      DEFAULT_BUCKET_MS,
+    );
     return { traces: slice.map(toSummary), pagination: paginate(matching.length, page, pageSize), stats };
   }
 
@@ -117,7 +121,7 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown {
   exportTraces(filter: TraceFilter): string {
     return this.filtered(filter)
       .reverse()
-      .map((trace) => `${JSON.stringify(trace)}\n`)
+      .map((stored) => `${traceJson(stored)}\n`)
       .join('');
   }
 
@@ -131,9 +135,9 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /** Newest first. */
-  private filtered(filter: TraceFilter): TraceRecord[] {
+  private filtered(filter: TraceFilter): StoredTrace[] {
     const normalized = filter.route === undefined ? filter : { ...filter, route: normalizeRoute(filter.route) };
-    return this.traces.newestFirst().filter((trace) => matchesTrace(trace, normalized));
+    return this.traces.newestFirst().filter((stored) => matchesTrace(stored.record, normalized));
   }
 
   /**

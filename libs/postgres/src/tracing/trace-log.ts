@@ -3,7 +3,7 @@ import type { TraceRecord } from '@mcp/contracts';
 import type { ReadAllResult } from '@mcp/storage';
 import type { ChangeFeed } from '../db/change-feed';
 import type { PgDatabase } from '../db/database';
-import type { RecordLogOptions } from '@mcp/tracing';
+import { traceJsonText, type RecordLogOptions } from '@mcp/tracing';
 import { toJsonb, toPgText } from '../json-merge';
 import { type OriginRow, PgAppendLog } from './append-log';
 
@@ -11,6 +11,11 @@ interface TraceRow {
   record: TraceRecord;
   origin: string;
   seq: string;
+}
+
+/** jsonb cannot hold U+0000: a body text that spells one out goes through toJsonb's replacement instead. */
+function traceJsonb(trace: TraceRecord): string {
+  return traceJsonText(trace, toJsonb, (text) => !text.includes('\\u0000'));
 }
 
 /**
@@ -54,7 +59,7 @@ export class PgTraceLog extends PgAppendLog<TraceRecord> {
       `INSERT INTO traces (id, at, origin, record)
        SELECT i, a, $3, r FROM unnest($1::text[], $2::bigint[], $4::jsonb[]) AS u(i, a, r)
        ON CONFLICT (id) DO NOTHING`,
-      [records.map((t) => toPgText(t.id)), records.map((t) => t.at), this.db.origin, records.map((t) => toJsonb(t))],
+      [records.map((t) => toPgText(t.id)), records.map((t) => t.at), this.db.origin, records.map(traceJsonb)],
     );
   }
 

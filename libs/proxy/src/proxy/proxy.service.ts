@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { ModelCatalogService } from '@mcp/accounts';
 import { AppConfig, Clock } from '@mcp/config';
-import { costUsd, hashSessionKey, redactBody, type NativeModelInfo } from '@mcp/codex';
+import { costUsd, hashSessionKey, type NativeModelInfo } from '@mcp/codex';
 import { MetricsService, TracingService } from '@mcp/tracing';
 import { AttemptLoop } from '../attempts/attempt-loop';
 import { ClientGoneError, type AttemptSuccess, type StreamSuccess } from '../attempts/attempt-types';
@@ -85,7 +85,7 @@ export class ProxyService {
       startedAt: req.receivedAt,
     });
     trace.model = clientModelOf(req.body);
-    if (this.config.traceIncludeBody && req.body !== undefined) trace.requestBody = redactBody(req.body);
+    if (this.config.traceIncludeBody && req.body !== undefined) trace.keepRequestBody(req.body, req.bodyText);
     return new ProxyExchange(req, res, trace, this.inFlight.begin());
   }
 

@@ -1,5 +1,5 @@
 import { FakeClock } from '@mcp/testing';
-import { normalizeRoute } from '@mcp/tracing';
+import { JsonText, normalizeRoute } from '@mcp/tracing';
 import { TraceBuilder } from './trace-builder';
 
 const START = { id: '6f7a1c2e-0000-4000-8000-000000000001', at: 1_767_261_600_000, method: 'POST', stream: true };
@@ -103,5 +103,23 @@ describe('TraceBuilder', () => {
     expect(overhead).toBeGreaterThanOrEqual(5);
     expect(Math.round(overhead * 100) / 100).toBe(overhead);
     expect(trace.build()?.latencyMs).toBeGreaterThanOrEqual(5);
+  });
+
+  it('keeps the client text as the body when redaction changes nothing, else the redacted body', () => {
+    const clean = '{"model":"m","input":"caf\\u00e9"}';
+    const kept = new TraceBuilder({ ...START, route: '/v1/responses' });
+    kept.keepRequestBody(JSON.parse(clean), clean);
+    const body = kept.build()?.requestBody;
+    expect(body).toBeInstanceOf(JsonText);
+    expect((body as JsonText).text).toBe(clean);
+    const secret = '{"model":"m","api_key":"sk-live","image":"data:text/plain,hello"}';
+    const redacted = new TraceBuilder({ ...START, route: '/v1/responses' });
+    redacted.keepRequestBody(JSON.parse(secret), secret);
+    const redactedBody = redacted.build()?.requestBody;
+    expect(redactedBody).not.toBeInstanceOf(JsonText);
+    expect(redactedBody).toEqual({ model: 'm', image: '<data:text/plain, 5 bytes>' });
+    const parsedOnly = new TraceBuilder({ ...START, route: '/v1/responses' });
+    parsedOnly.keepRequestBody({ input: 'x' }, undefined);
+    expect(parsedOnly.build()?.requestBody).toEqual({ input: 'x' });
   });
 });

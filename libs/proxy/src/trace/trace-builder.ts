@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
+import { redactForTrace } from '@mcp/codex';
 import type { FinishReason, TraceAttempt, TraceRecord, TraceRouting } from '@mcp/contracts';
-import { normalizeRoute } from '@mcp/tracing';
+import { JsonText, normalizeRoute } from '@mcp/tracing';
 
 /** Token counts as the trace stores them (PROTOCOL.md §3.4: cached ⊂ input, reasoning ⊂ output). */
 export interface TraceTokens {
@@ -91,6 +92,15 @@ export class TraceBuilder {
 
   addAttempt(attempt: TraceAttempt): void {
     this.attempts.push(attempt);
+  }
+
+  /**
+   * Keeps the client's body, redacted (PROTOCOL.md §10.4). `text` is the JSON it was parsed from: kept as the body
+   * when redaction changes nothing, so the trace is written without serialising the body again.
+   */
+  keepRequestBody(body: unknown, text: string | undefined): void {
+    const kept = redactForTrace(body, text);
+    this.requestBody = kept.text === undefined ? kept.value : new JsonText(kept.text);
   }
 
   noteUpstreamError(text: string | undefined): void {

@@ -1,4 +1,5 @@
 import type { Pagination, StatsRecord, TraceRecord, TraceSummary } from '@mcp/contracts';
+import type { StoredTrace } from './trace-line';
 
 /** Filters of GET /admin/traces and its export (PROTOCOL.md §11.4); all exact, times inclusive on `at`. */
 export interface TraceFilter {
@@ -22,10 +23,9 @@ export function matchesTrace(trace: TraceRecord, filter: TraceFilter): boolean {
   return true;
 }
 
-/** A trace in a listing: the payload left out, its presence kept. */
-export function toSummary(trace: TraceRecord): TraceSummary {
-  const { requestBody, ...rest } = trace;
-  return { ...rest, hasRequestBody: requestBody !== undefined };
+/** A trace in a listing: the payload left out (a stored record holds none), its presence kept. */
+export function toSummary(stored: StoredTrace): TraceSummary {
+  return { ...stored.record, hasRequestBody: stored.line !== undefined };
 }
 
 /** Page numbers past the end give an empty page, not an error; totalPages is at least 1. */

@@ -1,8 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir, type TempDir } from '@mcp/testing';
 import { traceRecord } from '@mcp/testing/history';
+import type { TraceRecord } from '@mcp/contracts';
+import type { RecordLog } from '../trace-logs';
+import { JsonText } from './trace-line';
 import { TraceStore } from './trace-store';
+
+const CLIENT_TEXT = '{"model":"m","input":"caf\\u00e9 café 😀 \\"q\\"\\n","n":1.50}';
 
 function linesIn(path: string): string[] {
   return readFileSync(path, 'utf8').split('\n').filter(Boolean);
@@ -20,7 +25,7 @@ describe('TraceStore (PROTOCOL §10.4)', () => {
   it('keeps only the newest `cap` traces for readers, newest first', async () => {
     const store = new TraceStore(path, 3);
     for (let i = 1; i <= 5; i++) store.add(traceRecord({ id: `t${i}` }));
-    expect(store.newestFirst().map((t) => t.id)).toEqual(['t5', 't4', 't3']);
+    expect(store.newestFirst().map((t) => t.record.id)).toEqual(['t5', 't4', 't3']);
     expect(store.get('t2')).toBeUndefined();
     expect(store.get('t4')?.id).toBe('t4');
     await store.close();
@@ -46,9 +51,62 @@ describe('TraceStore (PROTOCOL §10.4)', () => {
     await first.close();
     const second = new TraceStore(path, 4);
     await second.load();
-    expect(second.newestFirst().map((t) => t.id)).toEqual(['t12', 't11', 't10', 't9']);
+    expect(second.newestFirst().map((t) => t.record.id)).toEqual(['t12', 't11', 't10', 't9']);
     await second.flush();
     expect(linesIn(path)).toHaveLength(4);
     await second.close();
+  });
+
+  it('gives back a body kept as the client text, before and after a restart, from the line it wrote', async () => {
+    const first = new TraceStore(path, 10);
+    first.add(traceRecord({ id: 'raw', requestBody: new JsonText(CLIENT_TEXT) }));
+    first.add(traceRecord({ id: 'redacted', requestBody: { input: '<data:image/png;base64, 3 bytes>' } }));
+    first.add(traceRecord({ id: 'none' }));
+    expect(first.get('raw')?.requestBody).toEqual(JSON.parse(CLIENT_TEXT));
+    expect(first.get('none')).not.toHaveProperty('requestBody');
+    await first.close();
+    expect(linesIn(path)[0]).toContain(`"requestBody":${CLIENT_TEXT}}`);
+    const second = new TraceStore(path, 10);
+    await second.load();
+    expect(second.get('raw')?.requestBody).toEqual(JSON.parse(CLIENT_TEXT));
+    expect(second.get('redacted')?.requestBody).toEqual({ input: '<data:image/png;base64, 3 bytes>' });
+    expect(second.newestFirst().map((t) => t.line !== undefined)).toEqual([false, true, true]);
+    await second.close();
+  });
+
+  it('reads a file written before bodies were kept as text (one JSON.stringify per line, a torn tail)', async () => {
+    const old = [1, 2, 3].map((i) =>
+      traceRecord({ id: `old${i}`, requestBody: { input: `é ${i}`, nested: { n: i } } }),
+    );
+    writeFileSync(path, `${old.map((trace) => JSON.stringify(trace)).join('\n')}\n{"id":"torn","requestB`);
+    const store = new TraceStore(path, 2);
+    const result = await store.load();
+    expect(result).toEqual({ records: 3, skipped: 1 });
+    expect(store.newestFirst().map((t) => t.record.id)).toEqual(['old3', 'old2']);
+    expect(store.get('old2')).toEqual(old[1]);
+    store.add(traceRecord({ id: 'new', requestBody: new JsonText(CLIENT_TEXT) }));
+    await store.close();
+    const reloaded = new TraceStore(path, 2);
+    await reloaded.load();
+    expect(reloaded.get('old3')).toEqual(old[2]);
+    expect(reloaded.get('new')?.requestBody).toEqual(JSON.parse(CLIENT_TEXT));
+    await reloaded.close();
+  });
+
+  it('hands a log that takes no lines (a shared store) the record itself', async () => {
+    const appended: TraceRecord[] = [];
+    const log: RecordLog<TraceRecord> = {
+      append: (record) => appended.push(record),
+      readAll: () => Promise.resolve({ records: 0, skipped: 0 }),
+      retain: () => Promise.resolve(),
+      flush: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+    };
+    const store = new TraceStore(log, 5);
+    const body = new JsonText(CLIENT_TEXT);
+    store.add(traceRecord({ id: 'shared', requestBody: body }));
+    expect(appended[0]?.requestBody).toBe(body);
+    expect(store.get('shared')?.requestBody).toEqual(JSON.parse(CLIENT_TEXT));
+    await store.close();
   });
 });

@@ -1,6 +1,7 @@
 import type { TraceRecord } from '@mcp/contracts';
 import { JsonlLog, type ReadAllResult } from '@mcp/storage';
 import type { RecordLog } from '../trace-logs';
+import { encodeTrace, fullTrace, storeTrace, type StoredTrace } from './trace-line';
 
 export interface TraceStoreOptions {
   /** Longest a finished request waits in memory before reaching the file (the crash-loss window). */
@@ -12,11 +13,12 @@ export interface TraceStoreOptions {
  * requests-trace.jsonl (PROTOCOL.md §10.4): the newest `cap` traces, in memory (a ring) for
  * queries and on disk for restarts. The file grows by appends and is rewritten atomically to the
  * newest `cap` once it holds more than twice that, so it stays between cap and 2 × cap (plus what
- * arrives while a rewrite runs).
+ * arrives while a rewrite runs). Each trace is serialised once, as its line; memory keeps the
+ * record without its body, and the line's bytes (off the JavaScript heap) for the body's readers.
  */
 export class TraceStore {
-  private readonly ring: (TraceRecord | undefined)[];
-  private readonly byId = new Map<string, TraceRecord>();
+  private readonly ring: (StoredTrace | undefined)[];
+  private readonly byId = new Map<string, StoredTrace>();
   /** Slot the next trace goes to; once full, also the oldest trace. */
   private next = 0;
   private count = 0;
@@ -33,7 +35,7 @@ export class TraceStore {
     readonly cap: number,
     options: TraceStoreOptions = {},
   ) {
-    this.ring = new Array<TraceRecord | undefined>(cap);
+    this.ring = new Array<StoredTrace | undefined>(cap);
     this.onError = options.onError ?? (() => undefined);
     this.log =
       typeof source === 'string'
@@ -46,23 +48,27 @@ export class TraceStore {
 
   /** Reads the file, keeping the newest `cap` traces; compacts it if it is over the limit. */
   async load(): Promise<ReadAllResult> {
-    const result = await this.log.readAll((trace) => this.remember(trace));
+    const result = await this.log.readAll((trace, line) => this.remember(storeTrace(trace, line)));
     this.fileRecords = result.records;
     this.compactIfNeeded();
     // Traces other replicas record are shown here too (not appended again: they are stored already).
-    this.log.follow?.((trace) => this.remember(trace));
+    this.log.follow?.((trace) => this.remember(storeTrace(trace)));
     return result;
   }
 
   add(trace: TraceRecord): void {
-    this.remember(trace);
-    this.log.append(trace);
+    const { stored, line } = encodeTrace(trace);
+    this.remember(stored);
+    if (this.log.appendLine) this.log.appendLine(line);
+    else this.log.append(trace);
     this.fileRecords += 1;
     this.compactIfNeeded();
   }
 
+  /** The whole trace, its body parsed back from its line. */
   get(id: string): TraceRecord | undefined {
-    return this.byId.get(id);
+    const stored = this.byId.get(id);
+    return stored && fullTrace(stored);
   }
 
   get size(): number {
@@ -70,8 +76,8 @@ export class TraceStore {
   }
 
   /** The retained traces, newest first. */
-  newestFirst(): TraceRecord[] {
-    const out: TraceRecord[] = [];
+  newestFirst(): StoredTrace[] {
+    const out: StoredTrace[] = [];
     for (let k = 1; k <= this.count; k++) {
       const trace = this.ring[(this.next - k + this.cap) % this.cap];
       if (trace) out.push(trace);
@@ -90,11 +96,11 @@ export class TraceStore {
     await this.log.close();
   }
 
-  private remember(trace: TraceRecord): void {
+  private remember(trace: StoredTrace): void {
     const evicted = this.ring[this.next];
-    if (evicted && this.byId.get(evicted.id) === evicted) this.byId.delete(evicted.id);
+    if (evicted && this.byId.get(evicted.record.id) === evicted) this.byId.delete(evicted.record.id);
     this.ring[this.next] = trace;
-    this.byId.set(trace.id, trace);
+    this.byId.set(trace.record.id, trace);
     this.next = (this.next + 1) % this.cap;
     if (this.count < this.cap) this.count += 1;
   }

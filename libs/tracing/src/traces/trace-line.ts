@@ -1,0 +1,105 @@
+import type { TraceRecord } from '@mcp/contracts';
+
+/**
+ * A trace's `requestBody` held as JSON text: the client's own (already validated) text when redaction changed
+ * nothing. It is written into the trace line as is, never parsed and serialised again.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
+/** A trace as stored: the record without its body, and the body as the trace's own JSON line. */
+export interface StoredTrace {
+  /** Every field but `requestBody`. */
+  readonly record: TraceRecord;
+  /** The full trace as one JSON line (UTF-8, no newline) when it has a body: the body is read back from it. */
+  readonly line: Buffer | undefined;
+}
+
+const BODY_KEY = ',"requestBody":';
+const NEWLINE = 0x0a;
+const CLOSE_BRACE = 0x7d;
+const CARRIAGE_RETURN = 0x0d;
+const SPACE = 0x20;
+
+/**
+ * One trace as a JSON Lines line (ending in "\n"), plus the record without its body. A JsonText body is copied in
+ * as it is (its line breaks, whitespace between tokens in valid JSON, become spaces), after the other fields as
+ * the last key, where a trace's body always was; any other body is serialised with the rest.
+ */
+export function encodeTrace(trace: TraceRecord): { stored: StoredTrace; line: Buffer } {
+  const { requestBody, ...record } = trace;
+  if (requestBody === undefined) {
+    const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
+    return { stored: { record, line: undefined }, line };
+  }
+  if (!(requestBody instanceof JsonText)) {
+    const json = JSON.stringify(trace);
+    const line = Buffer.allocUnsafeSlow(Buffer.byteLength(json, 'utf8') + 1);
+    line[line.write(json, 0, 'utf8')] = NEWLINE;
+    return { stored: { record, line: line.subarray(0, line.length - 1) }, line };
+  }
+  const prefix = bodyPrefix(JSON.stringify(record));
+  const text = requestBody.text;
+  const prefixBytes = Buffer.byteLength(prefix, 'utf8');
+  const bodyBytes = Buffer.byteLength(text, 'utf8');
+  // One allocation, written in place: the body text is encoded once and kept (as the stored line) for the admin API.
+  const line = Buffer.allocUnsafeSlow(prefixBytes + bodyBytes + 2);
+  line.write(prefix, 0, 'utf8');
+  // As many bytes as characters: all ASCII, which a plain byte copy encodes.
+  line.write(text, prefixBytes, bodyBytes === text.length ? 'latin1' : 'utf8');
+  blankLineBreaks(line, prefixBytes, prefixBytes + bodyBytes);
+  line[prefixBytes + bodyBytes] = CLOSE_BRACE;
+  line[prefixBytes + bodyBytes + 1] = NEWLINE;
+  return { stored: { record, line: line.subarray(0, line.length - 1) }, line };
+}
+
+/**
+ * Line breaks in valid JSON text are whitespace between tokens (inside strings they are escaped), so a space may
+ * stand for each; in UTF-8 their bytes never occur inside another character.
+ */
+function blankLineBreaks(line: Buffer, from: number, to: number): void {
+  for (const byte of [NEWLINE, CARRIAGE_RETURN]) {
+    for (let at = line.indexOf(byte, from); at !== -1 && at < to; at = line.indexOf(byte, at + 1)) line[at] = SPACE;
+  }
+}
+
+/** `{…fields` + `,"requestBody":`: the serialised record opened again for its last key. */
+function bodyPrefix(head: string): string {
+  return head === '{}' ? '{"requestBody":' : `${head.slice(0, -1)}${BODY_KEY}`;
+}
+
+/** A trace read back (a file line, a shared store's row) kept the same way: the body only as JSON text. */
+export function storeTrace(trace: TraceRecord, line?: string): StoredTrace {
+  if (trace.requestBody === undefined) return { record: trace, line: undefined };
+  const { requestBody, ...record } = trace;
+  return { record, line: Buffer.from(line ?? JSON.stringify({ ...record, requestBody }), 'utf8') };
+}
+
+/** The whole trace, body included, parsed back from its line. */
+export function fullTrace(stored: StoredTrace): TraceRecord {
+  if (!stored.line) return stored.record;
+  const parsed = JSON.parse(stored.line.toString('utf8')) as TraceRecord;
+  return { ...stored.record, requestBody: parsed.requestBody };
+}
+
+/** The trace as one JSON line without its newline (the export's format). */
+export function traceJson(stored: StoredTrace): string {
+  return stored.line ? stored.line.toString('utf8') : JSON.stringify(stored.record);
+}
+
+/**
+ * A trace as JSON text for a store other than the file (a shared store's row), `serialize` being that store's
+ * JSON.stringify: a JsonText body is spliced in as is unless `acceptBody` refuses its text; then it is parsed and
+ * serialised with the rest.
+ */
+export function traceJsonText(
+  trace: TraceRecord,
+  serialize: (value: unknown) => string,
+  acceptBody: (text: string) => boolean = () => true,
+): string {
+  const { requestBody, ...record } = trace;
+  if (!(requestBody instanceof JsonText)) return serialize(trace);
+  if (!acceptBody(requestBody.text)) return serialize({ ...record, requestBody: JSON.parse(requestBody.text) });
+  return `${bodyPrefix(serialize(record))}${requestBody.text}}`;
+}
