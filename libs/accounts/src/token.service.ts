@@ -1,9 +1,8 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig, Clock } from '@mcp/config';
-import type { Account } from './account';
-import { AccountsService } from './accounts.service';
+import { AccountsService, type AccountSnapshot } from './accounts.service';
 import { ChatgptHttp } from './chatgpt-http';
-import { NeedsReauthError, TokenRefreshError } from './errors';
+import { AccountNotFoundError, NeedsReauthError, TokenRefreshError } from './errors';
 import { describeTokenFailure, isTerminalRefreshFailure, parseTokenResponse } from './oauth-tokens';
 import { RefreshCoordinator } from './shared-store-ports';
 import { TokenEvents } from './token-events';
@@ -67,12 +66,14 @@ export class TokenService {
     }
   }
 
-  isDue(account: Account): boolean {
+  isDue(account: AccountSnapshot): boolean {
     return account.expiresAt !== undefined && account.expiresAt - this.clock.now() < this.config.tokenRefreshMarginMs;
   }
 
-  private signedIn(id: string): Account {
-    const account = this.accounts.require(id);
+  /** The stored account, read without copying (every request asks for a token; nothing here changes it). */
+  private signedIn(id: string): AccountSnapshot {
+    const account = this.accounts.snapshotOf(id);
+    if (!account) throw new AccountNotFoundError(id);
     if (account.state.needsReauth) throw new NeedsReauthError(id, account.state.lastError);
     return account;
   }
@@ -139,14 +140,14 @@ export class TokenService {
   }
 
   /** 5xx, network or malformed replies: keep the current token while it is valid, retry on the next tick. */
-  private transient(account: Account, reason: string, forced: boolean): string {
+  private transient(account: AccountSnapshot, reason: string, forced: boolean): string {
     this.accounts.recordError(account.id, `Token refresh failed: ${reason}`);
     this.events.refreshed('failure', account.id);
     if (!forced && this.stillValid(account)) return account.accessToken;
     throw new TokenRefreshError(account.id, reason);
   }
 
-  private stillValid(account: Account): boolean {
+  private stillValid(account: AccountSnapshot): boolean {
     return account.expiresAt === undefined || account.expiresAt > this.clock.now();
   }
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { withoutEchoedRequest } from './echo-skim';
+import { withHeldEcho, withoutEchoedRequest } from './echo-skim';
+import { ResponseAccumulator } from './accumulator';
 import { SseParser, type SseEvent } from './sse';
 
 const INSTRUCTIONS = 'You are a coding agent. Quote: "ok" \\ backslash, {braces} [brackets], "instructions":1\n'.repeat(
@@ -90,6 +91,61 @@ describe('withoutEchoedRequest', () => {
   });
 });
 
+function completed(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const output = [{ id: 'msg_1', type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Hi' }] }];
+  return { ...created({ status: 'completed', output, ...extra }), type: 'response.completed' };
+}
+
+/** The held text with each placeholder given its value back, as a whole parse reads the original. */
+function rejoined(text: string): unknown {
+  const result = withHeldEcho(text);
+  if (!result) return undefined;
+  const event = JSON.parse(result.text) as { response: Record<string, unknown> };
+  for (const { key, raw } of result.held) event.response[key] = JSON.parse(raw);
+  return event;
+}
+
+describe('withHeldEcho', () => {
+  it('sets the echoed members of the response to null in place and hands over their text', () => {
+    const text = JSON.stringify(completed());
+    const result = withHeldEcho(text);
+    expect(result?.held.map((h) => h.key)).toEqual(['instructions', 'tools']);
+    const parsed = JSON.parse(result?.text ?? '') as { response: Record<string, unknown> };
+    expect(Object.keys(parsed.response)).toEqual(Object.keys(completed()['response'] as object));
+    expect(parsed.response['instructions']).toBeNull();
+    expect(JSON.stringify(rejoined(text))).toBe(text);
+  });
+
+  it('holds nothing outside the top-level response object', () => {
+    const event = { type: 'response.completed', other: { instructions: INSTRUCTIONS, tools: TOOLS }, response: {} };
+    expect(withHeldEcho(JSON.stringify(event))).toBeUndefined();
+    const nested = completed({ metadata: { instructions: 'kept', tools: ['kept'] } });
+    expect(JSON.stringify(rejoined(JSON.stringify(nested)))).toBe(JSON.stringify(nested));
+  });
+
+  it('leaves to the whole parse what it cannot place: two response members, spaced member names, small texts', () => {
+    const text = JSON.stringify(completed());
+    expect(withHeldEcho(text.replace('{"type":', '{"response":{},"type":'))).toBeUndefined();
+    expect(withHeldEcho(text.replace('"response":', '"response" :'))).toBeUndefined();
+    expect(withHeldEcho('{"type":"response.completed","response":{"tools":[]}}')).toBeUndefined();
+    expect(withHeldEcho(text.slice(0, text.indexOf('"tools"') + 200))).toBeUndefined();
+  });
+
+  it('equals a whole parse, text for text, for any JSON in the response object', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.jsonValue(), fc.jsonValue(), (rest, a, b) => {
+        const event = {
+          type: 'response.completed',
+          response: { ...rest, instructions: a, filler: INSTRUCTIONS, tools: b },
+        };
+        const text = JSON.stringify(event);
+        expect(JSON.stringify(rejoined(text))).toBe(JSON.stringify(JSON.parse(text)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('SseParser with echoing events', () => {
   function parse(text: string): SseEvent[] {
     const events: SseEvent[] = [];
@@ -105,6 +161,35 @@ describe('SseParser with echoing events', () => {
     expect(event?.type).toBe('response.created');
     expect(event?.raw).toBe(data);
     expect(event?.data).toEqual(withoutEcho(created()));
+  });
+
+  it('reads a terminal event as a whole parse does, its echo parsed when first read', () => {
+    const data = JSON.stringify(completed());
+    const [event] = parse(`event: response.completed\ndata: ${data}\n\n`);
+    const response = event?.data['response'] as Record<string, unknown>;
+    expect(event?.raw).toBe(data);
+    expect(Object.getOwnPropertyDescriptor(response, 'tools')?.get).toBeDefined();
+    expect(JSON.stringify(event?.data)).toBe(data);
+    expect(response['tools']).toEqual(TOOLS);
+    expect(response['tools']).toBe(response['tools']);
+    response['instructions'] = 'replaced';
+    expect({ ...response }['instructions']).toBe('replaced');
+  });
+
+  it('gives a native client the same answer text as a whole parse of the terminal event would', () => {
+    const data = JSON.stringify(completed({ output: [] }));
+    const accumulator = new ResponseAccumulator();
+    for (const event of parse(`event: response.completed\ndata: ${data}\n\n`)) accumulator.push(event.data);
+    const whole = new ResponseAccumulator();
+    whole.push(JSON.parse(data));
+    expect(JSON.stringify(accumulator.toResponse())).toBe(JSON.stringify(whole.toResponse()));
+  });
+
+  it('reads an echo that does not parse as null, without failing the event', () => {
+    const data = JSON.stringify(completed()).replace('"tools":[', '"tools":[{"a" 1},');
+    const [event] = parse(`event: response.completed\ndata: ${data}\n\n`);
+    expect(event?.type).toBe('response.completed');
+    expect((event?.data['response'] as Record<string, unknown>)['tools']).toBeNull();
   });
 
   it('parses the whole payload when the event name and the payload type disagree', () => {

@@ -10,6 +10,21 @@ describe('headerGetter', () => {
     expect(get('missing')).toBeUndefined();
   });
 
+  it('reads a record of lower-case names (as undici and node:http give them) in place, own names only', () => {
+    const get = headerGetter({ 'x-codex-plan-type': ' pro ', 'set-cookie': ['a=1', 'b=2'], blank: '', n: 0 });
+    expect(get('X-Codex-Plan-Type')).toBe('pro');
+    expect(get('set-cookie')).toBe('a=1');
+    expect(get('blank')).toBeUndefined();
+    expect(get('n')).toBe('0');
+    expect(get('constructor')).toBeUndefined();
+    expect(get('toString')).toBeUndefined();
+  });
+
+  it('takes the later of two spellings of one name when a record has both, and skips blank ones', () => {
+    expect(headerGetter({ 'x-a': '1', 'X-A': '2' })('x-a')).toBe('2');
+    expect(headerGetter({ 'x-a': '1', 'X-A': ' ' })('x-a')).toBe('1');
+  });
+
   it('reads a fetch Headers object', () => {
     const get = headerGetter(new Headers({ 'Retry-After': '3', blank: '' }));
     expect(get('retry-after')).toBe('3');

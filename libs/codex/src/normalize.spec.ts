@@ -216,6 +216,17 @@ describe('session key (§2.4)', () => {
     expect(normalize({ input: 'other' }, { deriveSessionKey: true, clientKeyId: 'k1' }).sessionKey).not.toBe(a);
     expect(deriveSessionKey({ model: 'm' })).toMatch(/^mcp-/);
   });
+
+  it('derives different keys for different instructions, and never confuses the parts of the material', () => {
+    const key = (instructions: unknown, firstItem: unknown = 'x') =>
+      deriveSessionKey({ clientKeyId: 'k', model: 'm', instructions, firstItem });
+    expect(key('You are a coding agent.')).toBe(key('You are a coding agent.'));
+    expect(key('You are a coding agent.')).not.toBe(key('You are a coding agent!'));
+    // The same text as instructions or as their JSON form, or moved between parts, is different material.
+    expect(key('["x"]')).not.toBe(key(['x']));
+    expect(key('ab', 'c')).not.toBe(key('b', 'ac'));
+    expect(key(undefined)).toBe(key(null));
+  });
 });
 
 describe('compact requests (§2.5)', () => {

@@ -198,20 +198,26 @@ export function sessionKeyOf(body: JsonObject, headers: HeaderSource | undefined
   return undefined;
 }
 
-/** A stable key for a conversation prefix, so Chat clients without one still hit the prompt cache (§2.4). */
+/**
+ * A stable key for a conversation prefix, so Chat clients without one still hit the prompt cache (§2.4).
+ *
+ * The instructions (40 KB for a Codex CLI turn, on every such request) are hashed as they are, after a JSON head that
+ * frames the other parts: JSON-stringifying them first cost more than the hash. The head is a JSON array, which ends
+ * where it says, so different parts never give the same material. This changed every derived key once (keys made
+ * before it no longer match, so a session started before the upgrade moves to a fresh prompt-cache key once).
+ */
 export function deriveSessionKey(parts: {
   clientKeyId?: string | null;
   model: string;
   instructions?: unknown;
   firstItem?: unknown;
 }): string {
-  const material = JSON.stringify([
-    parts.clientKeyId ?? null,
-    parts.model,
-    parts.instructions ?? null,
-    parts.firstItem ?? null,
-  ]);
-  return `mcp-${createHash('sha256').update(material).digest('hex').slice(0, 32)}`;
+  const instructions = parts.instructions ?? null;
+  const plainText = typeof instructions === 'string';
+  const head = JSON.stringify([parts.clientKeyId ?? null, parts.model, parts.firstItem ?? null, plainText]);
+  const hash = createHash('sha256').update(head);
+  hash.update(plainText ? instructions : JSON.stringify(instructions));
+  return `mcp-${hash.digest('hex').slice(0, 32)}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { DONE_SENTINEL, EVENTS } from './constants';
-import { withoutEchoedRequest } from './echo-skim';
+import { holdEcho, withHeldEcho, withoutEchoedRequest } from './echo-skim';
 import { isRecord, tryParseJson, type JsonObject } from './json';
 
 /** One parsed upstream event. `type` comes from `data.type` (PROTOCOL.md §3.1), `raw` is the data text as received. */
@@ -74,16 +74,26 @@ export class SseParser {
 /** Event types whose payload echoes the request: parsed without the echo when the text allows it. */
 const ECHOING_EVENTS = new Set<string>([EVENTS.created, EVENTS.inProgress]);
 
+/** Terminal events: they echo the request too, and a client may get that echo back, so it is kept but parsed late. */
+const TERMINAL_EVENTS = new Set<string>([EVENTS.completed, EVENTS.incomplete, EVENTS.failed]);
+
 /**
  * The event's JSON. `response.created` / `response.in_progress` are parsed without their echoed instructions and
- * tools (see echo-skim.ts); the SSE event name only picks the candidates, the payload's own `type` must agree,
- * else the whole text is parsed as any other event.
+ * tools, the terminal events with them parsed only when read (see echo-skim.ts); the SSE event name only picks the
+ * candidates, the payload's own `type` must agree, else the whole text is parsed as any other event.
  */
 function parseEventData(rawData: string, eventName: string | undefined): unknown {
-  if (eventName !== undefined && ECHOING_EVENTS.has(eventName)) {
+  if (eventName === undefined) return tryParseJson(rawData);
+  if (ECHOING_EVENTS.has(eventName)) {
     const skimmed = withoutEchoedRequest(rawData);
     const data = skimmed === undefined ? undefined : tryParseJson(skimmed);
     if (isRecord(data) && data['type'] === eventName) return data;
+  } else if (TERMINAL_EVENTS.has(eventName)) {
+    const withHeld = withHeldEcho(rawData);
+    const data = withHeld === undefined ? undefined : tryParseJson(withHeld.text);
+    if (withHeld !== undefined && isRecord(data) && data['type'] === eventName && holdEcho(data, withHeld.held)) {
+      return data;
+    }
   }
   return tryParseJson(rawData);
 }

@@ -85,29 +85,62 @@ export function parseWhamUsage(body: unknown, now: number): UsageSnapshot | unde
   return snapshot;
 }
 
+/** The names of one window's headers in a family, built once per family prefix (every upstream response reads them). */
+interface WindowHeaderNames {
+  usedPercent: string;
+  windowMinutes: string;
+  resetAt: string;
+  resetAfterSeconds: string;
+}
+
+const windowHeaderNames = new Map<string, readonly WindowHeaderNames[]>();
+
+function windowHeadersOf(prefix: string): readonly WindowHeaderNames[] {
+  let names = windowHeaderNames.get(prefix);
+  if (names === undefined) {
+    names = QUOTA_WINDOW_POSITIONS.map((position) => ({
+      usedPercent: `${prefix}${position}-${W.usedPercent}`,
+      windowMinutes: `${prefix}${position}-${W.windowMinutes}`,
+      resetAt: `${prefix}${position}-${W.resetAt}`,
+      resetAfterSeconds: `${prefix}${position}-${W.resetAfterSeconds}`,
+    }));
+    // Families come from upstream (x-codex-active-limit): bound what an unexpected variety could hold.
+    if (windowHeaderNames.size >= 64) windowHeaderNames.clear();
+    windowHeaderNames.set(prefix, names);
+  }
+  return names;
+}
+
 /** The windows a header family (`x-codex-` or `x-<family>-`) announces, identified by minutes (§4.3). */
 export function readHeaderWindows(get: HeaderGetter, prefix: string, now: number): UsageWindow[] {
   const windows: UsageWindow[] = [];
-  for (const position of QUOTA_WINDOW_POSITIONS) {
-    const header = (suffix: string) => get(`${prefix}${position}-${suffix}`);
-    const minutes = finiteNumber(header(W.windowMinutes));
-    const used = finiteNumber(header(W.usedPercent));
+  for (const names of windowHeadersOf(prefix)) {
+    const minutes = finiteNumber(get(names.windowMinutes));
+    const used = finiteNumber(get(names.usedPercent));
     if (minutes === undefined || minutes <= 0 || used === undefined) continue;
-    windows.push(makeWindow(used, minutes * 60, header(W.resetAt), header(W.resetAfterSeconds), now));
+    windows.push(makeWindow(used, minutes * 60, get(names.resetAt), get(names.resetAfterSeconds), now));
   }
   return windows;
 }
 
+const CODEX = {
+  planType: `${CODEX_HEADER_PREFIX}${A.planType}`,
+  activeLimit: `${CODEX_HEADER_PREFIX}${A.activeLimit}`,
+  hasCredits: `${CODEX_HEADER_PREFIX}${A.creditsHasCredits}`,
+  unlimited: `${CODEX_HEADER_PREFIX}${A.creditsUnlimited}`,
+  balance: `${CODEX_HEADER_PREFIX}${A.creditsBalance}`,
+} as const;
+
 /** Any of these present means the response carries x-codex quota data. */
-const CODEX_HEADER_SUFFIXES = [
-  ...QUOTA_WINDOW_POSITIONS.flatMap((p) => [`${p}-${W.usedPercent}`, `${p}-${W.windowMinutes}`]),
-  ...Object.values(A),
+const CODEX_HEADER_NAMES = [
+  ...windowHeadersOf(CODEX_HEADER_PREFIX).flatMap((names) => [names.usedPercent, names.windowMinutes]),
+  ...Object.values(A).map((suffix) => `${CODEX_HEADER_PREFIX}${suffix}`),
 ];
 
 function headerCredits(get: HeaderGetter): Credits | undefined {
-  const has = looseBoolean(get(`${CODEX_HEADER_PREFIX}${A.creditsHasCredits}`));
-  const unlimited = looseBoolean(get(`${CODEX_HEADER_PREFIX}${A.creditsUnlimited}`));
-  const balance = get(`${CODEX_HEADER_PREFIX}${A.creditsBalance}`);
+  const has = looseBoolean(get(CODEX.hasCredits));
+  const unlimited = looseBoolean(get(CODEX.unlimited));
+  const balance = get(CODEX.balance);
   if (has === undefined && unlimited === undefined && balance === undefined) return undefined;
   return { hasCredits: has ?? false, unlimited: unlimited ?? false, balance: balance ?? null };
 }
@@ -115,13 +148,13 @@ function headerCredits(get: HeaderGetter): Credits | undefined {
 /** Passive quota update from the `x-codex-*` headers of any upstream response (§4.3). Undefined when none. */
 export function parseCodexHeaders(headers: HeaderSource | undefined, now: number): UsageSnapshot | undefined {
   const get = headerGetter(headers);
-  if (!CODEX_HEADER_SUFFIXES.some((s) => get(`${CODEX_HEADER_PREFIX}${s}`) !== undefined)) return undefined;
+  if (!CODEX_HEADER_NAMES.some((name) => get(name) !== undefined)) return undefined;
   return assignDefined<UsageSnapshot>(
     { fetchedAt: now, source: 'headers' },
     {
       ...slotWindows(readHeaderWindows(get, CODEX_HEADER_PREFIX, now)),
-      planType: get(`${CODEX_HEADER_PREFIX}${A.planType}`),
-      activeLimit: get(`${CODEX_HEADER_PREFIX}${A.activeLimit}`),
+      planType: get(CODEX.planType),
+      activeLimit: get(CODEX.activeLimit),
       credits: headerCredits(get),
     },
   );

@@ -64,7 +64,20 @@ function formatPercent(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
 
-/** ISO-8601 to the second, as the 429 message shows it (§12.2). */
+const isoBySecond = new Map<number, string>();
+
+/**
+ * ISO-8601 to the second, as the 429 message shows it (§12.2). Every request's ranking writes a few of these (last
+ * selection, weekly resets, block ends), mostly the same seconds again: they are remembered, a few hundred at most.
+ */
 export function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const second = Math.floor(ms / 1000);
+  let text = isoBySecond.get(second);
+  if (text === undefined) {
+    // toISOString always ends in `.sssZ`, years beyond 9999 included; an invalid time throws before anything is kept.
+    text = `${new Date(second * 1000).toISOString().slice(0, -5)}Z`;
+    if (isoBySecond.size >= 256) isoBySecond.clear();
+    isoBySecond.set(second, text);
+  }
+  return text;
 }
