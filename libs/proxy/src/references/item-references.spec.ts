@@ -77,14 +77,29 @@ describe('ItemReferences', () => {
   });
 
   it('keeps at most maxBytes, and never an item larger than the whole budget', () => {
-    const small = new ItemReferences(clock, { maxItems: 100, maxBytes: 200, ttlMs: 60_000 });
-    const big = (id: string) => ({ type: 'message', id, text: 'x'.repeat(80) });
+    const small = new ItemReferences(clock, { maxItems: 100, maxBytes: 600, ttlMs: 60_000 });
+    const big = (id: string) => ({ type: 'message', id, text: 'x'.repeat(250) });
     small.remember(null, [big('msg_a'), big('msg_b'), big('msg_c')]);
-    expect(small.rememberedBytes).toBeLessThanOrEqual(200);
+    expect(small.rememberedBytes).toBeLessThanOrEqual(600);
     expect(() => small.expand(null, { input: [ref('msg_a')] })).toThrow(ClientRequestError);
     expect(small.expand(null, { input: [ref('msg_c')] }).expanded).toBe(1);
-    small.remember(null, [{ type: 'message', id: 'msg_huge', text: 'y'.repeat(500) }]);
+    small.remember(null, [{ type: 'message', id: 'msg_huge', text: 'y'.repeat(1000) }]);
     expect(() => small.expand(null, { input: [ref('msg_huge')] })).toThrow(ClientRequestError);
+  });
+
+  it('hands out a copy of the remembered item: what a request does with it never changes the next expansion', () => {
+    refs.remember(null, [message]);
+    const first = refs.expand(null, { input: [ref('msg_1')] }).body as { input: Array<Record<string, unknown>> };
+    first.input[0]['content'] = 'rewritten';
+    expect(refs.expand(null, { input: [ref('msg_1')] }).body).toEqual({ input: [message] });
+  });
+
+  it('counts text beyond Latin-1 at two bytes a character, as the heap holds it', () => {
+    const budget = new ItemReferences(clock, { maxItems: 100, maxBytes: 800, ttlMs: 60_000 });
+    budget.remember(null, [{ type: 'message', id: 'msg_latin', text: 'é'.repeat(500) }]);
+    budget.remember(null, [{ type: 'message', id: 'msg_wide', text: '€'.repeat(500) }]);
+    expect(budget.expand(null, { input: [ref('msg_latin')] }).expanded).toBe(1);
+    expect(() => budget.expand(null, { input: [ref('msg_wide')] })).toThrow(ClientRequestError);
   });
 
   it('prepareResponses expands before normalisation, counts the expansions and scopes the answer', () => {

@@ -15,11 +15,21 @@ export const DEFAULT_ITEM_REFERENCE_BOUNDS: ItemReferenceBounds = {
   ttlMs: 15 * 60_000,
 };
 
+/**
+ * An item is kept as its JSON text: one flat string instead of the answer's object tree (whose text may still be a
+ * rope of streamed deltas), and a size that is what the heap really holds. A hit parses it back.
+ */
 interface Entry {
-  item: unknown;
+  json: string;
   bytes: number;
   expiresAt: number;
 }
+
+/**
+ * What an entry costs besides the characters of its key and text (measured: 20,000 entries of 225-character items
+ * hold 462 bytes each): string headers, the entry object, its expiry number and the map's slots.
+ */
+const ENTRY_OVERHEAD_BYTES = 160;
 
 /** The scope of requests made without a client key (no keys configured): one shared namespace. */
 const SHARED_SCOPE = '';
@@ -50,11 +60,12 @@ export class ItemReferences {
     const expiresAt = this.clock.now() + this.bounds.ttlMs;
     for (const item of items) {
       if (!isRecord(item) || typeof item['id'] !== 'string' || item['id'] === '') continue;
-      const bytes = JSON.stringify(item).length;
+      const json = flat(JSON.stringify(item));
+      const key = flat(keyOf(scope, item['id']));
+      const bytes = ENTRY_OVERHEAD_BYTES + key.length + heapBytes(json);
       if (bytes > this.bounds.maxBytes) continue;
-      const key = keyOf(scope, item['id']);
       this.drop(key);
-      this.entries.set(key, { item, bytes, expiresAt });
+      this.entries.set(key, { json, bytes, expiresAt });
       this.bytes += bytes;
     }
     this.evict();
@@ -99,7 +110,7 @@ export class ItemReferences {
     // A used item lives on as long as the conversation that uses it: recency and expiry keep one order.
     entry.expiresAt = now + this.bounds.ttlMs;
     this.entries.set(key, entry);
-    return entry.item;
+    return JSON.parse(entry.json);
   }
 
   private drop(key: string): void {
@@ -120,6 +131,22 @@ export class ItemReferences {
     }
   }
 }
+
+/**
+ * V8 builds JSON.stringify's result and a template literal as a tree of string parts; reading the string as a number
+ * flattens it into one sequence in place, so what is kept is the text alone (≈ 25 % less for a small item).
+ */
+function flat(text: string): string {
+  Number(text);
+  return text;
+}
+
+/** V8 keeps a string with any character past U+00FF at two bytes per character, else at one. */
+function heapBytes(text: string): number {
+  return WIDE.test(text) ? text.length * 2 : text.length;
+}
+
+const WIDE = /[\u0100-\uffff]/;
 
 function keyOf(scope: string | null | undefined, id: unknown): string {
   return `${scope ?? SHARED_SCOPE}\u0000${String(id)}`;
