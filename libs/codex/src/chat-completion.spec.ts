@@ -1,4 +1,4 @@
-import { chatMessage, itemHasContent } from './chat-completion';
+import { chatCompletionId, chatMessage, itemHasContent } from './chat-completion';
 
 const cite = (start: number, end: number) => ({
   type: 'url_citation',
@@ -42,5 +42,13 @@ describe('itemHasContent', () => {
     ['web search', { type: 'web_search_call' }, false],
   ])('%s → %p', (_label, item, expected) => {
     expect(itemHasContent(item)).toBe(expected);
+  });
+});
+
+describe('chatCompletionId (§5.3)', () => {
+  it('gives chatcmpl- and 24 base64url characters, never the same id twice, past any batch of drawn bytes', () => {
+    const ids = Array.from({ length: 1000 }, () => chatCompletionId());
+    for (const id of ids) expect(id).toMatch(/^chatcmpl-[A-Za-z0-9_-]{24}$/);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });

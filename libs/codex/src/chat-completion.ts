@@ -4,9 +4,21 @@ import { stringField } from './events';
 import { isRecord, type JsonObject } from './json';
 import { chatUsage, type TokenUsage } from './tokens';
 
-/** `chatcmpl-<random>` (§5.3). */
+const ID_BYTES = 18;
+/** Random bytes for this many ids are drawn at once: one draw per id cost more than the rest of the id. */
+const IDS_PER_DRAW = 128;
+let entropy = Buffer.alloc(0);
+let entropyAt = 0;
+
+/** `chatcmpl-<random>` (§5.3): 18 random bytes from the system's CSPRNG, each byte used for one id only. */
 export function chatCompletionId(): string {
-  return `chatcmpl-${randomBytes(18).toString('base64url')}`;
+  if (entropyAt + ID_BYTES > entropy.length) {
+    entropy = randomBytes(ID_BYTES * IDS_PER_DRAW);
+    entropyAt = 0;
+  }
+  const id = entropy.toString('base64url', entropyAt, entropyAt + ID_BYTES);
+  entropyAt += ID_BYTES;
+  return `chatcmpl-${id}`;
 }
 
 export function isToolCall(item: JsonObject): boolean {
