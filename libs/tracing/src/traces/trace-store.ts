@@ -83,11 +83,12 @@ export class TraceStore {
    */
   async full(entries: StoredTrace[]): Promise<TraceRecord[]> {
     const out = await this.fromLines(entries);
-    const lost = entries.filter((stored, i) => out[i] === undefined);
+    const lost = entries.flatMap((stored, i) => (out[i] === undefined ? [i] : []));
     if (lost.length > 0) {
-      await this.relocate(lost);
-      const found = await this.fromLines(lost);
-      lost.forEach((stored, i) => (out[entries.indexOf(stored)] = found[i] ?? stored.record));
+      const again = lost.map((i) => entries[i] as StoredTrace);
+      await this.relocate(again);
+      const found = await this.fromLines(again);
+      lost.forEach((i, k) => (out[i] = found[k] ?? (entries[i] as StoredTrace).record));
     }
     return out as TraceRecord[];
   }
@@ -118,12 +119,14 @@ export class TraceStore {
   }
 
   private async fromLines(entries: StoredTrace[]): Promise<(TraceRecord | undefined)[]> {
-    const onFile = entries.filter((stored) => stored.line === undefined && stored.place !== undefined);
-    const read = onFile.length > 0 && this.log.readLines ? await this.log.readLines(onFile.map(placeOf)) : [];
-    return entries.map((stored) => {
-      const at = onFile.indexOf(stored);
-      return fullTrace(stored, at === -1 ? stored.line : read[at]);
-    });
+    // Taken before reading: a flush may swap a line in memory for its place meanwhile.
+    const lines = entries.map((stored) => stored.line);
+    const onFile = entries.flatMap((stored, i) => (lines[i] === undefined && stored.place ? [i] : []));
+    if (onFile.length > 0 && this.log.readLines) {
+      const read = await this.log.readLines(onFile.map((i) => (entries[i] as StoredTrace).place as LinePlace));
+      onFile.forEach((i, k) => (lines[i] = read[k]));
+    }
+    return entries.map((stored, i) => fullTrace(stored, lines[i]));
   }
 
   /** Notes again where the file holds the lines of `lost` (one scan of the file). */
@@ -167,8 +170,4 @@ export class TraceStore {
 function forgetLine(stored: StoredTrace, place: LinePlace): void {
   stored.place = place;
   stored.line = undefined;
-}
-
-function placeOf(stored: StoredTrace): LinePlace {
-  return stored.place as LinePlace;
 }
