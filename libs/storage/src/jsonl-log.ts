@@ -1,13 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { dirname } from 'node:path';
-import {
-  DEFAULT_FILE_MODE,
-  ensureDir,
-  fsyncDir,
-  isNotFound,
-  removeStaleTemps,
-  tightenMode,
-} from './fs-utils';
+import { DEFAULT_FILE_MODE, ensureDir, fsyncDir, isNotFound, removeStaleTemps, tightenMode } from './fs-utils';
 import {
   type FileSnapshot,
   NEWLINE,
