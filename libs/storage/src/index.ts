@@ -7,5 +7,6 @@ export { JsonDocumentStore } from './json-document-store';
 export type { JsonDocumentStoreOptions } from './json-document-store';
 export { JsonlLog } from './jsonl-log';
 export type { JsonlLogOptions, ReadAllResult } from './jsonl-log';
+export type { LinePlace } from './line-writes';
 export { FleetLeadership, HalfSharedStoreError, SharedStore, SoleLeadership, storagePort } from './ports';
 export type { Port } from './ports';

@@ -2,6 +2,7 @@ import { appendFileSync, existsSync, readFileSync, readdirSync, statSync, writeF
 import { join } from 'node:path';
 import { TempDir, eventually, tempDir } from '@mcp/testing';
 import { JsonlLog, ReadAllResult } from './jsonl-log';
+import type { LinePlace } from './line-writes';
 
 interface Rec {
   n: number;
@@ -66,6 +67,27 @@ describe('JsonlLog', () => {
     expect(seen[2]?.line).toBe('{"n":3}');
     await log.close();
     expect(() => log.appendLine(encoded(1))).toThrow(/closed/);
+  });
+
+  it('tells where each placed line landed, and reads it back there, also after a rewrite keeps the tail', async () => {
+    const log = open();
+    await readBack(log);
+    const places: LinePlace[] = [];
+    log.append({ n: 0, text: 'é' });
+    for (let n = 1; n <= 6; n += 1) log.appendLine(Buffer.from(`{"n":${n},"text":"😀${n}"}\n`), (p) => places.push(p));
+    await log.flush();
+    const read = async (): Promise<(string | undefined)[]> => (await log.readLines(places)).map((b) => b?.toString());
+    expect(await read()).toEqual(range(1, 6).map((n) => `{"n":${n},"text":"😀${n}"}`));
+    const fromScan: LinePlace[] = [];
+    await log.readAll((_record, _line, place) => fromScan.push(place));
+    expect(fromScan.slice(1)).toEqual(places);
+    await log.retain(3);
+    expect(await read()).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      ...range(4, 6).map((n) => `{"n":${n},"text":"😀${n}"}`),
+    ]);
   });
 
   it('flushes on its own after the interval', async () => {

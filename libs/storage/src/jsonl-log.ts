@@ -1,16 +1,18 @@
 import { promises as fsp } from 'node:fs';
 import { dirname } from 'node:path';
+import { DEFAULT_FILE_MODE, ensureDir, fsyncDir, isNotFound, removeStaleTemps, tightenMode } from './fs-utils';
 import {
-  DEFAULT_FILE_MODE,
-  commitTemp,
-  ensureDir,
-  fsyncDir,
-  isNotFound,
-  openTemp,
-  removeStaleTemps,
-  tightenMode,
-} from './fs-utils';
+  type FileSnapshot,
+  NEWLINE,
+  copyRange,
+  copyRecords,
+  lastByte,
+  newestLinesOffset,
+  readAt,
+  replaceAtomically,
+} from './file-ranges';
 import { parseJsonLine, scanLines } from './line-scanner';
+import { EpochShifts, type LinePlace, type PendingLine, notePlaces, toChunks, writeAll } from './line-writes';
 
 export interface JsonlLogOptions {
   /** How long an appended record may wait in memory before a background flush. Default 100 ms. */
@@ -29,20 +31,11 @@ export interface ReadAllResult {
   skipped: number;
 }
 
-interface FileSnapshot {
-  handle: fsp.FileHandle;
-  /** Bytes to read: the file as it was when the snapshot was taken. */
-  size: number;
-}
-
 interface ScanResult extends ReadAllResult {
   blank: number;
   /** Indexes (in file order) of the lines that are not records. */
   nonRecordLines: number[];
 }
-
-const NEWLINE = 0x0a;
-const CHUNK_BYTES = 256 * 1024;
 
 /**
  * An append-only JSON Lines file. `append` only buffers (never blocks the caller); a timer or a
@@ -55,7 +48,10 @@ export class JsonlLog<T> {
   private readonly mode: number;
   private readonly onError: (error: unknown) => void;
   /** Lines waiting for the next flush: serialised here (strings) or handed over encoded (appendLine). */
-  private buffer: (string | Buffer)[] = [];
+  private buffer: PendingLine[] = [];
+  /** The file's size as this log left it (undefined: ask the file), so a flush knows where its lines land. */
+  private size: number | undefined;
+  private readonly shifts = new EpochShifts();
   private timer: NodeJS.Timeout | undefined;
   private backgroundFlushQueued = false;
   private queue: Promise<void> = Promise.resolve();
@@ -98,12 +94,34 @@ export class JsonlLog<T> {
    * Buffers one record its caller already serialised: one JSON value in UTF-8 ending in its only newline (not
    * checked). The bytes are written as they are, so the caller must not change them afterwards.
    */
-  appendLine(line: Buffer): void {
+  appendLine(line: Buffer, placed?: (place: LinePlace) => void): void {
     if (this.closing) throw new Error(`JsonlLog ${this.path} is closed`);
-    this.buffered(line);
+    this.buffered(placed ? { line, placed } : line);
   }
 
-  private buffered(line: string | Buffer): void {
+  /**
+   * The lines at `places` (as appendLine or readAll told them), read from the file after every earlier file
+   * operation; undefined for a place the file no longer holds as it was (cut, or rewritten past following).
+   */
+  readLines(places: LinePlace[]): Promise<(Buffer | undefined)[]> {
+    return this.enqueue(async () => {
+      const snapshot = await this.openSnapshot();
+      if (!snapshot) return places.map(() => undefined);
+      try {
+        const out: (Buffer | undefined)[] = [];
+        for (const place of places) {
+          const offset = this.shifts.offsetNow(place);
+          if (offset === undefined || offset + place.length > snapshot.size) out.push(undefined);
+          else out.push(await readAt(snapshot.handle, Buffer.allocUnsafe(place.length), offset, place.length));
+        }
+        return out;
+      } finally {
+        await snapshot.handle.close();
+      }
+    });
+  }
+
+  private buffered(line: PendingLine): void {
     this.buffer.push(line);
     if (this.buffer.length >= this.maxBuffered) {
       this.flushInBackground();
@@ -122,12 +140,17 @@ export class JsonlLog<T> {
     return this.enqueue(() => this.writeBuffered());
   }
 
-  /** Streams every valid record to `onRecord`, with the line it was parsed from (appended records are flushed first). */
-  async readAll(onRecord: (record: T, line: string) => void): Promise<ReadAllResult> {
+  /**
+   * Streams every valid record to `onRecord`, with the line it was parsed from and where that line lies (appended
+   * records are flushed first).
+   */
+  async readAll(onRecord: (record: T, line: string, place: LinePlace) => void): Promise<ReadAllResult> {
     let failedWritesBefore = 0;
+    let epoch = 0;
     const snapshot = await this.enqueue(async () => {
       await this.writeBuffered();
       failedWritesBefore = this.failedWrites;
+      epoch = this.shifts.current;
       return this.openSnapshot();
     });
     if (!snapshot) {
@@ -138,7 +161,9 @@ export class JsonlLog<T> {
     // Scanned outside the queue so appends continue; the snapshot size fences off newer bytes,
     // and a concurrent retain() renames a new file in, leaving our open handle on the old one.
     try {
-      const result = await this.scanRecords(snapshot, (value, line) => onRecord(value as T, line));
+      const result = await this.scanRecords(snapshot, (value, line, offset, length) =>
+        onRecord(value as T, line, { epoch, offset, length }),
+      );
       if (this.failedWrites === failedWritesBefore) this.noteScan(result);
       return { records: result.records, skipped: result.skipped };
     } finally {
@@ -236,14 +261,20 @@ export class JsonlLog<T> {
     const lines = this.buffer;
     this.buffer = [];
     let handle: fsp.FileHandle | undefined;
+    let linesStart = 0;
     try {
       const prefix = !this.tailChecked && (await this.endsWithTornLine()) ? '\n' : '';
       handle = await fsp.open(this.path, 'a', this.mode);
-      await writeAll(handle, toChunks(prefix, lines));
+      const before = this.size ?? (await handle.stat()).size;
+      const chunks = toChunks(prefix, lines);
+      await writeAll(handle, chunks);
+      this.size = chunks.reduce((size, chunk) => size + chunk.length, before);
+      linesStart = before + prefix.length;
     } catch (error) {
       // Nothing (or a fragment) reached the file: keep the records for the next flush, and look at
       // the tail again because a fragment may now end the file without a newline.
       this.buffer = lines.concat(this.buffer);
+      this.size = undefined;
       this.tailChecked = false;
       this.linesAreRecords = false;
       this.failedWrites += 1;
@@ -253,6 +284,7 @@ export class JsonlLog<T> {
     this.tailChecked = true;
     if (this.fileRecords !== undefined) this.fileRecords += lines.length;
     try {
+      notePlaces(lines, linesStart, this.shifts.current);
       await handle.datasync();
       if (!this.dirSynced) await fsyncDir(dirname(this.path));
       this.dirSynced = true;
@@ -291,15 +323,15 @@ export class JsonlLog<T> {
   /** Parses every line; the indexes of the lines that are not records let a rewrite skip them unparsed. */
   private async scanRecords(
     snapshot: FileSnapshot,
-    onValue: (value: unknown, line: string) => void,
+    onValue: (value: unknown, line: string, offset: number, length: number) => void,
   ): Promise<ScanResult> {
     const result: ScanResult = { records: 0, skipped: 0, blank: 0, nonRecordLines: [] };
     let index = 0;
-    await scanLines(snapshot.handle, snapshot.size, (line) => {
+    await scanLines(snapshot.handle, snapshot.size, (line, offset, length) => {
       const parsed = parseJsonLine(line);
       if (parsed.kind === 'record') {
         result.records += 1;
-        onValue(parsed.value, line);
+        onValue(parsed.value, line, offset, length);
       } else {
         result[parsed.kind === 'invalid' ? 'skipped' : 'blank'] += 1;
         result.nonRecordLines.push(index);
@@ -322,6 +354,8 @@ export class JsonlLog<T> {
       return;
     }
     await replaceAtomically(this.path, this.mode, (temp) => copyRange(snapshot, cut.offset, temp));
+    this.shifts.rewrote(cut.offset);
+    this.size = snapshot.size - cut.offset;
     this.fileRecords = n;
     this.tailChecked = true;
   }
@@ -336,147 +370,10 @@ export class JsonlLog<T> {
     }
     const drop = Math.max(0, scan.records - n);
     await replaceAtomically(this.path, this.mode, (temp) => copyRecords(snapshot, scan.nonRecordLines, drop, temp));
+    this.shifts.rewrote(undefined);
+    this.size = undefined;
     this.fileRecords = Math.min(scan.records, n);
     this.tailChecked = true;
     this.linesAreRecords = true;
   }
-}
-
-/**
- * The buffered lines as write chunks: runs of serialised lines joined and encoded once (small records), lines
- * handed over encoded passed through uncopied (a trace's, up to megabytes).
- */
-function toChunks(prefix: string, lines: (string | Buffer)[]): Buffer[] {
-  const chunks: Buffer[] = [];
-  let text = prefix;
-  for (const line of lines) {
-    if (typeof line === 'string') {
-      text += line;
-      continue;
-    }
-    if (text !== '') chunks.push(Buffer.from(text, 'utf8'));
-    text = '';
-    chunks.push(line);
-  }
-  if (text !== '') chunks.push(Buffer.from(text, 'utf8'));
-  return chunks;
-}
-
-/** At most this many buffers per writev (the usual IOV_MAX is 1024). */
-const WRITEV_MAX = 512;
-
-/** Writes every chunk in order, resuming after a short write. */
-async function writeAll(handle: fsp.FileHandle, chunks: Buffer[]): Promise<void> {
-  let pending = chunks;
-  while (pending.length > 0) {
-    const batch = pending.slice(0, WRITEV_MAX);
-    const { bytesWritten } = await handle.writev(batch);
-    if (bytesWritten === 0) throw new Error('writev wrote nothing');
-    let left = bytesWritten;
-    let done = 0;
-    while (done < batch.length && left >= (batch[done] as Buffer).length) left -= (batch[done++] as Buffer).length;
-    const rest = pending.slice(done);
-    if (left > 0) rest[0] = (rest[0] as Buffer).subarray(left);
-    pending = rest;
-  }
-}
-
-/** The last byte of the file, undefined when it is empty. */
-async function lastByte(snapshot: FileSnapshot): Promise<number | undefined> {
-  if (snapshot.size === 0) return undefined;
-  const last = Buffer.alloc(1);
-  await snapshot.handle.read(last, 0, 1, snapshot.size - 1);
-  return last[0];
-}
-
-/** Where the newest `n` lines start, reading backwards; with no more than `n` lines, how many there are. */
-async function newestLinesOffset(
-  snapshot: FileSnapshot,
-  n: number,
-): Promise<{ offset: number } | { offset?: undefined; lines: number }> {
-  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-  let newlines = 0;
-  for (let end = snapshot.size; end > 0;) {
-    const start = Math.max(0, end - CHUNK_BYTES);
-    const view = await readAt(snapshot.handle, chunk, start, end - start);
-    for (let at = view.length - 1; at >= 0;) {
-      const nl = view.lastIndexOf(NEWLINE, at);
-      if (nl === -1) break;
-      newlines += 1;
-      if (newlines === n + 1) return { offset: start + nl + 1 };
-      at = nl - 1;
-    }
-    end = start;
-  }
-  return { lines: newlines };
-}
-
-/** Reads `length` bytes at `position` (fewer only at the end of the file). */
-async function readAt(handle: fsp.FileHandle, buffer: Buffer, position: number, length: number): Promise<Buffer> {
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return buffer.subarray(0, filled);
-}
-
-/** Copies the snapshot's bytes from `from` to its end, unparsed. */
-async function copyRange(snapshot: FileSnapshot, from: number, target: fsp.FileHandle): Promise<void> {
-  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-  for (let position = from; position < snapshot.size;) {
-    const view = await readAt(snapshot.handle, chunk, position, Math.min(CHUNK_BYTES, snapshot.size - position));
-    if (view.length === 0) break;
-    await target.writeFile(view);
-    position += view.length;
-  }
-}
-
-/** Copies the records after the first `drop`, skipping the lines a scan found not to be records (sorted indexes). */
-async function copyRecords(
-  snapshot: FileSnapshot,
-  nonRecordLines: number[],
-  drop: number,
-  target: fsp.FileHandle,
-): Promise<void> {
-  let index = 0;
-  let nextNonRecord = 0;
-  let seen = 0;
-  let pending: string[] = [];
-  const writePending = async (): Promise<void> => {
-    if (pending.length === 0) return;
-    const text = pending.join('');
-    pending = [];
-    await target.writeFile(text, 'utf8');
-  };
-  await scanLines(
-    snapshot.handle,
-    snapshot.size,
-    (line) => {
-      const isRecord = nonRecordLines[nextNonRecord] !== index;
-      index += 1;
-      if (!isRecord) nextNonRecord += 1;
-      else if (++seen > drop) pending.push(line + '\n');
-    },
-    writePending,
-  );
-  await writePending();
-}
-
-/** Fills a temp file beside `path`, then fsyncs and renames it over `path` (removed again on failure). */
-async function replaceAtomically(
-  path: string,
-  mode: number,
-  fill: (handle: fsp.FileHandle) => Promise<void>,
-): Promise<void> {
-  const temp = await openTemp(path, mode);
-  try {
-    await fill(temp.handle);
-  } catch (error) {
-    await temp.handle.close().catch(() => undefined);
-    await fsp.rm(temp.path, { force: true });
-    throw error;
-  }
-  await commitTemp(temp, path);
 }

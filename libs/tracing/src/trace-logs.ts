@@ -1,15 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@mcp/config';
 import type { StatsRecord, TraceRecord } from '@mcp/contracts';
-import { JsonlLog, type ReadAllResult } from '@mcp/storage';
+import { JsonlLog, type LinePlace, type ReadAllResult } from '@mcp/storage';
 
 /** What TraceStore and StatsHistory need from their durable log; JsonlLog is one. */
 export interface RecordLog<T> {
   append(record: T): void;
-  /** A log of lines may take a record its caller already serialised (one JSON line in UTF-8, ending in "\n"). */
-  appendLine?(line: Buffer): void;
-  /** `line`: the text the record was parsed from, when the log is made of lines. */
-  readAll(onRecord: (record: T, line?: string) => void): Promise<ReadAllResult>;
+  /**
+   * A log of lines may take a record its caller already serialised (one JSON line in UTF-8, ending in "\n"), and
+   * tell where it landed once written.
+   */
+  appendLine?(line: Buffer, placed?: (place: LinePlace) => void): void;
+  /** `line`, `place`: the text the record was parsed from and where it lies, when the log is made of lines. */
+  readAll(onRecord: (record: T, line?: string, place?: LinePlace) => void): Promise<ReadAllResult>;
+  /** A log of lines reads lines back by place (undefined for one it no longer holds there). */
+  readLines?(places: LinePlace[]): Promise<(Buffer | undefined)[]>;
   retain(n: number): Promise<void>;
   flush(): Promise<void>;
   close(): Promise<void>;

@@ -23,7 +23,7 @@ import {
   toSummary,
   type TraceFilter,
 } from './traces/trace-query';
-import { fullTrace, traceJson, type StoredTrace } from './traces/trace-line';
+import type { StoredTrace } from './traces/trace-line';
 import { TraceStore } from './traces/trace-store';
 
 /**
@@ -95,11 +95,11 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown {
     await Promise.all([this.traces.flush(), this.history.flush()]);
   }
 
-  listTraces(query: TraceListQuery): TracesPageResponse | TracesLegacyResponse {
+  async listTraces(query: TraceListQuery): Promise<TracesPageResponse | TracesLegacyResponse> {
     const matching = this.filtered(query);
     if (query.limit !== undefined && query.page === undefined && query.pageSize === undefined) {
       const limit = Math.min(LEGACY_MAX, Math.max(1, query.limit));
-      return { traces: matching.slice(0, limit).reverse().map(fullTrace) };
+      return { traces: await this.traces.full(matching.slice(0, limit).reverse()) };
     }
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
@@ -111,18 +111,16 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown {
     return { traces: slice.map(toSummary), pagination: paginate(matching.length, page, pageSize), stats };
   }
 
-  getTrace(id: string): TraceResponse {
-    const trace = this.traces.get(id);
+  async getTrace(id: string): Promise<TraceResponse> {
+    const trace = await this.traces.get(id);
     if (!trace) throw new TraceNotFoundError(id, this.traces.cap);
     return { trace };
   }
 
   /** The filtered traces as JSON Lines, oldest first, full records. */
-  exportTraces(filter: TraceFilter): string {
-    return this.filtered(filter)
-      .reverse()
-      .map((stored) => `${traceJson(stored)}\n`)
-      .join('');
+  async exportTraces(filter: TraceFilter): Promise<string> {
+    const traces = await this.traces.full(this.filtered(filter).reverse());
+    return traces.map((trace) => `${JSON.stringify(trace)}\n`).join('');
   }
 
   usageStats(filters: StatsFilters): UsageStatsResponse {

@@ -11,7 +11,7 @@ export class TracesController {
   constructor(private readonly tracing: TracingService) {}
 
   @Get()
-  list(@Query() query: TracesQueryDto): TracesPageResponse | TracesLegacyResponse {
+  list(@Query() query: TracesQueryDto): Promise<TracesPageResponse | TracesLegacyResponse> {
     return this.tracing.listTraces(query);
   }
 
@@ -19,12 +19,12 @@ export class TracesController {
   @Get('export')
   @Header('content-type', 'application/x-ndjson; charset=utf-8')
   @Header('content-disposition', 'attachment; filename="requests-trace.jsonl"')
-  export(@Query() query: TraceFilterQueryDto): string {
+  export(@Query() query: TraceFilterQueryDto): Promise<string> {
     return this.tracing.exportTraces(query);
   }
 
   @Get(':id')
-  get(@Param('id') id: string): TraceResponse {
+  get(@Param('id') id: string): Promise<TraceResponse> {
     return this.tracing.getTrace(id);
   }
 }

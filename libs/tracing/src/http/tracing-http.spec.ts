@@ -306,6 +306,20 @@ describe('tracing HTTP routes', () => {
       expect(text).toMatch(/mcp_http_request_duration_seconds_count\{route="\/v1\/responses"\} 1/);
     });
 
+    it('keeps counting across scrapes, and any single counter read sees every request so far', async () => {
+      const line =
+        'mcp_http_requests_total{route="/v1/chat/completions",status="200",model="gpt-5.3-codex",account="acc_a"}';
+      expect(await (await get('/metrics')).text()).toContain(`${line} 2`);
+      app.get(TracingService).record(traceRecord({ id: 'later', tokensInput: 50, costUsd: 0.5 }));
+      const tokens = app.get(MetricsService).registry.getSingleMetric('mcp_tokens_total');
+      const values = (await tokens?.get())?.values ?? [];
+      const input = values.find((v) => v.labels['kind'] === 'input' && v.labels['account'] === 'acc_a');
+      expect(input?.value).toBe(450);
+      const text = await (await get('/metrics')).text();
+      expect(text).toContain(`${line} 3`);
+      expect(text).toContain('mcp_tokens_total{kind="input",model="gpt-5.3-codex",account="acc_a"} 450');
+    });
+
     it('takes only METRICS_TOKEN when it is set', async () => {
       await app.close();
       await start({ METRICS_TOKEN: 'metrics-token-0123456789' });

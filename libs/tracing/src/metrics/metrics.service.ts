@@ -7,6 +7,31 @@ import type { AccountStatus, PoolForecast, TraceRecord } from '@mcp/contracts';
 const SECONDS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 const NONE = 'none';
 
+/** Requests of one route, status, model and account since the last scrape, with their tokens and cost. */
+interface RequestTally {
+  route: string;
+  status: string;
+  model: string;
+  account: string;
+  requests: number;
+  input: number;
+  cached_input: number;
+  output: number;
+  reasoning: number;
+  cost: number;
+}
+
+const TOKEN_KINDS = ['input', 'cached_input', 'output', 'reasoning'] as const;
+
+function newTally(route: string, status: string, model: string, account: string): RequestTally {
+  return { route, status, model, account, requests: 0, input: 0, cached_input: 0, output: 0, reasoning: 0, cost: 0 };
+}
+
+/** Token counts that are not positive numbers add nothing (as a counter is never increased by them). */
+function positive(n: number): number {
+  return n > 0 ? n : 0;
+}
+
 /**
  * Prometheus metrics on a registry of our own (never prom-client's global one, so two apps in one
  * process — the e2e specs — do not collide). Request metrics come from finished traces; account
@@ -24,6 +49,11 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   private readonly refreshes: Counter<'outcome'>;
   private readonly upstreamErrors: Counter<'class'>;
   private stopCountingRefreshes: (() => void) | undefined;
+  /**
+   * What finished requests add to the request, token and cost counters, folded in when the counters are read:
+   * a request costs one map entry update instead of a labelled increment per counter.
+   */
+  private readonly tallies = new Map<string, RequestTally>();
 
   constructor(
     private readonly accounts: AccountsService,
@@ -31,11 +61,13 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     private readonly tokenEvents: TokenEvents,
   ) {
     const registers = [this.registry];
+    const collect = (): void => this.foldTallies();
     this.requests = new Counter({
       name: 'mcp_http_requests_total',
       help: 'Proxied requests by route, HTTP status, model and serving account',
       labelNames: ['route', 'status', 'model', 'account'],
       registers,
+      collect,
     });
     this.latency = new Histogram({
       name: 'mcp_http_request_duration_seconds',
@@ -56,12 +88,14 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
       help: 'Tokens by kind (input, cached_input, output, reasoning)',
       labelNames: ['kind', 'model', 'account'],
       registers,
+      collect,
     });
     this.cost = new Counter({
       name: 'mcp_estimated_cost_usd_total',
       help: 'Estimated cost at API list prices',
       labelNames: ['model'],
       registers,
+      collect,
     });
     this.failovers = new Counter({
       name: 'mcp_failovers_total',
@@ -98,20 +132,33 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   observeRequest(trace: TraceRecord): void {
     const model = trace.model ?? NONE;
     const account = trace.accountId ?? NONE;
-    this.requests.inc({ route: trace.route, status: String(trace.status), model, account });
+    const status = String(trace.status);
+    const key = `${trace.route}\u0000${status}\u0000${model}\u0000${account}`;
+    let tally = this.tallies.get(key);
+    if (!tally) this.tallies.set(key, (tally = newTally(trace.route, status, model, account)));
+    tally.requests += 1;
+    tally.input += positive(trace.tokensInput);
+    tally.cached_input += positive(trace.tokensInputCached);
+    tally.output += positive(trace.tokensOutput);
+    tally.reasoning += positive(trace.tokensReasoning);
+    if (trace.costUsd) tally.cost += trace.costUsd;
     this.latency.observe({ route: trace.route }, trace.latencyMs / 1000);
     if (trace.ttfbMs !== null && trace.ttfbMs !== undefined)
       this.ttfb.observe({ route: trace.route }, trace.ttfbMs / 1000);
-    const kinds = {
-      input: trace.tokensInput,
-      cached_input: trace.tokensInputCached,
-      output: trace.tokensOutput,
-      reasoning: trace.tokensReasoning,
-    };
-    for (const [kind, n] of Object.entries(kinds)) if (n > 0) this.tokens.inc({ kind, model, account }, n);
-    if (trace.costUsd) this.cost.inc({ model }, trace.costUsd);
     for (const attempt of trace.attempts ?? [])
       if (attempt.class !== 'ok') this.upstreamErrors.inc({ class: attempt.class });
+  }
+
+  /** Adds the tallies since the last read to the counters (each counter's collect, so any read sees them all). */
+  private foldTallies(): void {
+    for (const t of this.tallies.values()) {
+      this.requests.inc({ route: t.route, status: t.status, model: t.model, account: t.account }, t.requests);
+      for (const kind of TOKEN_KINDS) {
+        if (t[kind] > 0) this.tokens.inc({ kind, model: t.model, account: t.account }, t[kind]);
+      }
+      if (t.cost) this.cost.inc({ model: t.model }, t.cost);
+    }
+    this.tallies.clear();
   }
 
   /** An attempt given up for the next candidate (`reason`: the failure class, e.g. quota, transient). */

@@ -1,6 +1,6 @@
 import type { TraceRecord } from '@mcp/contracts';
 import { traceRecord } from '@mcp/testing/history';
-import { JsonText, encodeTrace, fullTrace, storeTrace, traceJson, traceJsonText } from './trace-line';
+import { JsonText, encodeTrace, fullTrace, storeTrace, traceJsonText } from './trace-line';
 
 /** A client body spelled the way clients spell them: escapes, raw non-ASCII, surrogate pairs, U+2028, spaces. */
 const CLIENT_TEXT =
@@ -21,8 +21,8 @@ describe('trace lines', () => {
     const { requestBody: _body, ...rest } = trace;
     expect(JSON.parse(text)).toEqual({ ...JSON.parse(JSON.stringify(rest)), requestBody: JSON.parse(CLIENT_TEXT) });
     expect(stored.record).not.toHaveProperty('requestBody');
-    expect(fullTrace(stored).requestBody).toEqual(JSON.parse(CLIENT_TEXT));
-    expect(traceJson(stored)).toBe(text.slice(0, -1));
+    expect(fullTrace(stored)?.requestBody).toEqual(JSON.parse(CLIENT_TEXT));
+    expect(stored.line?.toString('utf8')).toBe(text.slice(0, -1));
   });
 
   it('keeps a pretty-printed body on one line, its line breaks turned into spaces', () => {
@@ -30,7 +30,7 @@ describe('trace lines', () => {
     const { stored, line } = encodeTrace(traceRecord({ id: 't2', requestBody: new JsonText(pretty) }));
     const text = lineText(line);
     expect(text.indexOf('\n')).toBe(text.length - 1);
-    expect(fullTrace(stored).requestBody).toEqual({ model: 'm', input: 'two\nlines', list: [1, 2] });
+    expect(fullTrace(stored)?.requestBody).toEqual({ model: 'm', input: 'two\nlines', list: [1, 2] });
   });
 
   it('serialises any other body with the rest, as before', () => {
@@ -55,10 +55,21 @@ describe('trace lines', () => {
     const written = `${JSON.stringify(traceRecord({ id: 't5' })).slice(0, -1)},"requestBody":${CLIENT_TEXT}}`;
     const stored = storeTrace(JSON.parse(written) as TraceRecord, written);
     expect(stored.record).not.toHaveProperty('requestBody');
-    expect(traceJson(stored)).toBe(written);
-    expect(fullTrace(stored).requestBody).toEqual(JSON.parse(CLIENT_TEXT));
+    expect(stored.line?.toString('utf8')).toBe(written);
+    expect(fullTrace(stored)?.requestBody).toEqual(JSON.parse(CLIENT_TEXT));
     const fromRow = storeTrace(traceRecord({ id: 't6', requestBody: { input: 'x' } }));
-    expect(fullTrace(fromRow).requestBody).toEqual({ input: 'x' });
+    expect(fullTrace(fromRow)?.requestBody).toEqual({ input: 'x' });
+  });
+
+  it("keeps only the place of a line the file holds, and takes a body only from that trace's own line", () => {
+    const written = `${JSON.stringify(traceRecord({ id: 't8' })).slice(0, -1)},"requestBody":{"input":"x"}}`;
+    const stored = storeTrace(JSON.parse(written) as TraceRecord, written, { epoch: 0, offset: 10, length: 20 });
+    expect(stored.line).toBeUndefined();
+    expect(fullTrace(stored)).toBeUndefined();
+    expect(fullTrace(stored, Buffer.from(written))?.requestBody).toEqual({ input: 'x' });
+    const other = JSON.stringify(traceRecord({ id: 'other', requestBody: { input: 'y' } }));
+    expect(fullTrace(stored, Buffer.from(other))).toBeUndefined();
+    expect(fullTrace(stored, Buffer.from('{"id":"t8","requestBo'))).toBeUndefined();
   });
 
   it('gives a shared store the same JSON, or the parsed body when the store refuses its text', () => {

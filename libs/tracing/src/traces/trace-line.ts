@@ -1,4 +1,5 @@
 import type { TraceRecord } from '@mcp/contracts';
+import type { LinePlace } from '@mcp/storage';
 
 /**
  * A trace's `requestBody` held as JSON text: the client's own (already validated) text when redaction changed
@@ -8,12 +9,21 @@ export class JsonText {
   constructor(readonly text: string) {}
 }
 
-/** A trace as stored: the record without its body, and the body as the trace's own JSON line. */
+/**
+ * A trace as stored: the record without its body; when it has one, the trace's own JSON line (the body is read
+ * back from it), in memory until the file holds it, then only where the file holds it.
+ */
 export interface StoredTrace {
   /** Every field but `requestBody`. */
   readonly record: TraceRecord;
-  /** The full trace as one JSON line (UTF-8, no newline) when it has a body: the body is read back from it. */
-  readonly line: Buffer | undefined;
+  /** The full trace as one JSON line (UTF-8, no newline). */
+  line: Buffer | undefined;
+  /** Where the file holds that line. */
+  place: LinePlace | undefined;
+}
+
+export function hasBody(stored: StoredTrace): boolean {
+  return stored.line !== undefined || stored.place !== undefined;
 }
 
 const BODY_KEY = ',"requestBody":';
@@ -31,13 +41,13 @@ export function encodeTrace(trace: TraceRecord): { stored: StoredTrace; line: Bu
   const { requestBody, ...record } = trace;
   if (requestBody === undefined) {
     const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
-    return { stored: { record, line: undefined }, line };
+    return { stored: { record, line: undefined, place: undefined }, line };
   }
   if (!(requestBody instanceof JsonText)) {
     const json = JSON.stringify(trace);
     const line = Buffer.allocUnsafeSlow(Buffer.byteLength(json, 'utf8') + 1);
     line[line.write(json, 0, 'utf8')] = NEWLINE;
-    return { stored: { record, line: line.subarray(0, line.length - 1) }, line };
+    return { stored: { record, line: line.subarray(0, line.length - 1), place: undefined }, line };
   }
   const prefix = bodyPrefix(JSON.stringify(record));
   const text = requestBody.text;
@@ -51,7 +61,7 @@ export function encodeTrace(trace: TraceRecord): { stored: StoredTrace; line: Bu
   blankLineBreaks(line, prefixBytes, prefixBytes + bodyBytes);
   line[prefixBytes + bodyBytes] = CLOSE_BRACE;
   line[prefixBytes + bodyBytes + 1] = NEWLINE;
-  return { stored: { record, line: line.subarray(0, line.length - 1) }, line };
+  return { stored: { record, line: line.subarray(0, line.length - 1), place: undefined }, line };
 }
 
 /**
@@ -69,23 +79,32 @@ function bodyPrefix(head: string): string {
   return head === '{}' ? '{"requestBody":' : `${head.slice(0, -1)}${BODY_KEY}`;
 }
 
-/** A trace read back (a file line, a shared store's row) kept the same way: the body only as JSON text. */
-export function storeTrace(trace: TraceRecord, line?: string): StoredTrace {
-  if (trace.requestBody === undefined) return { record: trace, line: undefined };
+/**
+ * A trace read back (a file line, a shared store's row) kept the same way: the body only as JSON text, or only as
+ * the place of its line in the file when that is given.
+ */
+export function storeTrace(trace: TraceRecord, line?: string, place?: LinePlace): StoredTrace {
+  if (trace.requestBody === undefined) return { record: trace, line: undefined, place: undefined };
   const { requestBody, ...record } = trace;
-  return { record, line: Buffer.from(line ?? JSON.stringify({ ...record, requestBody }), 'utf8') };
+  if (place) return { record, line: undefined, place };
+  return { record, line: Buffer.from(line ?? JSON.stringify({ ...record, requestBody }), 'utf8'), place: undefined };
 }
 
-/** The whole trace, body included, parsed back from its line. */
-export function fullTrace(stored: StoredTrace): TraceRecord {
-  if (!stored.line) return stored.record;
-  const parsed = JSON.parse(stored.line.toString('utf8')) as TraceRecord;
+/** The whole trace, its body taken from its line (undefined when the line is not this trace's). */
+export function fullTrace(stored: StoredTrace, line: Buffer | undefined = stored.line): TraceRecord | undefined {
+  if (!hasBody(stored)) return stored.record;
+  if (!line) return undefined;
+  const parsed = parseLine(line);
+  if (parsed?.id !== stored.record.id) return undefined;
   return { ...stored.record, requestBody: parsed.requestBody };
 }
 
-/** The trace as one JSON line without its newline (the export's format). */
-export function traceJson(stored: StoredTrace): string {
-  return stored.line ? stored.line.toString('utf8') : JSON.stringify(stored.record);
+function parseLine(line: Buffer): TraceRecord | undefined {
+  try {
+    return JSON.parse(line.toString('utf8')) as TraceRecord;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Pagination, StatsRecord, TraceRecord, TraceSummary } from '@mcp/contracts';
-import type { StoredTrace } from './trace-line';
+import { hasBody, type StoredTrace } from './trace-line';
 
 /** Filters of GET /admin/traces and its export (PROTOCOL.md §11.4); all exact, times inclusive on `at`. */
 export interface TraceFilter {
@@ -25,7 +25,7 @@ export function matchesTrace(trace: TraceRecord, filter: TraceFilter): boolean {
 
 /** A trace in a listing: the payload left out (a stored record holds none), its presence kept. */
 export function toSummary(stored: StoredTrace): TraceSummary {
-  return { ...stored.record, hasRequestBody: stored.line !== undefined };
+  return { ...stored.record, hasRequestBody: hasBody(stored) };
 }
 
 /** Page numbers past the end give an empty page, not an error; totalPages is at least 1. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { tempDir, type TempDir } from '@mcp/testing';
 import { traceRecord } from '@mcp/testing/history';
 import type { TraceRecord } from '@mcp/contracts';
+import { JsonlLog } from '@mcp/storage';
 import type { RecordLog } from '../trace-logs';
 import { JsonText } from './trace-line';
 import { TraceStore } from './trace-store';
@@ -26,8 +27,8 @@ describe('TraceStore (PROTOCOL §10.4)', () => {
     const store = new TraceStore(path, 3);
     for (let i = 1; i <= 5; i++) store.add(traceRecord({ id: `t${i}` }));
     expect(store.newestFirst().map((t) => t.record.id)).toEqual(['t5', 't4', 't3']);
-    expect(store.get('t2')).toBeUndefined();
-    expect(store.get('t4')?.id).toBe('t4');
+    expect(await store.get('t2')).toBeUndefined();
+    expect((await store.get('t4'))?.id).toBe('t4');
     await store.close();
   });
 
@@ -62,15 +63,24 @@ describe('TraceStore (PROTOCOL §10.4)', () => {
     first.add(traceRecord({ id: 'raw', requestBody: new JsonText(CLIENT_TEXT) }));
     first.add(traceRecord({ id: 'redacted', requestBody: { input: '<data:image/png;base64, 3 bytes>' } }));
     first.add(traceRecord({ id: 'none' }));
-    expect(first.get('raw')?.requestBody).toEqual(JSON.parse(CLIENT_TEXT));
-    expect(first.get('none')).not.toHaveProperty('requestBody');
+    expect((await first.get('raw'))?.requestBody).toEqual(JSON.parse(CLIENT_TEXT));
+    expect(await first.get('none')).not.toHaveProperty('requestBody');
+    expect(first.newestFirst()[2]?.line).toBeDefined();
+    await first.flush();
+    expect(first.newestFirst()[2]?.line).toBeUndefined();
+    expect((await first.get('raw'))?.requestBody).toEqual(JSON.parse(CLIENT_TEXT));
     await first.close();
     expect(linesIn(path)[0]).toContain(`"requestBody":${CLIENT_TEXT}}`);
     const second = new TraceStore(path, 10);
     await second.load();
-    expect(second.get('raw')?.requestBody).toEqual(JSON.parse(CLIENT_TEXT));
-    expect(second.get('redacted')?.requestBody).toEqual({ input: '<data:image/png;base64, 3 bytes>' });
-    expect(second.newestFirst().map((t) => t.line !== undefined)).toEqual([false, true, true]);
+    expect((await second.get('raw'))?.requestBody).toEqual(JSON.parse(CLIENT_TEXT));
+    expect((await second.get('redacted'))?.requestBody).toEqual({ input: '<data:image/png;base64, 3 bytes>' });
+    // Memory keeps where the lines are, not the lines: the bodies were read back from the file.
+    expect(second.newestFirst().map((t) => [t.line, t.place !== undefined])).toEqual([
+      [undefined, false],
+      [undefined, true],
+      [undefined, true],
+    ]);
     await second.close();
   });
 
@@ -83,13 +93,13 @@ describe('TraceStore (PROTOCOL §10.4)', () => {
     const result = await store.load();
     expect(result).toEqual({ records: 3, skipped: 1 });
     expect(store.newestFirst().map((t) => t.record.id)).toEqual(['old3', 'old2']);
-    expect(store.get('old2')).toEqual(old[1]);
+    expect(await store.get('old2')).toEqual(old[1]);
     store.add(traceRecord({ id: 'new', requestBody: new JsonText(CLIENT_TEXT) }));
     await store.close();
     const reloaded = new TraceStore(path, 2);
     await reloaded.load();
-    expect(reloaded.get('old3')).toEqual(old[2]);
-    expect(reloaded.get('new')?.requestBody).toEqual(JSON.parse(CLIENT_TEXT));
+    expect(await reloaded.get('old3')).toEqual(old[2]);
+    expect((await reloaded.get('new'))?.requestBody).toEqual(JSON.parse(CLIENT_TEXT));
     await reloaded.close();
   });
 
@@ -106,7 +116,34 @@ describe('TraceStore (PROTOCOL §10.4)', () => {
     const body = new JsonText(CLIENT_TEXT);
     store.add(traceRecord({ id: 'shared', requestBody: body }));
     expect(appended[0]?.requestBody).toBe(body);
-    expect(store.get('shared')?.requestBody).toEqual(JSON.parse(CLIENT_TEXT));
+    expect((await store.get('shared'))?.requestBody).toEqual(JSON.parse(CLIENT_TEXT));
     await store.close();
+  });
+
+  it('finds the bodies again after each rewrite of the file, whichever way it was cut', async () => {
+    const body = (i: number) => ({ input: `body ${i} ${'é'.repeat(i)}` });
+    const store = new TraceStore(path, 3);
+    await store.load();
+    for (let i = 1; i <= 7; i++)
+      store.add(traceRecord({ id: `t${i}`, requestBody: new JsonText(JSON.stringify(body(i))) }));
+    await store.flush();
+    expect(linesIn(path)).toHaveLength(3);
+    // Cut at a line boundary: the noted places follow the cut, no search of the file needed.
+    const searches = jest.spyOn(JsonlLog.prototype, 'readAll');
+    for (let i = 5; i <= 7; i++) expect((await store.get(`t${i}`))?.requestBody).toEqual(body(i));
+    expect(searches).not.toHaveBeenCalled();
+    searches.mockRestore();
+    await store.close();
+    // A torn line in the middle: the rewrite at load drops it, so old places cannot be followed; a search finds them.
+    const lines = linesIn(path);
+    writeFileSync(path, `${lines.join('\n')}\n{"id":"torn"\n${lines.join('\n')}\n`);
+    const reloaded = new TraceStore(path, 2);
+    await reloaded.load();
+    await reloaded.flush();
+    expect(linesIn(path)).toHaveLength(2);
+    expect((await reloaded.get('t7'))?.requestBody).toEqual(body(7));
+    const legacy = await reloaded.full(reloaded.newestFirst());
+    expect(legacy.map((t) => t.requestBody)).toEqual([body(7), body(6)]);
+    await reloaded.close();
   });
 });

@@ -1,7 +1,7 @@
 import type { TraceRecord } from '@mcp/contracts';
-import { JsonlLog, type ReadAllResult } from '@mcp/storage';
+import { JsonlLog, type LinePlace, type ReadAllResult } from '@mcp/storage';
 import type { RecordLog } from '../trace-logs';
-import { encodeTrace, fullTrace, storeTrace, type StoredTrace } from './trace-line';
+import { encodeTrace, fullTrace, hasBody, storeTrace, type StoredTrace } from './trace-line';
 
 export interface TraceStoreOptions {
   /** Longest a finished request waits in memory before reaching the file (the crash-loss window). */
@@ -14,7 +14,8 @@ export interface TraceStoreOptions {
  * queries and on disk for restarts. The file grows by appends and is rewritten atomically to the
  * newest `cap` once it holds more than twice that, so it stays between cap and 2 × cap (plus what
  * arrives while a rewrite runs). Each trace is serialised once, as its line; memory keeps the
- * record without its body, and the line's bytes (off the JavaScript heap) for the body's readers.
+ * record without its body, and the line's bytes until the file holds them: from then on a body is
+ * read back from the file by the place of its line (a log that cannot do that keeps the bytes).
  */
 export class TraceStore {
   private readonly ring: (StoredTrace | undefined)[];
@@ -48,7 +49,10 @@ export class TraceStore {
 
   /** Reads the file, keeping the newest `cap` traces; compacts it if it is over the limit. */
   async load(): Promise<ReadAllResult> {
-    const result = await this.log.readAll((trace, line) => this.remember(storeTrace(trace, line)));
+    const readBack = this.log.readLines !== undefined;
+    const result = await this.log.readAll((trace, line, place) =>
+      this.remember(storeTrace(trace, line, readBack ? place : undefined)),
+    );
     this.fileRecords = result.records;
     this.compactIfNeeded();
     // Traces other replicas record are shown here too (not appended again: they are stored already).
@@ -59,16 +63,34 @@ export class TraceStore {
   add(trace: TraceRecord): void {
     const { stored, line } = encodeTrace(trace);
     this.remember(stored);
-    if (this.log.appendLine) this.log.appendLine(line);
-    else this.log.append(trace);
+    if (!this.log.appendLine) this.log.append(trace);
+    else if (stored.line === undefined || !this.log.readLines) this.log.appendLine(line);
+    else this.log.appendLine(line, (place) => forgetLine(stored, place));
     this.fileRecords += 1;
     this.compactIfNeeded();
   }
 
   /** The whole trace, its body parsed back from its line. */
-  get(id: string): TraceRecord | undefined {
+  async get(id: string): Promise<TraceRecord | undefined> {
     const stored = this.byId.get(id);
-    return stored && fullTrace(stored);
+    return stored && (await this.full([stored]))[0];
+  }
+
+  /**
+   * The whole traces, bodies included, reading the lines the file holds in one pass. Should a line not be where
+   * it was noted (the file rewritten in a way its places cannot follow), the file is searched once for the rest; a
+   * body found nowhere is left out.
+   */
+  async full(entries: StoredTrace[]): Promise<TraceRecord[]> {
+    const out = await this.fromLines(entries);
+    const lost = entries.flatMap((stored, i) => (out[i] === undefined ? [i] : []));
+    if (lost.length > 0) {
+      const again = lost.map((i) => entries[i] as StoredTrace);
+      await this.relocate(again);
+      const found = await this.fromLines(again);
+      lost.forEach((i, k) => (out[i] = found[k] ?? (entries[i] as StoredTrace).record));
+    }
+    return out as TraceRecord[];
   }
 
   get size(): number {
@@ -96,6 +118,27 @@ export class TraceStore {
     await this.log.close();
   }
 
+  private async fromLines(entries: StoredTrace[]): Promise<(TraceRecord | undefined)[]> {
+    // Taken before reading: a flush may swap a line in memory for its place meanwhile.
+    const lines = entries.map((stored) => stored.line);
+    const onFile = entries.flatMap((stored, i) => (lines[i] === undefined && stored.place ? [i] : []));
+    if (onFile.length > 0 && this.log.readLines) {
+      const read = await this.log.readLines(onFile.map((i) => (entries[i] as StoredTrace).place as LinePlace));
+      onFile.forEach((i, k) => (lines[i] = read[k]));
+    }
+    return entries.map((stored, i) => fullTrace(stored, lines[i]));
+  }
+
+  /** Notes again where the file holds the lines of `lost` (one scan of the file). */
+  private async relocate(lost: StoredTrace[]): Promise<void> {
+    const byId = new Map(lost.filter(hasBody).map((stored) => [stored.record.id, stored]));
+    if (byId.size === 0 || !this.log.readLines) return;
+    await this.log.readAll((trace, _line, place) => {
+      const stored = byId.get(trace.id);
+      if (stored && place && stored.line === undefined) stored.place = place;
+    });
+  }
+
   private remember(trace: StoredTrace): void {
     const evicted = this.ring[this.next];
     if (evicted && this.byId.get(evicted.record.id) === evicted) this.byId.delete(evicted.record.id);
@@ -121,4 +164,10 @@ export class TraceStore {
         this.compaction = undefined;
       });
   }
+}
+
+/** Once the file holds a trace's line, memory keeps only where. */
+function forgetLine(stored: StoredTrace, place: LinePlace): void {
+  stored.place = place;
+  stored.line = undefined;
 }
