@@ -95,6 +95,8 @@ export async function holdOpenStreams({ proxyBase, pid, stream, count, windowMs 
     }
     const cpuAfter = cpuMs(pid);
     const lag = lagAvailable ? await scrapeLag(proxyBase) : undefined;
+    // What the RSS is made of while every stream is still open: V8 heap used / total and external memory.
+    const heap = (await scrapeHeap(proxyBase)) ?? null;
     const relayedPerSec = ((counters.chunks - chunksBefore) * 1000) / windowMs;
     if (counters.ended > 0) throw new Error(`${counters.ended} of ${count} streams ended during the window`);
     const rssSummary = rss.every((v) => v === null) ? null : summarize(rss.filter((v) => v !== null));
@@ -105,6 +107,7 @@ export async function holdOpenStreams({ proxyBase, pid, stream, count, windowMs 
       idleRssMb,
       rssMb: rssSummary,
       lag: lag ?? null,
+      heap,
       relayedChunksPerSec: relayedPerSec,
       cpuPercent,
     };

@@ -89,7 +89,7 @@ describe('ItemReferences', () => {
 
   it('hands out a copy of the remembered item: what a request does with it never changes the next expansion', () => {
     refs.remember(null, [message]);
-    const first = refs.expand(null, { input: [ref('msg_1')] }).body as { input: Array<Record<string, unknown>> };
+    const first = refs.expand(null, { input: [ref('msg_1')] }).body as { input: [Record<string, unknown>] };
     first.input[0]['content'] = 'rewritten';
     expect(refs.expand(null, { input: [ref('msg_1')] }).body).toEqual({ input: [message] });
   });
