@@ -28,6 +28,7 @@ export class UpstreamBody implements AsyncIterableIterator<Buffer> {
   private failure: unknown = undefined;
   private waiter: Waiter | undefined = undefined;
   private isDestroyed = false;
+  private flushQueued = false;
 
   /**
    * @param controller the dispatch's controller: pause, resume, and abort of the upstream request
@@ -47,13 +48,7 @@ export class UpstreamBody implements AsyncIterableIterator<Buffer> {
   }
 
   next(): Promise<Read> {
-    const chunk = this.chunks.shift();
-    if (chunk !== undefined) {
-      this.buffered -= chunk.length;
-      // after the shift: resuming may feed more chunks synchronously
-      if (this.controller.paused && this.buffered < BODY_HIGH_WATER_MARK) this.controller.resume();
-      return Promise.resolve({ done: false, value: chunk });
-    }
+    if (this.chunks.length > 0) return Promise.resolve({ done: false, value: this.take() });
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.ended || this.isDestroyed) return Promise.resolve(DONE);
     if (this.waiter !== undefined) return Promise.reject(new Error('UpstreamBody: only one read at a time'));
@@ -86,36 +81,63 @@ export class UpstreamBody implements AsyncIterableIterator<Buffer> {
     }
   }
 
-  /** A network chunk (the handler's onResponseData). */
+  /**
+   * A network chunk (the handler's onResponseData). A waiting read is answered in a microtask, once undici has fed
+   * every chunk of the same socket read: like a Readable's read(), a read takes all that arrived together, so a burst
+   * of events is parsed and written to the client once, not chunk by chunk.
+   */
   push(chunk: Buffer): void {
     if (this.isDestroyed) return;
-    const waiter = this.waiter;
-    if (waiter !== undefined && this.chunks.length === 0) {
-      this.waiter = undefined;
-      waiter.resolve({ done: false, value: chunk });
-      return;
-    }
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    if (this.buffered >= BODY_HIGH_WATER_MARK && !this.controller.paused) this.controller.pause();
+    if (this.waiter !== undefined) {
+      if (!this.flushQueued) {
+        this.flushQueued = true;
+        queueMicrotask(this.flush);
+      }
+    } else if (this.buffered >= BODY_HIGH_WATER_MARK && !this.controller.paused) {
+      this.controller.pause();
+    }
   }
 
-  /** The response ended (onResponseEnd): reads drain what is buffered, then report done. */
+  /** The response ended (onResponseEnd): reads take what is buffered, then report done. */
   end(): void {
     if (this.isDestroyed || this.ended || this.failure !== undefined) return;
     this.ended = true;
     this.onSettled();
-    const waiter = this.waiter;
-    this.waiter = undefined;
-    waiter?.resolve(DONE);
+    // with chunks still queued for the waiting read, the flush answers it
+    if (this.chunks.length === 0) this.resolveWaiter(DONE);
   }
 
-  /** The response failed (onResponseError): the next read that finds nothing buffered throws `error`. */
+  /** The response failed (onResponseError): the read that finds nothing buffered throws `error`. */
   fail(error: unknown): void {
     if (this.isDestroyed || this.ended || this.failure !== undefined) return;
     this.failure = error;
     this.onSettled();
-    this.rejectWaiter(error);
+    if (this.chunks.length === 0) this.rejectWaiter(error);
+  }
+
+  private readonly flush = (): void => {
+    this.flushQueued = false;
+    if (this.waiter !== undefined && this.chunks.length > 0) this.resolveWaiter({ done: false, value: this.take() });
+  };
+
+  /** Everything buffered, as one chunk; reading it below the high-water mark lets upstream flow again. */
+  private take(): Buffer {
+    const chunks = this.chunks;
+    const first = chunks[0];
+    const chunk = chunks.length === 1 && first !== undefined ? first : Buffer.concat(chunks, this.buffered);
+    this.chunks = [];
+    this.buffered = 0;
+    // after the reset: resuming may feed more chunks synchronously
+    if (this.controller.paused) this.controller.resume();
+    return chunk;
+  }
+
+  private resolveWaiter(result: Read): void {
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.resolve(result);
   }
 
   private rejectWaiter(error: unknown): void {

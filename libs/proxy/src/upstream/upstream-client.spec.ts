@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ChatgptHttp } from '@mcp/accounts';
 import { loadConfig } from '@mcp/config';
-import { UpstreamClient, readErrorBody, readWholeBody, type UpstreamCall } from './upstream-client';
+import { RETAINED_BODY_MAX, UpstreamClient, readErrorBody, readWholeBody, type UpstreamCall } from './upstream-client';
 
 type Route = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -91,6 +91,17 @@ describe('UpstreamClient', () => {
       accept: 'text/event-stream',
       'content-length': String(Buffer.byteLength(seen?.body ?? '')),
     });
+  });
+
+  it('sends a body larger than the retained size whole, as an iterable written once', async () => {
+    let received = '';
+    backend.route = (req, res, body) => {
+      received = body;
+      res.end('{}');
+    };
+    const input = 'é'.repeat(RETAINED_BODY_MAX);
+    await readWholeBody((await client.send(call({ compact: true, body: { input } }))).body, 1024);
+    expect(JSON.parse(received)).toEqual({ input });
   });
 
   it('reuses keep-alive connections for the next requests', async () => {
