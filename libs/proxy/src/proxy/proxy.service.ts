@@ -153,6 +153,7 @@ export class ProxyService {
       signal: exchange.signal,
       headers: () => {
         exchange.trace.markCommitted();
+        releaseRequestBody(exchange, prepared);
         return exchange.commonHeaders();
       },
       absorb: (event) => this.loop.absorbRateLimits(success.serving.accountId, event),
@@ -190,4 +191,18 @@ export class ProxyService {
     if (!record) return;
     this.tracing.record(record); // also feeds /metrics: counting here too would double every request
   }
+}
+
+/** What `plan.body` becomes once released: nothing reads it past the commit point. */
+const RELEASED_BODY = Object.freeze({});
+
+/**
+ * Past the commit point nothing resends the request (no failover after commit, §7.5), so a stream that may stay
+ * open for minutes lets go of the parsed body and its text (~75 KB for a Codex-CLI request; issue 20's 1,000 open
+ * streams). The trace keeps its own copy of what it records.
+ */
+function releaseRequestBody(exchange: ProxyExchange, prepared: PreparedRequest): void {
+  exchange.req.body = undefined;
+  exchange.req.bodyText = undefined;
+  prepared.plan.body = RELEASED_BODY;
 }

@@ -1,5 +1,7 @@
 import { ClientRequestError } from '@mcp/codex';
 import { hashSessionKey } from '@mcp/codex';
+import { SystemClock } from '@mcp/config';
+import { ItemReferences } from '../references/item-references';
 import { prepareChat, prepareResponses, type PrepareOptions } from './request-prep';
 
 const options = (overrides: Partial<PrepareOptions> = {}): PrepareOptions => ({
@@ -95,6 +97,19 @@ describe('request preparation', () => {
     expect(prepared.plan.clientModel).toBe('openai/gpt-5.3-codex');
     expect(prepared.plan.upstreamModel).toBe('gpt-5.3-codex');
     expect(prepared.stream).toBe(true);
+  });
+
+  it('keeps a native answer for later item_references unless the client sent store:false', () => {
+    const references = new ItemReferences(new SystemClock());
+    const prepared = (store?: boolean) =>
+      prepareResponses(
+        { model: 'gpt-5.3-codex', input: 'hi', ...(store === undefined ? {} : { store }) },
+        false,
+        options({ references }),
+      );
+    expect(prepared().referenceScope).toBe('key_team');
+    expect(prepared(true).referenceScope).toBe('key_team');
+    expect(prepared(false).referenceScope).toBeUndefined();
   });
 
   it('lists dropped parameters once', () => {

@@ -39,6 +39,10 @@ export function wantsStream(body: unknown): boolean {
   return isRecord(body) && body['stream'] === true;
 }
 
+function storeOff(body: unknown): boolean {
+  return isRecord(body) && body['store'] === false;
+}
+
 /** The model string as the client sent it, or null. */
 export function clientModelOf(body: unknown): string | null {
   return isRecord(body) && typeof body['model'] === 'string' ? body['model'] : null;
@@ -76,7 +80,9 @@ export function prepareResponses(clientBody: unknown, compact: boolean, options:
     stream,
     includeUsage: false,
     droppedParams: normalized.droppedParams,
-    ...(options.references && !compact ? { referenceScope: scope } : {}),
+    // store:false answers are not kept for later item_references (OpenAI refuses references to them too), so Codex
+    // CLI's store:false traffic costs the reference memory nothing.
+    ...(options.references && !compact && !storeOff(body) ? { referenceScope: scope } : {}),
     ...(expanded > 0 ? { expandedReferences: expanded } : {}),
   };
 }
