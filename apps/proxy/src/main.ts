@@ -1,6 +1,7 @@
 // The entry point (`node dist/apps/proxy/src/main.js`, the image's CMD). Everything is loaded inside the try,
 // so even a missing production dependency ends in one line rather than a module-loader stack.
 async function main(): Promise<void> {
+  (await import('./heap-growth')).tuneHeapGrowth();
   await import('reflect-metadata');
   const { reportStartupFailure, serve } = await import('./serve');
   try {
