@@ -255,9 +255,9 @@ export function stringifyPatched(source: JsonObject, changes: JsonObject): strin
     if (json !== undefined) members.push(`${JSON.stringify(key)}:${json}`);
   };
   for (const key of Object.keys(source)) {
+    const text = texts !== undefined && hasOwn(texts, key) ? texts[key] : undefined;
     if (hasOwn(changes, key)) write(key, changeJson(changes[key]));
-    else if (texts !== undefined && hasOwn(texts, key) && isHeld(source, key))
-      write(key, heldJson(source, key, texts[key]));
+    else if (text !== undefined && isHeld(source, key)) write(key, heldJson(source, key, text));
     else write(key, JSON.stringify(source[key]));
   }
   for (const key of Object.keys(changes)) if (!hasOwn(source, key)) write(key, changeJson(changes[key]));
