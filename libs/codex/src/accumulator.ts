@@ -1,6 +1,7 @@
 import type { FinishReason } from '@mcp/contracts';
 import { buildChatCompletion, isToolCall, itemHasContent } from './chat-completion';
 import { EVENTS } from './constants';
+import { JsonText, stringifyPatched } from './echo-skim';
 import { eventData, indexOf, responseOf, stringField, withSuffix } from './events';
 import { isRecord, type JsonObject } from './json';
 import { normalizeUsage, responsesUsage, ZERO_USAGE, type TokenUsage } from './tokens';
@@ -237,11 +238,28 @@ export class ResponseAccumulator {
    * Call it after pushing the event. Any relay (SSE, WebSocket) uses this, so clients' final objects match.
    */
   finalTerminalEvent(data: JsonObject): JsonObject | undefined {
+    const output = this.finalOutput(data);
+    return output && { ...data, response: { ...responseOf(data), output } };
+  }
+
+  /**
+   * `JSON.stringify(finalTerminalEvent(data))`, the same text, with the echoed instructions and tools the event still
+   * holds as text written as they came when that is what the serialisation would give (see echo-skim.ts).
+   */
+  finalTerminalEventJson(data: JsonObject): string | undefined {
+    const output = this.finalOutput(data);
+    const response = responseOf(data);
+    if (!output || !response) return undefined;
+    return stringifyPatched(data, { response: new JsonText(stringifyPatched(response, { output })) });
+  }
+
+  /** The rebuilt output when the terminal event in `data` lacks streamed items (§3.5). */
+  private finalOutput(data: JsonObject): JsonObject[] | undefined {
     const type = data['type'];
     if (type !== EVENTS.completed && type !== EVENTS.incomplete) return undefined;
     const response = responseOf(data);
     if (!response || !this.outputLacksStreamedItems(response['output'])) return undefined;
-    return { ...data, response: { ...response, output: this.output() } };
+    return this.output();
   }
 
   private outputLacksStreamedItems(given: unknown): boolean {
@@ -276,23 +294,41 @@ export class ResponseAccumulator {
 
   /** The terminal `response` object with the rebuilt output and usage (native non-streaming reply, §5.7). */
   toResponse(): JsonObject {
-    const base: JsonObject = this.envelope
-      ? { ...this.envelope }
-      : {
-          id: this.responseId ?? null,
-          object: 'response',
-          created_at: this.createdAt ?? null,
-          model: this.model ?? null,
-        };
+    return Object.assign({ ...this.responseBase() }, this.responseChanges());
+  }
+
+  /**
+   * `JSON.stringify(toResponse())`, the same text, with the echoed instructions and tools the terminal event still
+   * holds as text written as they came when that is what the serialisation would give (see echo-skim.ts).
+   */
+  toResponseJson(): string {
+    return stringifyPatched(this.responseBase(), this.responseChanges());
+  }
+
+  private responseBase(): JsonObject {
+    return (
+      this.envelope ?? {
+        id: this.responseId ?? null,
+        object: 'response',
+        created_at: this.createdAt ?? null,
+        model: this.model ?? null,
+      }
+    );
+  }
+
+  /** What toResponse sets over the terminal envelope, in the order it sets it. */
+  private responseChanges(): JsonObject {
+    const changes: JsonObject = {};
     if (this.terminal === 'error') {
-      base['status'] = 'failed';
-      base['error'] = this.error ?? null;
+      changes['status'] = 'failed';
+      changes['error'] = this.error ?? null;
     } else if (this.terminal === undefined) {
-      base['status'] = 'in_progress';
+      changes['status'] = 'in_progress';
     }
-    base['output'] = this.output();
-    base['usage'] = isRecord(base['usage']) ? base['usage'] : responsesUsage(this.usage ?? ZERO_USAGE);
-    return base;
+    changes['output'] = this.output();
+    const usage = this.envelope?.['usage'];
+    changes['usage'] = isRecord(usage) ? usage : responsesUsage(this.usage ?? ZERO_USAGE);
+    return changes;
   }
 
   /** A `chat.completion` for the client's `model` string (§5.3, §5.5). */

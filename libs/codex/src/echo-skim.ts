@@ -6,7 +6,8 @@
  * of the text first, with a scan that walks the JSON structure and copies nothing but the kept slices.
  *
  * The terminal events echo the request too, and there the echo is part of the answer a native non-streaming client
- * gets (and of a rebuilt terminal event): `withHeldEcho` keeps the fields in place but parses them only when read.
+ * gets (and of a rebuilt terminal event): `withHeldEcho` keeps the fields in place but parses them only when read,
+ * and `stringifyPatched` writes them back as they came when JSON.stringify would write that very text.
  */
 
 /** Keys of the `response` object (second level of the event) that are echoed request and never read. */
@@ -15,6 +16,7 @@ const ECHOED_KEYS = new Set(['instructions', 'tools']);
 /** Below this size an event is parsed whole: there is nothing worth cutting. */
 const SKIM_MIN_LENGTH = 4096;
 
+import { isCanonicalJson } from './canonical-json';
 import { isRecord, tryParseJson, type JsonObject } from './json';
 
 const QUOTE = 0x22;
@@ -230,4 +232,47 @@ export function holdEcho(data: JsonObject, held: readonly HeldEcho[]): boolean {
     if (accessors) Object.defineProperty(response, key, { ...accessors, enumerable: true, configurable: true });
   }
   return true;
+}
+
+/** JSON text to write as it is in a `stringifyPatched` change (already what JSON.stringify would write). */
+export class JsonText {
+  constructor(readonly json: string) {}
+}
+
+const hasOwn = (target: object, key: string): boolean => Object.prototype.hasOwnProperty.call(target, key);
+
+/**
+ * `JSON.stringify({ ...source, ...changes })`, the same text, without parsing the echo `source` still holds: a held
+ * member is written as upstream sent it when that is the text the parse and serialisation would give (else it is
+ * read, so parsed, as any member). Members keep their places: those of `source` first, a change in the place of the
+ * member it replaces, new ones after. A JsonText change is written as it is.
+ */
+export function stringifyPatched(source: JsonObject, changes: JsonObject): string {
+  const texts = (source as Holder)[HELD_TEXT];
+  const members: string[] = [];
+  const write = (key: string, json: string | undefined): void => {
+    // JSON.stringify leaves out members whose value it cannot write (undefined, functions, symbols).
+    if (json !== undefined) members.push(`${JSON.stringify(key)}:${json}`);
+  };
+  for (const key of Object.keys(source)) {
+    const text = texts !== undefined && hasOwn(texts, key) ? texts[key] : undefined;
+    if (hasOwn(changes, key)) write(key, changeJson(changes[key]));
+    else if (text !== undefined && isHeld(source, key)) write(key, heldJson(source, key, text));
+    else write(key, JSON.stringify(source[key]));
+  }
+  for (const key of Object.keys(changes)) if (!hasOwn(source, key)) write(key, changeJson(changes[key]));
+  return `{${members.join(',')}}`;
+}
+
+function changeJson(value: unknown): string | undefined {
+  return value instanceof JsonText ? value.json : JSON.stringify(value);
+}
+
+/** The member is still the accessor holdEcho set: not read (so not replaced) since. */
+function isHeld(source: JsonObject, key: string): boolean {
+  return Object.getOwnPropertyDescriptor(source, key)?.get !== undefined;
+}
+
+function heldJson(source: JsonObject, key: string, text: string): string | undefined {
+  return isCanonicalJson(text) ? text : JSON.stringify(source[key]);
 }

@@ -139,8 +139,8 @@ export class ProxyService {
       ? surface.aggregate(accumulator, prepared)
       : route === 'chat'
         ? accumulator.toChatCompletion(prepared.plan.clientModel)
-        : accumulator.toResponse();
-    exchange.sendJson(200, JSON.stringify(body));
+        : accumulator.toResponseJson();
+    exchange.sendJson(200, typeof body === 'string' ? body : JSON.stringify(body));
   }
 
   private async relay(

@@ -56,8 +56,8 @@ const DRAIN_AFTER_TERMINAL_MS = 1000;
 export function nativeSink(): StreamSink {
   return {
     frames: (event, accumulator) => {
-      const final = accumulator.terminal === undefined ? undefined : accumulator.finalTerminalEvent(event.data);
-      return [serializeSseRaw(event.type, final ? JSON.stringify(final) : event.raw)];
+      const final = accumulator.terminal === undefined ? undefined : accumulator.finalTerminalEventJson(event.data);
+      return [serializeSseRaw(event.type, final ?? event.raw)];
     },
     close: () => [],
     interrupted: (message) => [
