@@ -16,7 +16,9 @@ const TAIL_LINES = 40;
 function baseEnv() {
   // NODE_PATH lets a build outside the checkout (BENCH_PROXY_MAIN) find the repo's node_modules.
   const env = { NODE_ENV: 'production', NODE_PATH: join(root, 'node_modules') };
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[name]) env[name] = process.env[name];
+  // LD_PRELOAD and MALLOC_* pass through, so an allocator choice (the image's jemalloc) can be measured too.
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LD_PRELOAD', 'MALLOC_ARENA_MAX', 'MALLOC_CONF'])
+    if (process.env[name]) env[name] = process.env[name];
   return env;
 }
 
