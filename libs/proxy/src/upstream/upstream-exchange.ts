@@ -67,6 +67,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    releaseRawHeaders(controller);
     if (statusCode < 200 || this.body !== undefined) return;
     if (this.settled) {
       controller.abort(abortReason(this.signal));
@@ -108,4 +109,14 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
 function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   return reason instanceof Error ? reason : new errors.RequestAbortedError();
+}
+
+/**
+ * undici's controller keeps the response's raw header Buffers for as long as the response lives, and those are
+ * slices of the connection's 64 KB read buffer: 64 KB held per open stream (62 MB with 1,000 open streams, seen in a
+ * heap snapshot, issue 20). The parsed `headers` are all this exchange reads, so the raw ones are let go.
+ */
+function releaseRawHeaders(controller: Dispatcher.DispatchController): void {
+  const raw = controller as { rawHeaders?: unknown };
+  if (raw.rawHeaders !== undefined) raw.rawHeaders = null;
 }
