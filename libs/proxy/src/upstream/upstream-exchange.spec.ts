@@ -26,7 +26,7 @@ describe('UpstreamExchange', () => {
     expect(response?.status).toBe(200);
     expect(response?.headers['content-type']).toBe('text/event-stream');
     exchange.onResponseData(dispatchController, Buffer.from('data: {}\n\n'));
-    exchange.onResponseEnd(dispatchController, {});
+    exchange.onResponseEnd();
     const chunks: string[] = [];
     for await (const chunk of response!.body) chunks.push(chunk.toString('utf8'));
     expect(chunks.join('')).toBe('data: {}\n\n');
