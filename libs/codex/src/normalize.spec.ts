@@ -1,3 +1,4 @@
+import { caught } from '@mcp/testing';
 import { DEFAULT_INSTRUCTIONS } from './constants';
 import { ClientRequestError } from './errors';
 import { deriveSessionKey, normalizeResponsesRequest, type NormalizeOptions } from './normalize';
@@ -6,15 +7,7 @@ function normalize(body: Record<string, unknown>, opts: NormalizeOptions = {}) {
   return normalizeResponsesRequest({ model: 'gpt-5.3-codex', input: 'hi', ...body }, opts);
 }
 
-function rejection(fn: () => unknown): ClientRequestError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ClientRequestError) return error;
-    throw error;
-  }
-  throw new Error('expected a ClientRequestError');
-}
+const rejection = (fn: () => unknown): ClientRequestError => caught(fn, ClientRequestError);
 
 describe('normalizeResponsesRequest (§2.2)', () => {
   it('turns a minimal request into a valid upstream body', () => {

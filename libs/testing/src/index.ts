@@ -11,3 +11,4 @@ export { eventually } from './eventually';
 export type { EventuallyOptions } from './eventually';
 export { describeWithPostgres, postgresUnavailable, startPgCluster } from './postgres-cluster';
 export type { PgCluster } from './postgres-cluster';
+export { caught } from './caught';

@@ -76,12 +76,12 @@ function hasBody(req: ProxyRequest): boolean {
 }
 
 /** The parsed body and the text it came from; undefined for an empty body. */
-export interface ReadBody {
+interface ReadBody {
   body: Record<string, unknown>;
   text: string;
 }
 
-export async function readJsonBody(req: IncomingMessage, limit: number): Promise<ReadBody | undefined> {
+async function readJsonBody(req: IncomingMessage, limit: number): Promise<ReadBody | undefined> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError();
   const raw = await readRaw(req, limit);

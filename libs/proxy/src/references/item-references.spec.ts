@@ -1,5 +1,5 @@
 import { ClientRequestError } from '@mcp/codex';
-import { FakeClock } from '@mcp/testing';
+import { FakeClock, caught } from '@mcp/testing';
 import { prepareResponses } from '../proxy/request-prep';
 import { ItemReferences } from './item-references';
 
@@ -9,15 +9,7 @@ const reasoning = { type: 'reasoning', id: 'rs_1', summary: [], encrypted_conten
 const ref = (id: string) => ({ type: 'item_reference', id });
 const user = { role: 'user', content: 'hello' };
 
-function thrown(fn: () => unknown): ClientRequestError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ClientRequestError) return error;
-    throw error;
-  }
-  throw new Error('expected a ClientRequestError');
-}
+const thrown = (fn: () => unknown): ClientRequestError => caught(fn, ClientRequestError);
 
 describe('ItemReferences', () => {
   let clock: FakeClock;
