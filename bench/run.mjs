@@ -5,7 +5,7 @@
 // Options: --quick (under a minute: short runs, c=32 only, no stats; for a profile/measure loop),
 // --only=cpu,nonstream,streaming,streams,stats (cpu: CPU per request only, ~30 s), --cpu-prof (proxies write V8 CPU profiles to
 // bench/profiles/). Those partial runs write bench/results.partial.json instead.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chatBody, responsesBody } from './lib/bodies.mjs';
@@ -25,7 +25,7 @@ import {
 } from './lib/setup.mjs';
 import { statsBench } from './lib/stats-bench.mjs';
 import { relayDelayPair, startTap, ttfbPair } from './lib/streaming.mjs';
-import { round, summarize } from './lib/summary.mjs';
+import { round, sleep, summarize } from './lib/summary.mjs';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
@@ -35,14 +35,16 @@ const ONLY =
     .find((a) => a.startsWith('--only='))
     ?.slice(7)
     .split(',') ?? (QUICK ? ['cpu', 'nonstream', 'streaming', 'streams'] : undefined);
-const NODE_ARGS = args.includes('--cpu-prof')
-  ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench', 'profiles')}`]
-  : [];
+// BENCH_NODE_ARGS (space-separated) adds V8/Node flags to the proxies, e.g. "--trace-deopt" with BENCH_CHILD_OUT.
+const NODE_ARGS = [
+  ...(args.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench', 'profiles')}`] : []),
+  ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+];
 const BUDGET_MS = 8 * 60_000;
 
 const PLAN = QUICK
   ? {
-      cpu: { connections: 8, amount: 1000, rounds: 3 },
+      cpu: { connections: 8, amount: 1000, rounds: Number(process.env.BENCH_CPU_ROUNDS ?? 3) },
       c1: { warmupMs: 200, measureMs: 500, maxPairs: 500 },
       load: { warmupSec: 1, measureSec: 1.5, connections: [32] },
       ttfb: { warmup: 5, pairs: 30 },
@@ -271,6 +273,12 @@ async function main() {
   }));
   if (results.cpu || results.nonStreaming || results.streaming) {
     results.overheadHeader = overheadSummary(overheads);
+    // BENCH_CHILD_OUT: the proxy's memory map at this point, to see what the resident memory is.
+    if (process.env.BENCH_CHILD_OUT)
+      writeFileSync(
+        join(process.env.BENCH_CHILD_OUT, `proxy-${proxy.handle.pid}.smaps`),
+        readFileSync(`/proc/${proxy.handle.pid}/smaps`),
+      );
     // The main proxy after every request above: what the load left behind (target: ≤ 180 MiB).
     results.memory = {
       idleRssMb,
@@ -278,6 +286,15 @@ async function main() {
       ...(await scrapeHeap(proxy.base)),
       loadAverage: load1(),
     };
+  }
+  // BENCH_SETTLE=1: the RSS and heap every 3 s for 18 s after the load (how long garbage waits for a full GC).
+  if (process.env.BENCH_SETTLE && results.memory) {
+    for (let s = 3; s <= 18; s += 3) {
+      await sleep(3000);
+      log(
+        `settle +${s} s: RSS ${rssMb(proxy.handle.pid)?.toFixed(0)} MB, ${JSON.stringify(await scrapeHeap(proxy.base))}`,
+      );
+    }
   }
   results.openStreams = await section('streams', () => openStreams(env));
   results.stats = await section('stats', () => stats(env));
@@ -310,8 +327,10 @@ try {
   process.stdout.write(`\n${table}\n`);
   for (const { section, message } of results.errors) process.stdout.write(`\nNot measured (${section}): ${message}\n`);
   mkdirSync(join(root, 'bench'), { recursive: true });
-  // Only a complete run replaces the published results; --quick and --only runs are kept aside.
-  const file = QUICK || ONLY || BODY_ARG ? 'results.partial.json' : 'results.json';
+  // Only a complete run at the defaults replaces the published results; --quick, --only and what-if runs
+  // (extra node flags, proxy settings, a profiler) are kept aside.
+  const whatIf = NODE_ARGS.length > 0 || Boolean(process.env.BENCH_PROXY_ENV);
+  const file = QUICK || ONLY || BODY_ARG || whatIf ? 'results.partial.json' : 'results.json';
   writeFileSync(join(root, 'bench', file), `${JSON.stringify(results, null, 2)}\n`);
   log(`done in ${results.durationSec} s; wrote bench/${file}`);
   process.exit(results.errors.length > 0 ? 1 : 0);

@@ -33,6 +33,9 @@ export async function cpuPerRequest(t, { pid, upstreamPid, connections, amount, 
     failed += result.non2xx + result.errors + result.timeouts;
     if (ok === 0 || before[0] === null || after[0] === null) continue;
     own.push((after[0] - before[0]) / ok);
+    // BENCH_VERBOSE=1: each round's figure, to see whether the JIT has settled.
+    if (process.env.BENCH_VERBOSE)
+      process.stderr.write(`[bench]   round ${i + 1}: ${own.at(-1).toFixed(3)} ms/request\n`);
     if (upstreamPid && before[1] !== null && after[1] !== null) upstream.push((after[1] - before[1]) / ok);
   }
   return {

@@ -1,6 +1,8 @@
 // 1,000 concurrent streams held open through the proxy (the emulator paces its deltas), while we
 // sample the proxy's RSS and read its event-loop delay from /metrics.
 import { setMaxListeners } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { ADMIN_TOKEN, cpuMs, rssMb } from './processes.mjs';
@@ -26,6 +28,8 @@ export async function scrapeHeap(base) {
   const res = await fetch(`${base}/metrics`, { headers: { 'x-admin-token': ADMIN_TOKEN } });
   const text = await res.text();
   if (!res.ok) return undefined;
+  // BENCH_CHILD_OUT: the whole scrape too (heap spaces, GC counts), beside the smaps the run writes there.
+  if (process.env.BENCH_CHILD_OUT) writeFileSync(join(process.env.BENCH_CHILD_OUT, `metrics-${Date.now()}.txt`), text);
   const out = {};
   for (const [key, re] of Object.entries(HEAP)) {
     const m = re.exec(text);

@@ -1,7 +1,7 @@
 // Child processes of the benchmark (emulator, proxies): start on loopback, wait until ready,
 // read their memory, and stop every one of them whatever way the run ends.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
@@ -45,6 +45,9 @@ export function startNode(label, script, args = [], env = {}, nodeArgs = []) {
     tail: () => tail.join('\n'),
   };
   stdout.on('line', keep);
+  // BENCH_CHILD_OUT=<dir>: each child's stdout also goes to <dir>/<label>-<pid>.log (V8 traces print there).
+  if (process.env.BENCH_CHILD_OUT)
+    child.stdout.pipe(createWriteStream(join(process.env.BENCH_CHILD_OUT, `${label}-${child.pid}.log`)));
   children.add(handle);
   handle.exited.then(() => children.delete(handle));
   return handle;

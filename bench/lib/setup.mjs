@@ -70,6 +70,8 @@ export async function startProxy({ label, emulatorUrl, upstreamUrl = emulatorUrl
     OAUTH_DEVICE_TOKEN_URL: `${emulatorUrl}/api/accounts/deviceauth/token`,
     OAUTH_DEVICE_VERIFICATION_URL: `${emulatorUrl}/codex/device`,
     USAGE_REFRESH_INTERVAL_MS: String(24 * 3_600_000),
+    // BENCH_PROXY_ENV='{"NAME":"value"}': settings to try on the measured proxies (a what-if, never a published run).
+    ...(process.env.BENCH_PROXY_ENV ? JSON.parse(process.env.BENCH_PROXY_ENV) : {}),
   };
   const started = performance.now();
   const handle = startNode(label, PROXY_MAIN, [], env, nodeArgs);

@@ -47,10 +47,9 @@ export class ProxyExchange {
   /** A whole JSON answer (non-streaming clients, compact passthrough). */
   sendJson(status: number, body: string | Buffer, contentType = 'application/json'): void {
     if (this.res.headersSent || this.clientGone) return;
-    // Encoded before the overhead is read, so the header counts everything but the socket write.
-    const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     this.res.setHeader('x-request-id', this.trace.id);
+    // Read once the body is serialised: the header counts everything but the socket write (which encodes a string).
     this.res.setHeader('x-proxy-overhead-ms', String(this.trace.overheadMs()));
-    sendBytes(this.res, status, contentType, payload);
+    sendBytes(this.res, status, contentType, body);
   }
 }
