@@ -39,7 +39,13 @@ export function toChunks(prefix: string, lines: PendingLine[]): Buffer[] {
     }
     if (text !== '') chunks.push(Buffer.from(text, 'utf8'));
     text = '';
-    chunks.push(bytes);
+    const last = chunks.at(-1);
+    // Lines carved one after another from the same memory (a slab) go out as one piece.
+    if (last && last.buffer === bytes.buffer && last.byteOffset + last.length === bytes.byteOffset) {
+      chunks[chunks.length - 1] = Buffer.from(last.buffer, last.byteOffset, last.length + bytes.length);
+    } else {
+      chunks.push(bytes);
+    }
   }
   if (text !== '') chunks.push(Buffer.from(text, 'utf8'));
   return chunks;

@@ -32,29 +32,35 @@ const CLOSE_BRACE = 0x7d;
 const CARRIAGE_RETURN = 0x0d;
 const SPACE = 0x20;
 
+/** Where an encoded line's bytes come from (TraceStore passes its LineSlabs). */
+export type LineMemory = (length: number) => Buffer;
+
+const ownMemory: LineMemory = (length) => Buffer.allocUnsafeSlow(length);
+
 /**
  * One trace as a JSON Lines line (ending in "\n"), plus the record without its body. A JsonText body is copied in
  * as it is (its line breaks, whitespace between tokens in valid JSON, become spaces), after the other fields as
- * the last key, where a trace's body always was; any other body is serialised with the rest.
+ * the last key, where a trace's body always was; any other body is serialised with the rest. The line's bytes are
+ * taken from `memory`, written in place, and kept (as the stored line) for the admin API until the file holds them.
  */
-export function encodeTrace(trace: TraceRecord): { stored: StoredTrace; line: Buffer } {
+export function encodeTrace(trace: TraceRecord, memory: LineMemory = ownMemory): { stored: StoredTrace; line: Buffer } {
   const { requestBody, ...record } = trace;
   if (requestBody === undefined) {
-    const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
+    // Without a slab, a short line nobody keeps may come from Node's shared pool.
+    const text = `${JSON.stringify(record)}\n`;
+    const line = memory === ownMemory ? Buffer.from(text, 'utf8') : encodeText(text, memory);
     return { stored: { record, line: undefined, place: undefined }, line };
   }
   if (!(requestBody instanceof JsonText)) {
-    const json = JSON.stringify(trace);
-    const line = Buffer.allocUnsafeSlow(Buffer.byteLength(json, 'utf8') + 1);
-    line[line.write(json, 0, 'utf8')] = NEWLINE;
+    const line = encodeText(`${JSON.stringify(trace)}\n`, memory);
     return { stored: { record, line: line.subarray(0, line.length - 1), place: undefined }, line };
   }
   const prefix = bodyPrefix(JSON.stringify(record));
   const text = requestBody.text;
   const prefixBytes = Buffer.byteLength(prefix, 'utf8');
   const bodyBytes = Buffer.byteLength(text, 'utf8');
-  // One allocation, written in place: the body text is encoded once and kept (as the stored line) for the admin API.
-  const line = Buffer.allocUnsafeSlow(prefixBytes + bodyBytes + 2);
+  // One allocation, written in place: the body text is encoded once.
+  const line = memory(prefixBytes + bodyBytes + 2);
   line.write(prefix, 0, 'utf8');
   // As many bytes as characters: all ASCII, which a plain byte copy encodes.
   line.write(text, prefixBytes, bodyBytes === text.length ? 'latin1' : 'utf8');
@@ -62,6 +68,12 @@ export function encodeTrace(trace: TraceRecord): { stored: StoredTrace; line: Bu
   line[prefixBytes + bodyBytes] = CLOSE_BRACE;
   line[prefixBytes + bodyBytes + 1] = NEWLINE;
   return { stored: { record, line: line.subarray(0, line.length - 1), place: undefined }, line };
+}
+
+function encodeText(text: string, memory: LineMemory): Buffer {
+  const line = memory(Buffer.byteLength(text, 'utf8'));
+  line.write(text, 0, 'utf8');
+  return line;
 }
 
 /**

@@ -84,6 +84,32 @@ describe('TraceStore (PROTOCOL §10.4)', () => {
     await second.close();
   });
 
+  it("writes lines into reused slabs without a body ever reading another trace's bytes", async () => {
+    // Slabs of 8 KB (about ten lines): flushes free them and later traces are written into that memory again.
+    const slabAllocations = jest.spyOn(Buffer, 'allocUnsafeSlow');
+    const store = new TraceStore(path, 50, { lineSlabBytes: 8192 });
+    const body = (i: number): string => `{"model":"m","input":"turn ${i} ${'é'.repeat(i % 7)}","n":${i}}`;
+    for (let round = 0; round < 6; round++) {
+      for (let i = round * 8; i < round * 8 + 8; i++)
+        store.add(traceRecord({ id: `t${i}`, requestBody: new JsonText(body(i)) }));
+      // Read while some lines are in memory and some already in the file.
+      const inMemory = await store.get(`t${round * 8 + 7}`);
+      expect(inMemory?.requestBody).toEqual(JSON.parse(body(round * 8 + 7)));
+      await store.flush();
+    }
+    // 48 lines of ~700 bytes fill four slabs; reuse keeps the allocations below that.
+    expect(slabAllocations.mock.calls.filter(([size]) => size === 8192).length).toBeLessThan(4);
+    slabAllocations.mockRestore();
+    const all = await store.full(store.newestFirst());
+    expect(all.map((t) => t.requestBody)).toEqual(
+      Array.from({ length: 48 }, (_, k) => JSON.parse(body(47 - k)) as unknown),
+    );
+    await store.close();
+    expect(linesIn(path).map((line) => (JSON.parse(line) as TraceRecord).id)).toEqual(
+      Array.from({ length: 48 }, (_, i) => `t${i}`),
+    );
+  });
+
   it('reads a file written before bodies were kept as text (one JSON.stringify per line, a torn tail)', async () => {
     const old = [1, 2, 3].map((i) =>
       traceRecord({ id: `old${i}`, requestBody: { input: `é ${i}`, nested: { n: i } } }),

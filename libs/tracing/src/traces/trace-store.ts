@@ -1,12 +1,15 @@
 import type { TraceRecord } from '@mcp/contracts';
 import { JsonlLog, type LinePlace, type ReadAllResult } from '@mcp/storage';
 import type { RecordLog } from '../trace-logs';
-import { encodeTrace, fullTrace, hasBody, storeTrace, type StoredTrace } from './trace-line';
+import { LineSlabs } from './line-slabs';
+import { encodeTrace, fullTrace, hasBody, storeTrace, type LineMemory, type StoredTrace } from './trace-line';
 
 export interface TraceStoreOptions {
   /** Longest a finished request waits in memory before reaching the file (the crash-loss window). */
   flushIntervalMs?: number;
   onError?: (error: unknown) => void;
+  /** Size of the slabs trace lines are written into until the file holds them (default 1 MiB). */
+  lineSlabBytes?: number;
 }
 
 /**
@@ -29,6 +32,8 @@ export class TraceStore {
   private retryAt = 0;
   private readonly log: RecordLog<TraceRecord>;
   private readonly onError: (error: unknown) => void;
+  /** Line memory, only for a log that tells where each line landed: nothing holds a line's bytes after that. */
+  private readonly slabs: LineSlabs | undefined;
 
   /** `source`: the JSON Lines file, or a log of another kind (a shared store's table). */
   constructor(
@@ -45,6 +50,7 @@ export class TraceStore {
             onError: this.onError,
           })
         : source;
+    this.slabs = this.log.appendLine && this.log.readLines ? new LineSlabs(options.lineSlabBytes) : undefined;
   }
 
   /** Reads the file, keeping the newest `cap` traces; compacts it if it is over the limit. */
@@ -61,12 +67,29 @@ export class TraceStore {
   }
 
   add(trace: TraceRecord): void {
-    const { stored, line } = encodeTrace(trace);
-    this.remember(stored);
-    if (!this.log.appendLine) this.log.append(trace);
-    else if (stored.line === undefined || !this.log.readLines) this.log.appendLine(line);
-    else this.log.appendLine(line, (place) => forgetLine(stored, place));
     this.fileRecords += 1;
+    if (!this.log.appendLine) {
+      this.remember(encodeTrace(trace).stored);
+      this.log.append(trace);
+    } else if (!this.slabs) {
+      const { stored, line } = encodeTrace(trace);
+      this.remember(stored);
+      this.log.appendLine(line);
+    } else {
+      let release: () => void = () => undefined;
+      const memory: LineMemory = (length) => {
+        const taken = (this.slabs as LineSlabs).take(length);
+        release = taken.release;
+        return taken.bytes;
+      };
+      const { stored, line } = encodeTrace(trace, memory);
+      this.remember(stored);
+      // Once written, memory keeps only where the line is, and its bytes go back to the slab.
+      this.log.appendLine(line, (place) => {
+        if (stored.line !== undefined) forgetLine(stored, place);
+        release();
+      });
+    }
     this.compactIfNeeded();
   }
 
@@ -119,14 +142,14 @@ export class TraceStore {
   }
 
   private async fromLines(entries: StoredTrace[]): Promise<(TraceRecord | undefined)[]> {
-    // Taken before reading: a flush may swap a line in memory for its place meanwhile.
-    const lines = entries.map((stored) => stored.line);
-    const onFile = entries.flatMap((stored, i) => (lines[i] === undefined && stored.place ? [i] : []));
+    // Lines still in memory are read now: once the file holds one, its bytes go back to a slab for other lines.
+    const out = entries.map((stored) => (stored.line === undefined ? undefined : fullTrace(stored)));
+    const onFile = entries.flatMap((stored, i) => (stored.line === undefined && stored.place ? [i] : []));
     if (onFile.length > 0 && this.log.readLines) {
       const read = await this.log.readLines(onFile.map((i) => (entries[i] as StoredTrace).place as LinePlace));
-      onFile.forEach((i, k) => (lines[i] = read[k]));
+      onFile.forEach((i, k) => (out[i] = fullTrace(entries[i] as StoredTrace, read[k])));
     }
-    return entries.map((stored, i) => fullTrace(stored, lines[i]));
+    return entries.map((stored, i) => (hasBody(stored) ? out[i] : stored.record));
   }
 
   /** Notes again where the file holds the lines of `lost` (one scan of the file). */
