@@ -107,7 +107,8 @@ function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     const onEnd = (): void => {
       cleanup();
-      resolve(Buffer.concat(chunks, size));
+      // A body that arrived in one read (most do) is used as it came, without a copy.
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     };
     const onError = (error: Error): void => {
       cleanup();
