@@ -1,5 +1,6 @@
 import type { TraceRecord } from '@mcp/contracts';
 import { ResponsesWebSocketGateway } from '@mcp/proxy';
+import { eventually } from '@mcp/testing';
 import { RefusedUpgrade, WsTestClient, responseIdOf, textOf, type Frame } from '@mcp/testing/ws-client';
 import { startStack, type Stack } from './helpers/stack';
 
@@ -242,6 +243,43 @@ describe('Responses over WebSocket through the gateway (PROTOCOL §13.1)', () =>
       expect(client.pings).toBeGreaterThan(0);
     } finally {
       gateway.limits = saved;
+    }
+  });
+
+  it('forgets the conversation used longest ago once all sockets together pass their budget', async () => {
+    const gateway = stack.app.get(ResponsesWebSocketGateway);
+    const saved = gateway.limits;
+    const first = await WsTestClient.open(wsUrl(stack), BETA);
+    const second = await WsTestClient.open(wsUrl(stack), BETA);
+    try {
+      const before = gateway.conversations.heldBytes;
+      const a = await first.request(create([userMessage('remember kiwi')]));
+      const oneConversation = gateway.conversations.heldBytes - before;
+      expect(oneConversation).toBeGreaterThan(0);
+      // Room for one more conversation like it, not two.
+      gateway.limits = { ...saved, maxRememberedBytesTotal: before + Math.floor(oneConversation * 1.5) };
+      const b = await second.request(create([userMessage('remember plum')]));
+      expect(gateway.conversations.evictions).toBeGreaterThan(0);
+
+      const forgotten = await first.request(create([userMessage('which?')], { previous_response_id: responseIdOf(a) }));
+      expect(forgotten).toEqual([
+        expect.objectContaining({
+          type: 'error',
+          status: 400,
+          error: expect.objectContaining({ code: 'previous_response_not_found' }),
+        }),
+      ]);
+      const kept = await second.request(create([userMessage('which?')], { previous_response_id: responseIdOf(b) }));
+      expect(textOf(kept)).toBe('echo: which?');
+      // A closed socket gives its share back.
+      const held = gateway.conversations.heldBytes;
+      second.close();
+      await second.whenClosed();
+      await eventually(() => gateway.conversations.heldBytes < held, { what: 'the closed socket released its share' });
+    } finally {
+      gateway.limits = saved;
+      first.close();
+      second.close();
     }
   });
 

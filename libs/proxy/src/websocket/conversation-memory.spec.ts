@@ -1,4 +1,5 @@
 import { ClientRequestError, ResponseAccumulator, type SseEvent } from '@mcp/codex';
+import { ConversationBudget } from './conversation-budget';
 import { ConversationMemory } from './conversation-memory';
 import { frameSink } from './frame-writer';
 
@@ -83,5 +84,47 @@ describe('frameSink', () => {
       status: 502,
       error: { type: 'upstream_error', code: expect.any(String), message: 'The upstream stream ended early.' },
     });
+  });
+});
+
+describe('ConversationBudget (every socket together, PROTOCOL §13.1)', () => {
+  const turn = (memory: ConversationMemory, id: string, text: string): void => {
+    const expanded = memory.expand({ type: 'response.create', input: [user(text)] });
+    memory.remember(id, expanded.input, expanded.bytes, [answer(text)]);
+  };
+
+  it('forgets the conversations used longest ago while the total is over, never the one just remembered', () => {
+    const budget = new ConversationBudget(() => 2_000); // each 300-character turn holds about 760 bytes
+    const [a, b, c] = [1, 2, 3].map(() => new ConversationMemory(1_000_000, budget)) as [
+      ConversationMemory,
+      ConversationMemory,
+      ConversationMemory,
+    ];
+    turn(a, 'resp_a', 'x'.repeat(300));
+    turn(b, 'resp_b', 'y'.repeat(300));
+    expect(budget.evictions).toBe(0);
+    turn(a, 'resp_a2', 'z'.repeat(600)); // a used again, and larger: b, now the oldest, goes
+    expect(a.answered('resp_a2')).toBe(true);
+    expect(b.answered('resp_b')).toBe(false);
+    expect(budget.evictions).toBe(1);
+    turn(c, 'resp_c', 'w'.repeat(300));
+    expect(a.answered('resp_a2')).toBe(false);
+    expect(c.answered('resp_c')).toBe(true);
+    expect(budget.heldBytes).toBe(c.rememberedBytes);
+  });
+
+  it('keeps a conversation larger than the budget alone rather than none, and frees a forgotten or closed share', () => {
+    const budget = new ConversationBudget(() => 100);
+    const a = new ConversationMemory(1_000_000, budget);
+    turn(a, 'resp_a', 'x'.repeat(300));
+    expect(a.answered('resp_a')).toBe(true);
+    a.forget();
+    expect(budget.heldBytes).toBe(0);
+    expect(a.answered('resp_a')).toBe(false);
+    // Once its socket closed, an answer ending late is not remembered (nor counted).
+    a.close();
+    turn(a, 'resp_late', 'late');
+    expect(a.answered('resp_late')).toBe(false);
+    expect(budget.heldBytes).toBe(0);
   });
 });

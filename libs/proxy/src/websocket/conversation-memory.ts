@@ -1,4 +1,5 @@
 import { ClientRequestError, type JsonObject } from '@mcp/codex';
+import type { BudgetHolder, ConversationBudget } from './conversation-budget';
 
 /** One answered response this socket may continue: the full input it was asked and the output items it gave. */
 interface Remembered {
@@ -13,13 +14,18 @@ interface Remembered {
  * Per-socket memory for `previous_response_id` (PROTOCOL.md §13.1). The upstream keeps nothing (`store:false`), so
  * the proxy turns "previous response + new items" back into the full input, and every request on the socket is an
  * ordinary one that any account can serve. Only the last answered response is kept (Codex only ever continues that
- * one), and only while it fits in `maxBytes`: past that the conversation is forgotten, a continuation of it gets a
- * 400 error frame, and Codex starts over with its full history, which it always has.
+ * one), and only while it fits in `maxBytes` and in the process-wide `budget`: past either the conversation is
+ * forgotten, a continuation of it gets a 400 error frame, and Codex starts over with its full history, which it
+ * always has.
  */
-export class ConversationMemory {
+export class ConversationMemory implements BudgetHolder {
   private last: Remembered | undefined;
+  private closed = false;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly budget?: ConversationBudget,
+  ) {}
 
   /** The body to send: `previous_response_id` expanded, the WebSocket-only fields gone. Throws for an unknown id. */
   expand(frame: JsonObject): { body: JsonObject; input: unknown[]; bytes: number } {
@@ -42,9 +48,22 @@ export class ConversationMemory {
 
   /** After an answer reached its terminal event: this is now the response a next frame may continue. */
   remember(id: string | undefined, input: unknown[], inputBytes: number, output: unknown[]): void {
-    if (!id) return;
+    if (!id || this.closed) return;
     const bytes = inputBytes + JSON.stringify(output).length;
     this.last = bytes <= this.maxBytes ? { id, input, output, bytes } : undefined;
+    this.budget?.hold(this, this.last?.bytes ?? 0);
+  }
+
+  /** Drops the conversation (the budget needs the room). */
+  forget(): void {
+    this.last = undefined;
+    this.budget?.release(this);
+  }
+
+  /** The socket closed: its share goes back, and an answer that still ends on it is not remembered. */
+  close(): void {
+    this.closed = true;
+    this.forget();
   }
 
   /** Whether `id` names the response this socket can continue. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RawData, WebSocket } from 'ws';
 import { ClientRequestError, isRecord, type JsonObject } from '@mcp/codex';
+import type { ConversationBudget } from './conversation-budget';
 import { ConversationMemory } from './conversation-memory';
 import { errorFrameOf } from './frame-writer';
 import { socketErrorOf, type SocketInfo, type SocketRequests } from './socket-requests';
@@ -13,6 +14,8 @@ export interface WebSocketLimits {
   idleMs: number;
   /** The most one socket remembers for `previous_response_id` (input + output JSON). */
   maxRememberedBytes: number;
+  /** The most all sockets remember together; the conversations used longest ago are forgotten first. */
+  maxRememberedBytesTotal: number;
   /** Frames waiting behind the running one; more are refused with an error frame. */
   maxQueued: number;
 }
@@ -21,6 +24,8 @@ export const DEFAULT_WEBSOCKET_LIMITS: WebSocketLimits = {
   pingMs: 25_000,
   idleMs: 600_000,
   maxRememberedBytes: 32 * 1024 * 1024,
+  // Held as parsed JSON (a few times the text in heap): a small VPS still fits it beside everything else.
+  maxRememberedBytesTotal: 128 * 1024 * 1024,
   maxQueued: 4,
 };
 
@@ -58,13 +63,17 @@ export class SocketSession {
     private readonly requests: SocketRequests,
     private readonly limits: WebSocketLimits,
     private readonly stats: WebSocketStats,
+    budget?: ConversationBudget,
   ) {
     stats.connections += 1;
-    this.memory = new ConversationMemory(limits.maxRememberedBytes);
+    this.memory = new ConversationMemory(limits.maxRememberedBytes, budget);
     socket.on('message', (data: RawData, isBinary: boolean) => this.receive(data, isBinary));
     socket.on('pong', () => (this.awaitingPong = false));
     socket.on('ping', () => (this.lastActivity = Date.now()));
-    socket.on('close', () => clearInterval(this.timer));
+    socket.on('close', () => {
+      clearInterval(this.timer);
+      this.memory.close();
+    });
     socket.on('error', () => socket.terminate());
     // Ticking faster than both limits keeps each within one tick of its value.
     const tick = Math.max(10, Math.min(limits.pingMs, Math.floor(limits.idleMs / 2)));

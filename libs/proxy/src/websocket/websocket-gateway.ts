@@ -9,6 +9,7 @@ import { AppConfig } from '@mcp/config';
 import { sessionKeyOf } from '@mcp/codex';
 import { CodexCatalogueService } from '../backend-api/codex-catalogue.service';
 import { PoolUsageService } from '../backend-api/pool-usage.service';
+import { ConversationBudget } from './conversation-budget';
 import { CHATGPT_SHAPED_PATH, SocketRequests, socketErrorOf } from './socket-requests';
 import {
   CLOSE_SHUTDOWN,
@@ -51,6 +52,9 @@ export class ResponsesWebSocketGateway implements OnApplicationBootstrap, Before
   get openSockets(): number {
     return this.sessions.size;
   }
+
+  /** What every socket remembers together, within `limits.maxRememberedBytesTotal` as it is at each answer. */
+  readonly conversations = new ConversationBudget(() => this.limits.maxRememberedBytesTotal);
 
   onApplicationBootstrap(): void {
     const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
@@ -96,7 +100,8 @@ export class ResponsesWebSocketGateway implements OnApplicationBootstrap, Before
     this.wss.on('headers', addHeaders);
     try {
       this.wss.handleUpgrade(req, socket, head, (ws) => {
-        const session = new SocketSession(ws, { path, headers: req.headers }, this.requests, this.limits, this.stats);
+        const info = { path, headers: req.headers };
+        const session = new SocketSession(ws, info, this.requests, this.limits, this.stats, this.conversations);
         this.sessions.add(session);
         ws.on('close', () => this.sessions.delete(session));
       });
