@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The one hash of a session key (PROTOCOL.md §2.4, §10.4): what a trace stores and what the shared affinity table is
@@ -6,5 +6,6 @@ import { createHash } from 'node:crypto';
  */
 export function hashSessionKey(sessionKey: string | null | undefined): string | null {
   if (!sessionKey) return null;
-  return createHash('sha256').update(sessionKey).digest('hex').slice(0, 16);
+  // One-shot hashing: no Hash object per request (the same digest).
+  return hash('sha256', sessionKey, 'hex').slice(0, 16);
 }

@@ -11,7 +11,6 @@ import {
   compactionOutputProblem,
   networkFailure,
   normalizeCompactionEvent,
-  parseCodexHeaders,
   parseRateLimitsEvent,
   type SseEvent,
   type UpstreamFailure,
@@ -29,6 +28,7 @@ import {
   type AttemptSuccess,
   type UpstreamPlan,
 } from './attempt-types';
+import { HeaderUsage } from './header-usage';
 import { describeError, readUntilCommit } from './read-until-commit';
 
 const BACKOFF_BASE_MS = 500;
@@ -55,6 +55,7 @@ interface LoopState {
 @Injectable()
 export class AttemptLoop {
   private readonly timers: Timers;
+  private readonly headerUsage: HeaderUsage;
 
   constructor(
     private readonly routing: RoutingService,
@@ -68,6 +69,7 @@ export class AttemptLoop {
     @Optional() timers?: Timers,
   ) {
     this.timers = timers ?? new SystemTimers();
+    this.headerUsage = new HeaderUsage(accounts);
   }
 
   async run(plan: UpstreamPlan, ctx: AttemptContext): Promise<AttemptSuccess> {
@@ -332,8 +334,7 @@ export class AttemptLoop {
 
   /** Every upstream response refreshes the account's quota snapshot; a new models etag triggers rediscovery. */
   private absorbHeaders(accountId: string, headers: IncomingHttpHeaders, ctx: AttemptContext): void {
-    const snapshot = parseCodexHeaders(headers, this.clock.now());
-    if (snapshot) this.accounts.recordUsage(accountId, snapshot);
+    this.headerUsage.absorb(accountId, headers, this.clock.now());
     this.catalog.noteModelsEtag(headerValue(headers[HEADERS.modelsEtag]));
     const requestId =
       headerValue(headers[HEADERS.requestId]) ??
