@@ -11,7 +11,6 @@ import {
   compactionOutputProblem,
   networkFailure,
   normalizeCompactionEvent,
-  parseRateLimitsEvent,
   type SseEvent,
   type UpstreamFailure,
 } from '@mcp/codex';
@@ -96,8 +95,7 @@ export class AttemptLoop {
   /** A `codex.rate_limits` event updates the account's quota and is never relayed (§3.2, §4.3). */
   absorbRateLimits(accountId: string, event: SseEvent): boolean {
     if (event.type !== EVENTS.rateLimits) return false;
-    const snapshot = parseRateLimitsEvent(event.data, this.clock.now());
-    if (snapshot) this.accounts.recordUsage(accountId, snapshot);
+    this.headerUsage.absorbEvent(accountId, event, this.clock.now());
     return true;
   }
 
@@ -334,7 +332,7 @@ export class AttemptLoop {
 
   /** Every upstream response refreshes the account's quota snapshot; a new models etag triggers rediscovery. */
   private absorbHeaders(accountId: string, headers: IncomingHttpHeaders, ctx: AttemptContext): void {
-    this.headerUsage.absorb(accountId, headers, this.clock.now());
+    this.headerUsage.absorbHeaders(accountId, headers, this.clock.now());
     this.catalog.noteModelsEtag(headerValue(headers[HEADERS.modelsEtag]));
     const requestId =
       headerValue(headers[HEADERS.requestId]) ??

@@ -1,4 +1,5 @@
 import type { AccountsService } from '@mcp/accounts';
+import type { SseEvent } from '@mcp/codex';
 import type { UsageSnapshot } from '@mcp/contracts';
 import { HeaderUsage } from './header-usage';
 
@@ -27,13 +28,13 @@ describe('HeaderUsage (x-codex-* headers, PROTOCOL §4.3)', () => {
   it('reads repeated headers of one account once a second, and every change at once', () => {
     const { accounts, recorded } = fakeAccounts();
     const usage = new HeaderUsage(accounts);
-    usage.absorb('acc_a', headers('10'), 1_000);
-    usage.absorb('acc_a', headers('10'), 1_400);
+    usage.absorbHeaders('acc_a', headers('10'), 1_000);
+    usage.absorbHeaders('acc_a', headers('10'), 1_400);
     expect(recorded).toHaveLength(1);
-    usage.absorb('acc_a', headers('11'), 1_500); // a new count
-    usage.absorb('acc_a', headers('11', '3599'), 1_600); // a new reset time
+    usage.absorbHeaders('acc_a', headers('11'), 1_500); // a new count
+    usage.absorbHeaders('acc_a', headers('11', '3599'), 1_600); // a new reset time
     expect(recorded.map((s) => s.fiveHour?.usedPercent)).toEqual([10, 11, 11]);
-    usage.absorb('acc_a', headers('11', '3599'), 2_600); // a second later: read again
+    usage.absorbHeaders('acc_a', headers('11', '3599'), 2_600); // a second later: read again
     expect(recorded).toHaveLength(4);
     expect(recorded[3]?.fetchedAt).toBe(2_600);
   });
@@ -41,16 +42,38 @@ describe('HeaderUsage (x-codex-* headers, PROTOCOL §4.3)', () => {
   it('reads again when anything else changed the usage since, and keeps accounts apart', () => {
     const { accounts, recorded, replaceUsage } = fakeAccounts();
     const usage = new HeaderUsage(accounts);
-    usage.absorb('acc_a', headers('10'), 1_000);
+    usage.absorbHeaders('acc_a', headers('10'), 1_000);
     replaceUsage(); // e.g. a probe or a codex.rate_limits event
-    usage.absorb('acc_a', headers('10'), 1_100);
-    usage.absorb('acc_b', headers('10'), 1_100);
+    usage.absorbHeaders('acc_a', headers('10'), 1_100);
+    usage.absorbHeaders('acc_b', headers('10'), 1_100);
     expect(recorded).toHaveLength(3);
+  });
+
+  it('reads headers and rate-limit events of one response apart, each skipped only when it repeats itself', () => {
+    const { accounts, recorded } = fakeAccounts();
+    const usage = new HeaderUsage(accounts);
+    const event = (used: number): SseEvent => {
+      const data = {
+        type: 'codex.rate_limits',
+        rate_limits: { primary: { used_percent: used, window_minutes: 300, resets_in_seconds: 3600 } },
+      };
+      return { type: 'codex.rate_limits', data, raw: JSON.stringify(data) };
+    };
+    for (const at of [1_000, 1_100, 1_200]) {
+      usage.absorbHeaders('acc_a', headers('10'), at);
+      usage.absorbEvent('acc_a', event(12), at);
+    }
+    expect(recorded.map((s) => [s.source, s.fiveHour?.usedPercent])).toEqual([
+      ['headers', 10],
+      ['stream', 12],
+    ]);
+    usage.absorbEvent('acc_a', event(13), 1_300);
+    expect(recorded.at(-1)?.fiveHour?.usedPercent).toBe(13);
   });
 
   it('records nothing for a response without x-codex headers', () => {
     const { accounts, recorded } = fakeAccounts();
-    new HeaderUsage(accounts).absorb('acc_a', { 'content-type': 'text/event-stream' }, 1_000);
+    new HeaderUsage(accounts).absorbHeaders('acc_a', { 'content-type': 'text/event-stream' }, 1_000);
     expect(recorded).toEqual([]);
   });
 });

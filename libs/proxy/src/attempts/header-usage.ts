@@ -1,39 +1,56 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AccountsService } from '@mcp/accounts';
-import { CODEX_HEADER_PREFIX, parseCodexHeaders } from '@mcp/codex';
+import { CODEX_HEADER_PREFIX, parseCodexHeaders, parseRateLimitsEvent, type SseEvent } from '@mcp/codex';
 import type { UsageSnapshot } from '@mcp/contracts';
 
-/** Within this long, identical `x-codex-*` headers from one account are read once: their times are to the second. */
+/** Within this long, identical quota reports from one account are read once: their times are to the second. */
 const REPEAT_WINDOW_MS = 1000;
 
-interface Seen {
-  /** The `x-codex-*` values as they came, joined. */
+type Source = 'headers' | 'event';
+
+interface Reading {
+  /** The report as it came: the `x-codex-*` values joined, or the event's JSON text. */
   key: string;
   at: number;
-  /** The account's usage right after that reading: anything else having changed it since means read again. */
+}
+
+interface Seen {
+  readings: Partial<Record<Source, Reading>>;
+  /** The account's usage right after our last reading: anything else having changed it since means read again. */
   usage: UsageSnapshot | undefined;
 }
 
 /**
- * Every upstream response's `x-codex-*` headers update its account's quota (PROTOCOL.md §4.3). Under load the same
- * account answers many times a second with the very same headers (reset times and counts are whole seconds), and
- * each reading rebuilt the snapshot and stored a new account version: now a response whose headers repeat the last
- * ones read for that account, within a second, with its usage untouched since, is passed over. What is lost is a
- * `fetchedAt` up to a second older.
+ * Every upstream response reports its account's quota twice, in its `x-codex-*` headers and in a `codex.rate_limits`
+ * event (PROTOCOL.md §4.3). Under load the same account answers many times a second with the very same reports
+ * (reset times and counts are whole seconds), and each reading rebuilt the snapshot and stored a new account version.
+ * Now a report that repeats the last one of its kind read for that account, within a second, with the account's
+ * usage untouched by anything else since, is passed over. What is lost is a `fetchedAt` up to a second older.
  */
 export class HeaderUsage {
   private readonly seen = new Map<string, Seen>();
 
   constructor(private readonly accounts: AccountsService) {}
 
-  absorb(accountId: string, headers: IncomingHttpHeaders, now: number): void {
-    const key = codexHeaderValues(headers);
+  absorbHeaders(accountId: string, headers: IncomingHttpHeaders, now: number): void {
+    this.absorb(accountId, 'headers', codexHeaderValues(headers), now, () => parseCodexHeaders(headers, now));
+  }
+
+  absorbEvent(accountId: string, event: SseEvent, now: number): void {
+    this.absorb(accountId, 'event', event.raw, now, () => parseRateLimitsEvent(event.data, now));
+  }
+
+  private absorb(accountId: string, source: Source, key: string, now: number, read: () => UsageSnapshot | undefined) {
     const seen = this.seen.get(accountId);
+    const last = seen?.readings[source];
     const usage = this.accounts.snapshotOf(accountId)?.usage;
-    if (seen && key !== '' && seen.key === key && now - seen.at < REPEAT_WINDOW_MS && seen.usage === usage) return;
-    const snapshot = parseCodexHeaders(headers, now);
+    const repeats = last !== undefined && key !== '' && last.key === key && now - last.at < REPEAT_WINDOW_MS;
+    if (repeats && seen?.usage === usage) return;
+    const snapshot = read();
     if (snapshot) this.accounts.recordUsage(accountId, snapshot);
-    this.seen.set(accountId, { key, at: now, usage: this.accounts.snapshotOf(accountId)?.usage });
+    const readings = seen?.usage === usage ? { ...seen?.readings } : {};
+    readings[source] = { key, at: now };
+    this.seen.set(accountId, { readings, usage: this.accounts.snapshotOf(accountId)?.usage });
   }
 }
 
