@@ -133,7 +133,7 @@ export class ProxyService {
       return;
     }
     exchange.trace.markCommitted();
-    this.outcomes.aggregated(exchange, prepared, success);
+    this.outcomes.aggregated(exchange, success);
     const accumulator = success.accumulator;
     const body = surface
       ? surface.aggregate(accumulator, prepared)
@@ -141,6 +141,7 @@ export class ProxyService {
         ? accumulator.toChatCompletion(prepared.plan.clientModel)
         : accumulator.toResponseJson();
     exchange.sendJson(200, typeof body === 'string' ? body : JSON.stringify(body));
+    this.outcomes.answered(prepared, success);
   }
 
   private async relay(

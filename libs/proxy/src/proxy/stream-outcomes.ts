@@ -32,10 +32,17 @@ export class StreamOutcomes {
     exchange.trace.status = 200;
   }
 
-  /** A non-streaming client: the whole stream was read before the commit point. */
-  aggregated(exchange: Traced, prepared: PreparedRequest, success: StreamSuccess): void {
+  /**
+   * A non-streaming client: the whole stream was read before the commit point. The trace's part comes before the
+   * answer is written; `answered` (the account's and the item memory's part) after, off the client's wait. Both run
+   * in the same turn of the event loop, so no later request can miss what `answered` records.
+   */
+  aggregated(exchange: Traced, success: StreamSuccess): void {
     this.recordAttempt(exchange, success.serving, 'ok');
     this.noteAnswer(exchange, success.accumulator);
+  }
+
+  answered(prepared: PreparedRequest, success: StreamSuccess): void {
     this.rememberItems(prepared, success.accumulator);
     this.routing.recordSuccess(
       success.serving.accountId,
