@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { disposeTestConfig } from '@mcp/testing';
 import { TracingService } from '@mcp/tracing';
 import { createApp } from '../src/bootstrap';
 import { startStack, type Stack } from './helpers/stack';
@@ -53,11 +52,8 @@ describe('trace bodies: the client text or the redacted body, in the file and th
     await send('repeated', REPEATED);
     await stack.app.get(TracingService).flush();
   });
-  let appClosed = false;
   afterAll(async () => {
-    if (!appClosed) return stack?.close();
-    await stack.fake.stop();
-    disposeTestConfig(stack.config);
+    await stack?.close();
   });
 
   it('stores an untouched body as the client sent it, and returns it as the same JSON', async () => {
@@ -93,8 +89,7 @@ describe('trace bodies: the client text or the redacted body, in the file and th
   });
 
   it('gives the same bodies back after a restart', async () => {
-    await stack.app.close();
-    appClosed = true;
+    await stack.closeApp();
     const again = await createApp(stack.config);
     await again.listen(0, '127.0.0.1');
     try {

@@ -1,6 +1,5 @@
 import OpenAI from 'openai';
 import type { AddressInfo } from 'node:net';
-import { disposeTestConfig } from '@mcp/testing';
 import { createApp } from '../src/bootstrap';
 import { startStack, type Stack } from './helpers/stack';
 
@@ -62,11 +61,8 @@ describe('traces and stats agree with what was sent', () => {
       client.chat.completions.create({ model: 'gpt-5.3-codex', n: 2, messages: messages('x') }),
     ).rejects.toMatchObject({ status: 400 });
   });
-  let appClosed = false;
   afterAll(async () => {
-    if (!appClosed) return stack?.close();
-    await stack.fake.stop();
-    disposeTestConfig(stack.config);
+    await stack?.close();
   });
 
   it('lists every request newest first, paginated, with the legacy mode oldest first', async () => {
@@ -119,8 +115,7 @@ describe('traces and stats agree with what was sent', () => {
 
   it('keeps traces and stats across a restart', async () => {
     const before = await admin('/admin/stats/usage');
-    await stack.app.close();
-    appClosed = true;
+    await stack.closeApp();
     const again = await createApp(stack.config);
     await again.listen(0, '127.0.0.1');
     try {

@@ -4,6 +4,7 @@ import { EVENTS } from './constants';
 import { JsonText, stringifyPatched } from './echo-skim';
 import { eventData, indexOf, responseOf, stringField, withSuffix } from './events';
 import { isRecord, type JsonObject } from './json';
+import { rebuildItem, type ItemState, type PartState } from './streamed-items';
 import { normalizeUsage, responsesUsage, ZERO_USAGE, type TokenUsage } from './tokens';
 
 export type TerminalKind = 'completed' | 'incomplete' | 'failed' | 'error';
@@ -14,23 +15,6 @@ export interface StreamError {
   /** Quota reset hints upstream may put in the error (epoch s / seconds); classifyStreamError reads them. */
   resets_at?: number;
   resets_in_seconds?: number;
-}
-
-interface PartState {
-  kind: 'output_text' | 'refusal';
-  text: string;
-  annotations: JsonObject[];
-}
-
-/** One output item as streamed: its announcement, its final form, and the deltas in between. */
-interface ItemState {
-  index: number;
-  id?: string;
-  added?: JsonObject;
-  done?: JsonObject;
-  parts: Map<number, PartState>;
-  /** Function-call arguments or custom tool input, from deltas. */
-  args: string;
 }
 
 /** What a non-terminal envelope contributes (output, usage, incomplete_details) and what identifies the response. */
@@ -363,42 +347,4 @@ function errorOf(value: unknown): StreamError | undefined {
     if (typeof hint === 'number' && Number.isFinite(hint)) error[key] = hint;
   }
   return error;
-}
-
-function streamedParts(state: ItemState): JsonObject[] {
-  return [...state.parts.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([, p]) =>
-      p.kind === 'refusal'
-        ? { type: 'refusal', refusal: p.text }
-        : { type: 'output_text', text: p.text, annotations: p.annotations },
-    );
-}
-
-function mergePart(part: unknown, streamed: PartState | undefined): unknown {
-  if (!isRecord(part) || !streamed) return part;
-  if (part['type'] === 'output_text') {
-    const annotations =
-      Array.isArray(part['annotations']) && part['annotations'].length > 0 ? part['annotations'] : streamed.annotations;
-    return { ...part, text: withSuffix(streamed.text, stringField(part, 'text')), annotations };
-  }
-  if (part['type'] === 'refusal') return { ...part, refusal: withSuffix(streamed.text, stringField(part, 'refusal')) };
-  return part;
-}
-
-/** One item's final form: the authoritative item when known, with streamed text kept as the prefix it was. */
-function rebuildItem(state: ItemState, final: JsonObject | undefined): JsonObject | undefined {
-  const base = final ?? state.added;
-  if (!base) return undefined;
-  const item: JsonObject = { ...base };
-  if (item['type'] === 'message') {
-    const content = Array.isArray(item['content']) ? item['content'] : [];
-    item['content'] =
-      content.length > 0 ? content.map((part, j) => mergePart(part, state.parts.get(j))) : streamedParts(state);
-  } else if (item['type'] === 'function_call') {
-    item['arguments'] = withSuffix(state.args, stringField(base, 'arguments'));
-  } else if (item['type'] === 'custom_tool_call') {
-    item['input'] = withSuffix(state.args, stringField(base, 'input'));
-  }
-  return item;
 }

@@ -40,6 +40,8 @@ export interface Stack {
    * `user1` first (lowest priority number), `user2` next, and so on.
    */
   reset(): Promise<void>;
+  /** Closes the gateway alone (a restart test opens another on the same config); `close` then stops the rest. */
+  closeApp(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const accounts = await addAccounts(app, fake, options.accounts ?? 1);
+  let appClosed: Promise<void> | undefined;
+  const closeApp = (): Promise<void> => (appClosed ??= app.close());
   if (options.discoverModels !== false && accounts.length > 0) await app.get(ModelCatalogService).refresh();
   return {
     baseUrl: `http://127.0.0.1:${port}`,
@@ -78,8 +82,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async reset() {
       await resetAccounts(app, fake, accounts);
     },
+    closeApp,
     async close() {
-      await app.close();
+      await closeApp();
       await fake.stop();
       disposeTestConfig(config);
     },

@@ -27,7 +27,7 @@ import {
   type AttemptSuccess,
   type UpstreamPlan,
 } from './attempt-types';
-import { HeaderUsage } from './header-usage';
+import { QuotaReports } from './quota-reports';
 import { describeError, readUntilCommit } from './read-until-commit';
 
 const BACKOFF_BASE_MS = 500;
@@ -54,7 +54,7 @@ interface LoopState {
 @Injectable()
 export class AttemptLoop {
   private readonly timers: Timers;
-  private readonly headerUsage: HeaderUsage;
+  private readonly quotaReports: QuotaReports;
 
   constructor(
     private readonly routing: RoutingService,
@@ -68,7 +68,7 @@ export class AttemptLoop {
     @Optional() timers?: Timers,
   ) {
     this.timers = timers ?? new SystemTimers();
-    this.headerUsage = new HeaderUsage(accounts);
+    this.quotaReports = new QuotaReports(accounts);
   }
 
   async run(plan: UpstreamPlan, ctx: AttemptContext): Promise<AttemptSuccess> {
@@ -95,7 +95,7 @@ export class AttemptLoop {
   /** A `codex.rate_limits` event updates the account's quota and is never relayed (§3.2, §4.3). */
   absorbRateLimits(accountId: string, event: SseEvent): boolean {
     if (event.type !== EVENTS.rateLimits) return false;
-    this.headerUsage.absorbEvent(accountId, event, this.clock.now());
+    this.quotaReports.absorbEvent(accountId, event, this.clock.now());
     return true;
   }
 
@@ -332,7 +332,7 @@ export class AttemptLoop {
 
   /** Every upstream response refreshes the account's quota snapshot; a new models etag triggers rediscovery. */
   private absorbHeaders(accountId: string, headers: IncomingHttpHeaders, ctx: AttemptContext): void {
-    this.headerUsage.absorbHeaders(accountId, headers, this.clock.now());
+    this.quotaReports.absorbHeaders(accountId, headers, this.clock.now());
     this.catalog.noteModelsEtag(headerValue(headers[HEADERS.modelsEtag]));
     const requestId =
       headerValue(headers[HEADERS.requestId]) ??

@@ -1,9 +1,9 @@
 import type { AccountsService } from '@mcp/accounts';
 import type { SseEvent } from '@mcp/codex';
 import type { UsageSnapshot } from '@mcp/contracts';
-import { HeaderUsage } from './header-usage';
+import { QuotaReports } from './quota-reports';
 
-/** Just what HeaderUsage reads and writes: each recordUsage stores a new usage object, as AccountsService does. */
+/** Just what QuotaReports reads and writes: each recordUsage stores a new usage object, as AccountsService does. */
 function fakeAccounts(): { accounts: AccountsService; recorded: UsageSnapshot[]; replaceUsage(): void } {
   let usage: UsageSnapshot | undefined;
   const recorded: UsageSnapshot[] = [];
@@ -24,10 +24,10 @@ const headers = (used: string, resetAfter = '3600') => ({
   'x-codex-primary-reset-after-seconds': resetAfter,
 });
 
-describe('HeaderUsage (x-codex-* headers, PROTOCOL §4.3)', () => {
+describe('QuotaReports (x-codex-* headers, PROTOCOL §4.3)', () => {
   it('reads repeated headers of one account once a second, and every change at once', () => {
     const { accounts, recorded } = fakeAccounts();
-    const usage = new HeaderUsage(accounts);
+    const usage = new QuotaReports(accounts);
     usage.absorbHeaders('acc_a', headers('10'), 1_000);
     usage.absorbHeaders('acc_a', headers('10'), 1_400);
     expect(recorded).toHaveLength(1);
@@ -41,7 +41,7 @@ describe('HeaderUsage (x-codex-* headers, PROTOCOL §4.3)', () => {
 
   it('reads again when anything else changed the usage since, and keeps accounts apart', () => {
     const { accounts, recorded, replaceUsage } = fakeAccounts();
-    const usage = new HeaderUsage(accounts);
+    const usage = new QuotaReports(accounts);
     usage.absorbHeaders('acc_a', headers('10'), 1_000);
     replaceUsage(); // e.g. a probe or a codex.rate_limits event
     usage.absorbHeaders('acc_a', headers('10'), 1_100);
@@ -51,7 +51,7 @@ describe('HeaderUsage (x-codex-* headers, PROTOCOL §4.3)', () => {
 
   it('reads headers and rate-limit events of one response apart, each skipped only when it repeats itself', () => {
     const { accounts, recorded } = fakeAccounts();
-    const usage = new HeaderUsage(accounts);
+    const usage = new QuotaReports(accounts);
     const event = (used: number): SseEvent => {
       const data = {
         type: 'codex.rate_limits',
@@ -73,7 +73,7 @@ describe('HeaderUsage (x-codex-* headers, PROTOCOL §4.3)', () => {
 
   it('records nothing for a response without x-codex headers', () => {
     const { accounts, recorded } = fakeAccounts();
-    new HeaderUsage(accounts).absorbHeaders('acc_a', { 'content-type': 'text/event-stream' }, 1_000);
+    new QuotaReports(accounts).absorbHeaders('acc_a', { 'content-type': 'text/event-stream' }, 1_000);
     expect(recorded).toEqual([]);
   });
 });

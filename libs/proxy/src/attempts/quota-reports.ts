@@ -27,7 +27,7 @@ interface Seen {
  * Now a report that repeats the last one of its kind read for that account, within a second, with the account's
  * usage untouched by anything else since, is passed over. What is lost is a `fetchedAt` up to a second older.
  */
-export class HeaderUsage {
+export class QuotaReports {
   private readonly seen = new Map<string, Seen>();
 
   constructor(private readonly accounts: AccountsService) {}
