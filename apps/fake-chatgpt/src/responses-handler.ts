@@ -50,7 +50,7 @@ export class ResponsesHandler {
     raw: Buffer,
   ): Promise<void> {
     const body = parseJsonObject(raw);
-    this.state.recordLast(account.id, { route: kind, headers: req.headers, body });
+    this.state.recordLast(account.id, { route: kind, headers: req.headers, body }, raw);
     const validated = validateRequest(body, account, kind);
     if (kind === 'responses') validated.compaction = checkCompaction(validated, req.headers);
     this.checkIdentity(account, req, validated.model.slug);

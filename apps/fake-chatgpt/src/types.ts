@@ -116,6 +116,8 @@ export interface LastRequest {
   route: RouteName;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
+  /** The body's text as it arrived (inference routes), for tests about its spelling; decoded when read. */
+  readonly text?: string;
 }
 
 export interface CountersSnapshot {

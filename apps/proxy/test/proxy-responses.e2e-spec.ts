@@ -193,6 +193,51 @@ describe('POST /v1/responses and /v1/responses/compact (native Responses API)', 
     expect(last?.body).toEqual(expect.objectContaining({ store: false, stream: true, prompt_cache_key: 'conv-7' }));
   });
 
+  it('sends a large request upstream with the client text of what normalisation left alone', async () => {
+    // A Codex-CLI-sized turn, pretty-printed and with escapes JSON.stringify would spell otherwise.
+    const instructions = `You are Codex. ${'Follow the repository conventions.\n'.repeat(200)}`;
+    const body = {
+      model: MODEL,
+      instructions,
+      input: [
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'first turn' }] },
+        { type: 'message', role: 'assistant', content: [{ type: 'input_text', text: 'an answer' }] },
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'second turn' }] },
+      ],
+      tools: [{ type: 'function', name: 'shell', parameters: { type: 'object', properties: {} } }],
+      temperature: 0.3,
+    };
+    const text = JSON.stringify(body, null, 1).replace('You are Codex.', 'You are \\u0043odex.');
+    const response = await fetch(`${stack.baseUrl}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer x', 'content-type': 'application/json' },
+      body: text,
+    });
+    expect(response.status).toBe(200);
+    await response.text();
+
+    const last = stack.fake.counters().lastRequest[stack.accounts[0]?.fakeId ?? ''];
+    // The same request as before: normalised (assistant input_text rewritten, temperature stripped, flags set).
+    expect(last?.body).toEqual({
+      model: MODEL,
+      instructions,
+      input: [
+        body.input[0],
+        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'an answer' }] },
+        body.input[2],
+      ],
+      tools: body.tools,
+      tool_choice: 'auto',
+      parallel_tool_calls: true,
+      include: ['reasoning.encrypted_content'],
+      store: false,
+      stream: true,
+    });
+    // ...written with the client's own text for the values it did not change.
+    expect(last?.text).toContain('"You are \\u0043odex.');
+    expect(last?.text).toContain('{\n   "type": "message",\n   "role": "user"');
+  });
+
   it('serves the root alias for clients whose base URL has no /v1, traced as /v1/responses', async () => {
     const response = await postJson(stack, '/responses', { model: MODEL, input: 'root', stream: true });
     expect(response.status).toBe(200);

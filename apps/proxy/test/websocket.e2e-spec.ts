@@ -112,6 +112,24 @@ describe('Responses over WebSocket through the gateway (PROTOCOL §13.1)', () =>
     expect(textOf(await client.request(create([userMessage('again')])))).toBe('echo: again');
   });
 
+  it('sends a large continuation upstream with the frame text of what it left alone', async () => {
+    client = await WsTestClient.open(wsUrl(stack), BETA);
+    const instructions = `You are Codex. ${'Keep diffs small.\n'.repeat(300)}`;
+    const first = await client.request(create([userMessage('start')], { instructions }));
+    const frame = create([userMessage('continue')], { instructions, previous_response_id: responseIdOf(first) });
+    client.sendText(JSON.stringify(frame, null, 1).replace('"continue"', '"\\u0063ontinue"'));
+    expect(textOf(await client.untilTerminal())).toBe('echo: continue');
+
+    const last = Object.values(stack.fake.counters().lastRequest).find((r) => r.text?.includes('ontinue'));
+    const body = last?.body as { instructions: string; input: Array<{ role?: string }> };
+    expect(body.instructions).toBe(instructions);
+    expect(body.input.map((item) => item.role)).toEqual(['user', 'assistant', 'user']);
+    expect(body.input[2]).toEqual(userMessage('continue'));
+    // The new item and the instructions as the frame spelled them; remembered items serialised by the gateway.
+    expect(last?.text).toContain('"text": "\\u0063ontinue"');
+    expect(last?.text).toContain('{"type":"message","role":"user","content":[{"type":"input_text","text":"start"}]}');
+  });
+
   it('answers a generate:false prewarm locally, and a later frame continues from it', async () => {
     client = await WsTestClient.open(wsUrl(stack), BETA);
     const prewarm = await client.request(create([userMessage('context')], { generate: false }));

@@ -18,51 +18,17 @@ const SKIM_MIN_LENGTH = 4096;
 
 import { isCanonicalJson } from './canonical-json';
 import { isRecord, tryParseJson, type JsonObject } from './json';
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
-
-/** The index just past the string that opens at `start` (a `"`), or -1 when it never closes. */
-function stringEnd(text: string, start: number): number {
-  let at = start + 1;
-  for (;;) {
-    const quote = text.indexOf('"', at);
-    if (quote < 0) return -1;
-    let slashes = 0;
-    while (text.charCodeAt(quote - 1 - slashes) === BACKSLASH) slashes += 1;
-    if (slashes % 2 === 0) return quote + 1;
-    at = quote + 1;
-  }
-}
-
-/** The index just past the value that starts at `start` (any JSON value), or -1 when the text ends first. */
-function valueEnd(text: string, start: number): number {
-  let depth = 0;
-  let at = start;
-  while (at < text.length) {
-    const c = text.charCodeAt(at);
-    if (c === QUOTE) {
-      at = stringEnd(text, at);
-      if (at < 0) return -1;
-      if (depth === 0) return at;
-      continue;
-    }
-    if (c === OPEN_BRACE || c === OPEN_BRACKET) depth += 1;
-    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-      if (depth === 0) return at;
-      depth -= 1;
-      if (depth === 0) return at + 1;
-    } else if (depth === 0 && c === COMMA) return at;
-    at += 1;
-  }
-  return depth === 0 ? at : -1;
-}
+import {
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+  stringEnd,
+  valueEnd,
+} from './json-scan';
 
 /**
  * The event's text without the echoed request fields of its second-level objects, or undefined when the text is

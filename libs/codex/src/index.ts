@@ -21,3 +21,4 @@ export * from './redact';
 export * from './compaction';
 export * from './anthropic';
 export { hashSessionKey } from './session-key';
+export { SourceText, stringifyWithSource } from './source-text';

@@ -58,6 +58,11 @@ export class WsTestClient {
     this.socket.send(JSON.stringify(frame));
   }
 
+  /** A frame in the caller's own spelling (whitespace, escapes). */
+  sendText(text: string): void {
+    this.socket.send(text);
+  }
+
   /** Sends a frame and returns its frames up to and including the terminal one (a completed, failure or error). */
   async request(frame: Frame, timeoutMs = 20_000): Promise<Frame[]> {
     this.send(frame);

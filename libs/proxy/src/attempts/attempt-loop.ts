@@ -225,6 +225,7 @@ export class AttemptLoop {
           accessToken: token,
           chatgptAccountId: target.workspace,
           body: plan.body,
+          source: plan.source,
           sessionKey: plan.sessionKey,
           compact: plan.compact,
           signal: ctx.signal,

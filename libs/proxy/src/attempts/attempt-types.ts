@@ -1,5 +1,5 @@
 import type { ResponseAccumulator, SseEvent, UpstreamFailure } from '@mcp/codex';
-import type { JsonObject } from '@mcp/codex';
+import type { JsonObject, SourceText } from '@mcp/codex';
 import type { AttemptClass } from '@mcp/contracts';
 import type { TraceBuilder } from '../trace/trace-builder';
 import type { UpstreamBody } from '../upstream/upstream-body';
@@ -11,6 +11,8 @@ export interface UpstreamPlan {
   clientModel: string;
   upstreamModel: string;
   body: JsonObject;
+  /** The client's text of the body `body` was made from: untouched values travel as the client wrote them. */
+  source?: SourceText;
   sessionKey: string | undefined;
   compact: boolean;
   /** Streaming clients commit at the first output item; the others only at the end of the stream (§7.5). */

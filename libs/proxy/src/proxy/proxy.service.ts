@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { ModelCatalogService } from '@mcp/accounts';
 import { AppConfig, Clock } from '@mcp/config';
-import { costUsd, hashSessionKey, type NativeModelInfo } from '@mcp/codex';
+import { costUsd, hashSessionKey, isRecord, SourceText, type NativeModelInfo } from '@mcp/codex';
 import { MetricsService, TracingService } from '@mcp/tracing';
 import { AttemptLoop } from '../attempts/attempt-loop';
 import { ClientGoneError, type AttemptSuccess, type StreamSuccess } from '../attempts/attempt-types';
@@ -97,11 +97,13 @@ export class ProxyService {
       references: this.references,
     };
     const body: unknown = exchange.req.body;
+    const text = exchange.req.bodyText;
+    const source = text !== undefined && isRecord(body) ? new SourceText(text, body) : undefined;
     const prepared = surface
       ? surface.prepare(body, options)
       : route === 'chat'
         ? prepareChat(body, options)
-        : prepareResponses(body, route === 'compact', options);
+        : prepareResponses(body, route === 'compact', { ...options, source });
     const trace = exchange.trace;
     trace.upstreamModel = prepared.plan.upstreamModel;
     trace.droppedParams = prepared.droppedParams;
@@ -206,4 +208,5 @@ function releaseRequestBody(exchange: ProxyExchange, prepared: PreparedRequest):
   exchange.req.body = undefined;
   exchange.req.bodyText = undefined;
   prepared.plan.body = RELEASED_BODY;
+  prepared.plan.source = undefined;
 }

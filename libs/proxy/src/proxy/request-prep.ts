@@ -8,6 +8,7 @@ import {
   type CatalogueHints,
   type HeaderSource,
   type NativeModelInfo,
+  type SourceText,
 } from '@mcp/codex';
 import type { UpstreamPlan } from '../attempts/attempt-types';
 import type { ItemReferences } from '../references/item-references';
@@ -19,6 +20,8 @@ export interface PrepareOptions {
   clientKeyId?: string | null;
   /** Expands `item_reference` inputs of `/v1/responses`; absent, they reach normalisation (and upstream) as sent. */
   references?: ItemReferences;
+  /** The text the client's body was parsed from (native Responses): what normalisation leaves alone is sent as is. */
+  source?: SourceText;
 }
 
 /** A client request turned into what every attempt sends, plus how to answer the client. */
@@ -71,6 +74,7 @@ export function prepareResponses(clientBody: unknown, compact: boolean, options:
       clientModel: clientModelOf(body) ?? normalized.upstreamModel,
       upstreamModel: normalized.upstreamModel,
       body: normalized.body,
+      ...(options.source ? { source: options.source } : {}),
       sessionKey: normalized.sessionKey,
       compact,
       commitAt: stream && !compaction ? 'first_output' : 'terminal',

@@ -2,7 +2,16 @@ import { Injectable } from '@nestjs/common';
 import type { Dispatcher } from 'undici';
 import { ChatgptHttp } from '@mcp/accounts';
 import { AppConfig } from '@mcp/config';
-import { COMPACTION, HEADERS, JSON_CONTENT_TYPE, SSE_CONTENT_TYPE, codexIdentityHeaders } from '@mcp/codex';
+import {
+  COMPACTION,
+  HEADERS,
+  JSON_CONTENT_TYPE,
+  SSE_CONTENT_TYPE,
+  codexIdentityHeaders,
+  stringifyWithSource,
+  type JsonObject,
+  type SourceText,
+} from '@mcp/codex';
 import type { UpstreamBody } from './upstream-body';
 import { ReleasedOnceSent, UpstreamExchange, type UpstreamResponse } from './upstream-exchange';
 
@@ -11,7 +20,9 @@ export type { UpstreamResponse } from './upstream-exchange';
 export interface UpstreamCall {
   accessToken: string;
   chatgptAccountId?: string;
-  body: unknown;
+  body: JsonObject;
+  /** The client's text of the request `body` was normalised from (see SourceText). */
+  source?: SourceText;
   sessionKey?: string;
   compact: boolean;
   signal: AbortSignal;
@@ -53,7 +64,7 @@ export class UpstreamClient {
   send(call: UpstreamCall): Promise<UpstreamResponse> {
     const signal = call.signal;
     if (signal.aborted) return Promise.reject(signal.reason ?? new Error('The request was aborted'));
-    const payload = Buffer.from(JSON.stringify(call.body), 'utf8');
+    const payload = stringifyWithSource(call.body, call.source);
     const headers = this.headersFor(call);
     headers['content-length'] = String(payload.length);
     const target = call.compact ? this.compact : this.inference;

@@ -7,7 +7,14 @@ import type { WebSocket } from 'ws';
 import { ModelCatalogService } from '@mcp/accounts';
 import { CLIENT_KEY_ERRORS, ClientKeyGuard } from '@mcp/client-keys';
 import { AppConfig, Clock } from '@mcp/config';
-import { costUsd, hashSessionKey, redactBody, type JsonObject, type NativeModelInfo } from '@mcp/codex';
+import {
+  costUsd,
+  hashSessionKey,
+  redactBody,
+  type JsonObject,
+  type NativeModelInfo,
+  type SourceText,
+} from '@mcp/codex';
 import { ErrorRegistry, ErrorTable } from '@mcp/errors';
 import { TracingService } from '@mcp/tracing';
 import { AttemptLoop } from '../attempts/attempt-loop';
@@ -42,6 +49,8 @@ export const CHATGPT_SHAPED_PATH = '/backend-api/codex/responses';
 interface FrameRequest {
   info: SocketInfo;
   frame: JsonObject;
+  /** The frame's text: what the request leaves untouched goes upstream as the client wrote it. */
+  source?: SourceText;
   memory: ConversationMemory;
   trace: TraceBuilder;
   writer: FrameWriter;
@@ -82,7 +91,13 @@ export class SocketRequests {
   ) {}
 
   /** Serves one frame to its end; never throws (a failure is an error frame). */
-  async serve(socket: WebSocket, info: SocketInfo, frame: JsonObject, memory: ConversationMemory): Promise<void> {
+  async serve(
+    socket: WebSocket,
+    info: SocketInfo,
+    frame: JsonObject,
+    memory: ConversationMemory,
+    source?: SourceText,
+  ): Promise<void> {
     const startedAt = performance.now();
     const writer = new FrameWriter(socket);
     let clientKeyId: string | null;
@@ -109,7 +124,7 @@ export class SocketRequests {
     const release = this.inFlight.begin();
     let terminalWritten = false;
     try {
-      await this.answer({ info, frame, memory, trace, writer, clientKeyId, signal: abort.signal }, () => {
+      await this.answer({ info, frame, source, memory, trace, writer, clientKeyId, signal: abort.signal }, () => {
         terminalWritten = true;
       });
     } catch (error) {
@@ -131,7 +146,7 @@ export class SocketRequests {
     const { info, memory, trace, writer, signal } = request;
     const expanded = memory.expand(request.frame);
     if (this.config.traceIncludeBody) trace.requestBody = redactBody(expanded.body);
-    const prepared = this.prepare(expanded.body, info, trace, request.clientKeyId);
+    const prepared = this.prepare(expanded.body, info, trace, request.clientKeyId, request.source);
     const success = await this.loop.run(prepared.plan, { trace, signal });
     if (success.kind !== 'stream') throw new Error('A streamed request got a unary answer');
     const end = await relayStream(success, writer, frameSink(this.poolFrame(info, prepared)), {
@@ -179,6 +194,7 @@ export class SocketRequests {
     info: SocketInfo,
     trace: TraceBuilder,
     clientKeyId: string | null,
+    source: SourceText | undefined,
   ): PreparedRequest {
     // Frames never carry a transport choice: every answer on a socket is a stream.
     const prepared = prepareResponses({ ...body, stream: true }, false, {
@@ -186,6 +202,7 @@ export class SocketRequests {
       modelInfo: (model: string) => this.catalog.find(model)?.info as NativeModelInfo | undefined,
       clientKeyId,
       references: this.references,
+      source,
     });
     trace.upstreamModel = prepared.plan.upstreamModel;
     trace.droppedParams = prepared.droppedParams;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RawData, WebSocket } from 'ws';
-import { ClientRequestError, isRecord, type JsonObject } from '@mcp/codex';
+import { ClientRequestError, isRecord, SourceText, type JsonObject } from '@mcp/codex';
 import type { ConversationBudget } from './conversation-budget';
 import { ConversationMemory } from './conversation-memory';
 import { errorFrameOf } from './frame-writer';
@@ -115,8 +115,11 @@ export class SocketSession {
   private async handle(data: RawData, isBinary: boolean): Promise<void> {
     if (this.socket.readyState !== this.socket.OPEN) return;
     let frame: JsonObject;
+    let source: SourceText;
     try {
-      frame = parseFrame(data, isBinary);
+      const text = parseableText(data, isBinary);
+      frame = parseFrame(text);
+      source = new SourceText(text, frame);
       if (frame['generate'] === false) return this.prewarm(frame);
       if (this.memory.answered(frame['previous_response_id'])) this.stats.continued += 1;
     } catch (error) {
@@ -124,7 +127,7 @@ export class SocketSession {
       return;
     }
     this.stats.requests += 1;
-    await this.requests.serve(this.socket, this.info, frame, this.memory);
+    await this.requests.serve(this.socket, this.info, frame, this.memory, source);
   }
 
   /**
@@ -165,11 +168,15 @@ export class SocketSession {
   }
 }
 
-function parseFrame(data: RawData, isBinary: boolean): JsonObject {
+function parseableText(data: RawData, isBinary: boolean): string {
+  if (isBinary) throw new ClientRequestError('Each frame must be a JSON text frame.', { code: 'invalid_json' });
+  return String(data);
+}
+
+function parseFrame(text: string): JsonObject {
   let parsed: unknown;
   try {
-    if (isBinary) throw new Error('binary frame');
-    parsed = JSON.parse(String(data));
+    parsed = JSON.parse(text);
   } catch {
     throw new ClientRequestError('Each frame must be a JSON text frame.', { code: 'invalid_json' });
   }
