@@ -23,6 +23,7 @@ import {
   startProxy,
   tempDataDir,
 } from './lib/setup.mjs';
+import { floor } from './lib/floor.mjs';
 import { statsBench } from './lib/stats-bench.mjs';
 import { relayDelayPair, startTap, ttfbPair } from './lib/streaming.mjs';
 import { round, sleep, summarize } from './lib/summary.mjs';
@@ -34,7 +35,7 @@ const ONLY =
   args
     .find((a) => a.startsWith('--only='))
     ?.slice(7)
-    .split(',') ?? (QUICK ? ['cpu', 'nonstream', 'streaming', 'streams'] : undefined);
+    .split(',') ?? (QUICK ? ['cpu', 'floor', 'nonstream', 'streaming', 'streams'] : undefined);
 // BENCH_NODE_ARGS (space-separated) adds V8/Node flags to the proxies, e.g. "--trace-deopt" with BENCH_CHILD_OUT.
 const NODE_ARGS = [
   ...(args.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench', 'profiles')}`] : []),
@@ -250,7 +251,7 @@ async function main() {
     `emulator ${emulator.url}, proxy ${proxy.base} (started in ${proxy.startupMs.toFixed(0)} ms), ${accounts.length} accounts onboarded via OAuth`,
   );
   const env = { emulator, proxy };
-  if (wants('cpu') || wants('nonstream') || wants('streaming')) env.pairs = await capturePairs(env);
+  if (wants('cpu') || wants('nonstream') || wants('streaming') || wants('floor')) env.pairs = await capturePairs(env);
   const idleRssMb = rssMb(proxy.handle.pid);
   const overheads = [];
   results.errors = [];
@@ -266,6 +267,8 @@ async function main() {
     }
   };
   results.cpu = await section('cpu', () => cpu(env));
+  // Before the gateway's load phases, with the gateway idle: the floor shares the machine with nobody else.
+  results.floor = await section('floor', () => floor(env, BODIES, PLAN, log));
   results.nonStreaming = await section('nonstream', () => nonStreaming(env, overheads));
   results.streaming = await section('streaming', async () => ({
     ttfb: await ttfb(env, overheads),

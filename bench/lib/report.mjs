@@ -210,6 +210,58 @@ function statsRows(s) {
   return rows;
 }
 
+const FLOOR = 'floor: bare forwarder (node:http in, undici out, no work)';
+
+/** The floor's figures, each beside the gateway's same figure from this run (see floor.mjs). */
+function floorRows(results) {
+  return (results.floor ?? []).flatMap((f) => {
+    const label = `${FLOOR}, ${f.route} ${f.body}`;
+    const gateway = {
+      cpu: results.cpu?.find((c) => c.route === f.route && c.body === f.body)?.proxy.ms.p50,
+      c1: results.nonStreaming?.find((n) => n.route === f.route && n.body === f.body),
+      ttfb: results.streaming?.ttfb.find((t) => t.route === f.route && t.body === f.body),
+    };
+    const then = (text, value) => (value === undefined ? text : `${text}; the gateway ${value}`);
+    const { cpu, c1, c32, ttfb } = f;
+    const share = c32.proxy.rps / c32.direct.rps;
+    const gatewayLoad = gateway.c1?.c32;
+    return [
+      row(
+        `${label}: CPU per request, c=${cpu.connections}, median of ${cpu.rounds} × ${cpu.amount} (forwarder / emulator behind it)`,
+        ms(cpu.ms.p50),
+        ms(cpu.upstreamMs?.p50),
+        gateway.cpu === undefined ? '—' : `the gateway ${ms(gateway.cpu)}`,
+      ),
+      ...['p50', 'p99'].map((p) =>
+        row(
+          `${label}: latency ${p}, c=1`,
+          ms(c1.proxy[p]),
+          ms(c1.direct[p]),
+          then(added(c1.proxy[p], c1.direct[p]), gateway.c1 && added(gateway.c1.c1.proxy[p], gateway.c1.c1.direct[p])),
+        ),
+      ),
+      row(
+        `${label}: throughput, c=32`,
+        rps(c32.proxy.rps),
+        rps(c32.direct.rps),
+        then(
+          `${(share * 100).toFixed(0)} %`,
+          gatewayLoad && `${((gatewayLoad.proxy.rps / gatewayLoad.direct.rps) * 100).toFixed(0)} %`,
+        ),
+      ),
+      row(
+        `${label}: streaming TTFB p50`,
+        ms(ttfb.proxy.p50),
+        ms(ttfb.direct.p50),
+        then(
+          added(ttfb.proxy.p50, ttfb.direct.p50),
+          gateway.ttfb && added(gateway.ttfb.proxy.p50, gateway.ttfb.direct.p50),
+        ),
+      ),
+    ];
+  });
+}
+
 function overheadRow(results) {
   const h = results.overheadHeader;
   if (h === undefined) return [];
@@ -223,6 +275,7 @@ export function tableRows(results) {
     ...(results.nonStreaming ?? []).flatMap(nonStreamingRows),
     ...(results.streaming ? streamingRows(results.streaming) : []),
     ...overheadRow(results),
+    ...floorRows(results),
     ...memoryRows(results.memory),
     ...(results.openStreams ? openStreamRows(results.openStreams) : []),
     ...(results.stats ? statsRows(results.stats) : []),
