@@ -12,6 +12,8 @@ const HEADLINE = [
   '/v1/responses small: latency p50, c=1',
   '/v1/chat/completions small: latency p50, c=1',
   '/v1/responses small: throughput, c=32',
+  'floor: bare forwarder (node:http in, undici out, no work), /v1/responses small: latency p50',
+  'floor: bare forwarder (node:http in, undici out, no work), /v1/responses small: throughput',
   '/v1/responses small: CPU per request, c=8',
   '/v1/chat/completions small: CPU per request, c=8',
   'proxy RSS after the load phases',
