@@ -132,6 +132,26 @@ describe('rankCandidates (PROTOCOL §7.2)', () => {
     ]);
   });
 
+  it('explains an account anew whenever what its reason says has changed', () => {
+    const reasonOf = (a: RoutingAccount, now = NOW): string | undefined => rankCandidates([a], now)[0]?.reason;
+    const untouched = fresh({ fiveHour: 0, weekly: 0 });
+    expect(reasonOf(account('r', { usage: untouched }))).toBe(
+      'untouched (5h 0%, weekly 0%); priority 0; never selected',
+    );
+    // Selected since (a second later), another priority, new usage, then its 5-hour window refilling.
+    const selected = account('r', { usage: untouched, state: { lastSelectedAt: NOW + 1000 } });
+    expect(reasonOf(selected)).toBe(
+      `untouched (5h 0%, weekly 0%); priority 0; last selected ${new Date(NOW + 1000).toISOString().slice(0, -5)}Z`,
+    );
+    expect(reasonOf(account('r', { usage: untouched, priority: 3 }))).toMatch(/; priority 3; never selected$/);
+    const used = usage(NOW, { fiveHour: fiveHour(30, NOW + HOUR), weekly: weekly(5, NOW + DAY) });
+    const reset = `${new Date(NOW + DAY).toISOString().slice(0, -5)}Z`;
+    expect(reasonOf(account('r', { usage: used }))).toBe(`weekly resets ${reset} (5h 30%, weekly 5%); priority 0`);
+    expect(reasonOf(account('r', { usage: used }), NOW + HOUR)).toBe(
+      `weekly resets ${reset} (5h 0%, weekly 5%); priority 0`,
+    );
+  });
+
   it('does not reorder or modify its input', () => {
     const input = [account('b'), account('a')];
     rankCandidates(input, NOW);

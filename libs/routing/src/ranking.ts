@@ -24,7 +24,7 @@ interface TierKey {
 export function rankCandidates(accounts: readonly RoutingAccount[], now: number): RankedCandidate[] {
   const keyed = accounts.map((account) => tierKey(account, now));
   keyed.sort(compareKeys);
-  return keyed.map((key) => ({ accountId: key.account.id, tier: key.tier, reason: explain(key, now) }));
+  return keyed.map((key) => ({ accountId: key.account.id, tier: key.tier, reason: explained(key, now) }));
 }
 
 function tierKey(account: RoutingAccount, now: number): TierKey {
@@ -51,6 +51,66 @@ function compareKeys(a: TierKey, b: TierKey): number {
     if (selected !== 0) return selected;
   }
   return a.account.id < b.account.id ? -1 : a.account.id > b.account.id ? 1 : 0;
+}
+
+/** What an account's reason is made of; the same inputs give the same text. */
+interface Explained {
+  usage: RoutingAccount['usage'];
+  priority: number;
+  tier: Tier;
+  weeklyResetSecond: number;
+  /** Tier 1 only: the second of the last selection (-1 for never), which the reason prints. */
+  selectedSecond: number;
+  /** Which windows' reset times have passed (the reason then counts them as refilled). */
+  passed: number;
+  text: string;
+}
+
+/** Reasons kept per account id; a pool never has more accounts than this, a leak of deleted ids is bounded by it. */
+const EXPLAINED_MAX = 1024;
+const explainedById = new Map<string, Explained>();
+
+/**
+ * Every request ranks every account and the trace keeps each one's reason: building those strings was half of a
+ * routing decision (4 of 9 µs with 3 accounts, 13 of 21 µs with 10). An account's reason changes only when its usage
+ * snapshot, priority, tier, weekly reset second, last-selection second (tier 1) or refilled windows do, so it is
+ * rebuilt only then.
+ */
+function explained(key: TierKey, now: number): string {
+  const { account } = key;
+  const selected = account.state.lastSelectedAt;
+  const selectedSecond = key.tier !== 1 || selected === undefined ? -1 : Math.floor(selected / 1000);
+  const passed = passedWindows(account, now);
+  const hit = explainedById.get(account.id);
+  if (
+    hit !== undefined &&
+    hit.usage === account.usage &&
+    hit.priority === account.priority &&
+    hit.tier === key.tier &&
+    hit.weeklyResetSecond === key.weeklyResetSecond &&
+    hit.selectedSecond === selectedSecond &&
+    hit.passed === passed
+  ) {
+    return hit.text;
+  }
+  const text = explain(key, now);
+  if (explainedById.size >= EXPLAINED_MAX) explainedById.clear();
+  explainedById.set(account.id, {
+    usage: account.usage,
+    priority: account.priority,
+    tier: key.tier,
+    weeklyResetSecond: key.weeklyResetSecond,
+    selectedSecond,
+    passed,
+    text,
+  });
+  return text;
+}
+
+function passedWindows(account: RoutingAccount, now: number): number {
+  const fiveHour = account.usage?.fiveHour?.resetAt;
+  const weekly = account.usage?.weekly?.resetAt;
+  return (fiveHour != null && fiveHour <= now ? 1 : 0) + (weekly != null && weekly <= now ? 2 : 0);
 }
 
 function explain(key: TierKey, now: number): string {
