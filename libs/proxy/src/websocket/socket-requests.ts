@@ -153,6 +153,8 @@ export class SocketRequests {
       signal,
       headers: () => {
         trace.markCommitted();
+        // Nothing resends the request past the commit point: the frame's text goes, as HTTP lets go of its body.
+        prepared.plan.source = request.source = undefined;
         return {};
       },
       absorb: (event) => this.loop.absorbRateLimits(success.serving.accountId, event),
