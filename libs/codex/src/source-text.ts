@@ -5,9 +5,11 @@
  * while nearly all of its items travel unchanged.
  *
  * A value is reused only when it is the very value the parse produced (same object, or same primitive), so anything
- * normalisation replaced, added or copied is serialised as before. Reused text is the client's spelling of the same
- * JSON value (whitespace, escapes and number spelling may differ from JSON.stringify's, the value does not).
- * Nothing may change a parsed object in place for this to hold: normalisation and reference expansion copy.
+ * normalisation replaced, added or copied is serialised as before. Reused text is the client's own spelling of that
+ * value: whitespace, escapes and number forms may differ from JSON.stringify's, the value does not, except where our
+ * parse could not keep it either (a number beyond a double's range, a member name repeated inside a nested object):
+ * there upstream now reads what the client wrote. Nothing may change a parsed object in place for this to hold:
+ * normalisation and reference expansion copy.
  */
 import type { JsonObject } from './json';
 import {
