@@ -52,6 +52,18 @@ describe('stringifyWithSource', () => {
     expect(JSON.parse(stringifyWithSource(body, source).toString())).toEqual(JSON.parse(JSON.stringify(body)));
   });
 
+  it('writes lone surrogates and multi-byte text, reused or not, as the same values', () => {
+    const text = `{"model":"m","instructions":${JSON.stringify(INSTRUCTIONS)},"note":"\\ud800 é","input":[{"t":"\\udfff 🚀"}]}`;
+    const { parsed, source } = sourceOf(text);
+    const body = { ...parsed, added: `x\ud800y ${'ü'.repeat(3000)}`, input: [...(parsed['input'] as unknown[])] };
+
+    const sent = stringifyWithSource(body, source);
+
+    // Every byte is written (a byte count off by one would leave a stray byte that JSON.parse refuses).
+    expect(JSON.parse(sent.toString('utf8'))).toEqual(JSON.parse(JSON.stringify(body)));
+    expect(sent.toString('utf8')).toContain('"note":"\\ud800 é"');
+  });
+
   it('takes the last of repeated member names, as the parse did', () => {
     const text = `{"model":"m","input":[{"a":1}],"instructions":"first","instructions":${JSON.stringify(INSTRUCTIONS)}}`;
     const { parsed, source } = sourceOf(text);

@@ -77,7 +77,9 @@ export function stringifyWithSource(body: JsonObject, source: SourceText | undef
   const out = Buffer.allocUnsafe(size);
   let at = 0;
   for (const piece of pieces) at += out.write(piece, at, 'utf8');
-  return out;
+  // byteLength and write agree on every string (lone surrogates included); were they ever not to, no byte of the
+  // uninitialised buffer may travel upstream.
+  return at === size ? out : Buffer.from(pieces.join(''), 'utf8');
 }
 
 function valueText(value: unknown, key: string, source: SourceText, map: SourceMap): string | undefined {
