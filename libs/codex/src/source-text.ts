@@ -13,7 +13,6 @@
  */
 import type { JsonObject } from './json';
 import {
-  BACKSLASH,
   CLOSE_BRACE,
   CLOSE_BRACKET,
   COLON,
@@ -87,16 +86,18 @@ function valueText(value: unknown, key: string, source: SourceText, map: SourceM
   if (span !== undefined && Object.is(source.parsed[key], value)) return source.text.slice(span.start, span.end);
   // A replaced array (normalisation maps `input`) whose items may still be the parsed ones.
   const elements = span !== undefined && Array.isArray(value) ? elementsOf(source, map, key, span) : undefined;
-  if (elements !== undefined && Array.isArray(value)) {
-    const texts = value.map((element) => {
-      const at = isObject(element) ? elements.get(element) : undefined;
-      // JSON.stringify writes an array's undefined (or function) element as null.
-      return at !== undefined ? source.text.slice(at.start, at.end) : (JSON.stringify(element) ?? 'null');
-    });
-    return `[${texts.join(',')}]`;
-  }
+  if (elements !== undefined) return arrayText(value as unknown[], elements, source.text);
   // Undefined for an undefined value: JSON.stringify leaves such a member out.
   return JSON.stringify(value) as string | undefined;
+}
+
+function arrayText(value: readonly unknown[], elements: Map<object, Span>, text: string): string {
+  const texts = value.map((element) => {
+    const at = isObject(element) ? elements.get(element) : undefined;
+    // JSON.stringify writes an array's undefined (or function) element as null.
+    return at !== undefined ? text.slice(at.start, at.end) : (JSON.stringify(element) ?? 'null');
+  });
+  return `[${texts.join(',')}]`;
 }
 
 function elementsOf(source: SourceText, map: SourceMap, key: string, span: Span): Map<object, Span> | undefined {
@@ -130,9 +131,8 @@ function mapSource(text: string): SourceMap | undefined {
     if (end <= start) return undefined;
     // A repeated name: the parse kept the last one, and so does the map.
     members.set(key, { start, end });
-    at = skipWhitespace(text, end);
-    if (text.charCodeAt(at) === COMMA) at = skipWhitespace(text, at + 1);
-    else if (text.charCodeAt(at) !== CLOSE_BRACE) return undefined;
+    at = nextItem(text, end, CLOSE_BRACE);
+    if (at < 0) return undefined;
   }
   return { members, elements: new Map() };
 }
@@ -140,7 +140,14 @@ function mapSource(text: string): SourceMap | undefined {
 /** The name as the parse read it: escapes are rare in member names, so only those go through JSON.parse. */
 function memberName(text: string, start: number, end: number): string {
   const raw = text.slice(start + 1, end - 1);
-  return raw.includes(String.fromCharCode(BACKSLASH)) ? (JSON.parse(text.slice(start, end)) as string) : raw;
+  return raw.includes('\\') ? (JSON.parse(text.slice(start, end)) as string) : raw;
+}
+
+/** After an item that ends at `end`: where the next one starts, or the container's `close`; -1 for anything else. */
+function nextItem(text: string, end: number, close: number): number {
+  const at = skipWhitespace(text, end);
+  if (text.charCodeAt(at) === COMMA) return skipWhitespace(text, at + 1);
+  return text.charCodeAt(at) === close ? at : -1;
 }
 
 /** Each object element of the array at `span`, by identity; null when the text does not match the parse. */
@@ -152,9 +159,8 @@ function mapElements(text: string, span: Span, value: readonly unknown[]): Map<o
     const end = valueEnd(text, at);
     if (end <= at) return null;
     spans.push({ start: at, end });
-    at = skipWhitespace(text, end);
-    if (text.charCodeAt(at) === COMMA) at = skipWhitespace(text, at + 1);
-    else if (text.charCodeAt(at) !== CLOSE_BRACKET) return null;
+    at = nextItem(text, end, CLOSE_BRACKET);
+    if (at < 0) return null;
   }
   if (spans.length !== value.length) return null;
   const elements = new Map<object, Span>();

@@ -97,13 +97,11 @@ export class ProxyService {
       references: this.references,
     };
     const body: unknown = exchange.req.body;
-    const text = exchange.req.bodyText;
-    const source = text !== undefined && isRecord(body) ? new SourceText(text, body) : undefined;
     const prepared = surface
       ? surface.prepare(body, options)
       : route === 'chat'
         ? prepareChat(body, options)
-        : prepareResponses(body, route === 'compact', { ...options, source });
+        : prepareResponses(body, route === 'compact', { ...options, source: sourceOf(exchange.req) });
     const trace = exchange.trace;
     trace.upstreamModel = prepared.plan.upstreamModel;
     trace.droppedParams = prepared.droppedParams;
@@ -194,6 +192,12 @@ export class ProxyService {
     if (!record) return;
     this.tracing.record(record); // also feeds /metrics: counting here too would double every request
   }
+}
+
+/** The client's text beside its parse, for the upstream body (translated routes build theirs anew). */
+function sourceOf(req: ProxyRequest): SourceText | undefined {
+  const text = req.bodyText;
+  return text !== undefined && isRecord(req.body) ? new SourceText(text, req.body) : undefined;
 }
 
 /** What `plan.body` becomes once released: nothing reads it past the commit point. */

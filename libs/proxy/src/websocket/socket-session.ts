@@ -117,9 +117,8 @@ export class SocketSession {
     let frame: JsonObject;
     let source: SourceText;
     try {
-      const text = parseableText(data, isBinary);
-      frame = parseFrame(text);
-      source = new SourceText(text, frame);
+      source = readFrame(data, isBinary);
+      frame = source.parsed;
       if (frame['generate'] === false) return this.prewarm(frame);
       if (this.memory.answered(frame['previous_response_id'])) this.stats.continued += 1;
     } catch (error) {
@@ -168,14 +167,13 @@ export class SocketSession {
   }
 }
 
-function parseableText(data: RawData, isBinary: boolean): string {
-  if (isBinary) throw new ClientRequestError('Each frame must be a JSON text frame.', { code: 'invalid_json' });
-  return String(data);
-}
-
-function parseFrame(text: string): JsonObject {
+/** A `response.create` frame, parsed, with its text (what the request leaves untouched travels as sent). */
+function readFrame(data: RawData, isBinary: boolean): SourceText {
   let parsed: unknown;
+  let text: string;
   try {
+    if (isBinary) throw new Error('binary frame');
+    text = String(data);
     parsed = JSON.parse(text);
   } catch {
     throw new ClientRequestError('Each frame must be a JSON text frame.', { code: 'invalid_json' });
@@ -190,5 +188,5 @@ function parseFrame(text: string): JsonObject {
       },
     );
   }
-  return parsed;
+  return new SourceText(text, parsed);
 }
