@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { type Account, AccountRepository } from '@mcp/accounts';
@@ -15,7 +17,7 @@ import { TEST_ADMIN_TOKEN, tempDir, testConfig, type TempDir } from '@mcp/testin
 import { MetricsService } from '../metrics/metrics.service';
 import { traceRecord } from '@mcp/testing/history';
 import { TracingModule } from '../tracing.module';
-import { TracingService } from '../tracing.service';
+import { TRACE_FLUSH_INTERVAL_MS, TracingService } from '../tracing.service';
 import { InMemoryAccountRepository } from '@mcp/testing/fakes';
 
 const BASE = Date.UTC(2025, 0, 15, 12);
@@ -249,6 +251,14 @@ describe('tracing HTTP routes', () => {
       app.get(TracingService).record(traceRecord({ id: 'unpriced', costUsd: null }));
       expect((await json<{ trace: TraceRecord }>('/admin/traces/priced')).trace.costUsd).toBe(0.25);
       expect((await json<{ trace: TraceRecord }>('/admin/traces/unpriced')).trace.costUsd).toBeNull();
+    });
+
+    it('writes a finished request to both files within the flush interval, with nobody reading', async () => {
+      app.get(TracingService).record(traceRecord({ id: 'unread' }));
+      // What a crash could lose is bounded by time, not by whether someone looked (batching included).
+      await new Promise((resolve) => setTimeout(resolve, TRACE_FLUSH_INTERVAL_MS * 3));
+      expect(readFileSync(join(dir.path, 'requests-trace.jsonl'), 'utf8')).toContain('"id":"unread"');
+      expect(readFileSync(join(dir.path, 'requests-stats-history.jsonl'), 'utf8')).toContain('"id":"unread"');
     });
 
     it('never throws on a malformed trace', () => {
