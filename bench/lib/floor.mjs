@@ -6,12 +6,32 @@ import { latencyPair, target, throughput } from './load.mjs';
 import { firstLine, startNode, stop } from './processes.mjs';
 import { ttfbPair } from './streaming.mjs';
 
-async function startForwarder(emulatorUrl) {
-  const handle = startNode('bare-forwarder', 'bench/lib/bare-forwarder.mjs', [emulatorUrl]);
+async function startForwarder(label, script, args) {
+  const handle = startNode(label, script, args);
   const line = await firstLine(handle);
   const port = /^listening (\d+)$/.exec(line)?.[1];
-  if (!port) throw new Error(`bare forwarder: unexpected first line ${line}`);
+  if (!port) throw new Error(`${label}: unexpected first line ${line}`);
   return { handle, origin: `http://127.0.0.1:${port}` };
+}
+
+/**
+ * The floor plus the protocol work (protocol-forwarder.mjs): CPU per request of the gateway's own client request,
+ * c=8, answered by the emulator as the account of the direct request. What the gateway costs beyond this is its
+ * account choice, tokens, traces, stats and the rest of its request machinery.
+ */
+async function protocolCpu(env, plain, plan, emulatorPid) {
+  const { path, headers } = plain.direct;
+  const forwarder = await startForwarder('protocol-forwarder', 'bench/lib/protocol-forwarder.mjs', [
+    env.emulator.url,
+    path,
+    JSON.stringify(headers),
+  ]);
+  try {
+    const client = target(forwarder.origin, plain.proxy.path, {}, plain.proxy.body);
+    return await cpuPerRequest(client, { ...plan.cpu, pid: forwarder.handle.pid, upstreamPid: emulatorPid });
+  } finally {
+    await stop(forwarder.handle);
+  }
 }
 
 /** The direct request, sent through the forwarder instead (same path, headers and body). */
@@ -24,7 +44,7 @@ function viaForwarder(origin, direct) {
  * c=32 and added streaming TTFB, each against the emulator answering directly.
  */
 export async function floor(env, bodies, plan, log) {
-  const forwarder = await startForwarder(env.emulator.url);
+  const forwarder = await startForwarder('bare-forwarder', 'bench/lib/bare-forwarder.mjs', [env.emulator.url]);
   const out = [];
   try {
     for (const { body } of bodies) {
@@ -51,7 +71,8 @@ export async function floor(env, bodies, plan, log) {
         direct: stream.direct,
         ...plan.ttfb,
       });
-      out.push({ route: '/v1/responses', body, cpu, c1, c32: { proxy: forwarded, direct }, ttfb });
+      const protocol = await protocolCpu(env, plain, plan, emulatorPid);
+      out.push({ route: '/v1/responses', body, cpu, protocol, c1, c32: { proxy: forwarded, direct }, ttfb });
     }
   } finally {
     await stop(forwarder.handle);

@@ -211,6 +211,7 @@ function statsRows(s) {
 }
 
 const FLOOR = 'floor: bare forwarder (node:http in, undici out, no work)';
+const PROTOCOL = 'floor + protocol work (parse, normalise, SSE fold, answer; no routing, trace or stats)';
 
 /** The floor's figures, each beside the gateway's same figure from this run (see floor.mjs). */
 function floorRows(results) {
@@ -232,6 +233,16 @@ function floorRows(results) {
         ms(cpu.upstreamMs?.p50),
         gateway.cpu === undefined ? '—' : `the gateway ${ms(gateway.cpu)}`,
       ),
+      ...(f.protocol
+        ? [
+            row(
+              `${PROTOCOL}, ${f.route} ${f.body}: CPU per request, c=${f.protocol.connections}, median of ${f.protocol.rounds} × ${f.protocol.amount} (forwarder / emulator behind it)`,
+              ms(f.protocol.ms.p50),
+              ms(f.protocol.upstreamMs?.p50),
+              gateway.cpu === undefined ? '—' : `the gateway ${ms(gateway.cpu)}`,
+            ),
+          ]
+        : []),
       ...['p50', 'p99'].map((p) =>
         row(
           `${label}: latency ${p}, c=1`,
