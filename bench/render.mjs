@@ -16,6 +16,7 @@ const HEADLINE = [
   'floor: bare forwarder (node:http in, undici out, no work), /v1/responses small: throughput',
   '/v1/responses small: CPU per request, c=8',
   '/v1/chat/completions small: CPU per request, c=8',
+  'floor + protocol work (parse, normalise, SSE fold, answer; no routing, trace or stats), /v1/responses small',
   'proxy RSS after the load phases',
   'stream /v1/chat/completions small: TTFB p50',
   'stream /v1/responses: per-event relay delay p50',

@@ -4,9 +4,19 @@ describe('RecordBatch', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  function batchOf(maxItems: number, maxDelayMs: number): { batch: RecordBatch<number>; handed: number[][] } {
+  /** Items are numbers that weigh what they say. */
+  function batchOf(
+    maxItems: number,
+    maxDelayMs: number,
+    maxBytes = 1_000,
+  ): { batch: RecordBatch<number>; handed: number[][] } {
     const handed: number[][] = [];
-    return { batch: new RecordBatch<number>((items) => handed.push([...items]), maxItems, maxDelayMs), handed };
+    const batch = new RecordBatch<number>(
+      (items) => handed.push([...items]),
+      { maxItems, maxBytes, maxDelayMs },
+      (n) => n,
+    );
+    return { batch, handed };
   }
 
   it('hands a full batch over at once, in the order the items came', () => {
@@ -14,6 +24,21 @@ describe('RecordBatch', () => {
     [1, 2, 3, 4].forEach((n) => batch.push(n));
     expect(handed).toEqual([[1, 2, 3]]);
     expect(batch.size).toBe(1);
+  });
+
+  it('hands a batch over once what it holds weighs maxBytes, and starts counting again', () => {
+    const { batch, handed } = batchOf(32, 20, 100);
+    [10, 30, 59].forEach((n) => batch.push(n));
+    expect(handed).toEqual([]);
+    batch.push(1);
+    expect(handed).toEqual([[10, 30, 59, 1]]);
+    batch.push(99);
+    expect(handed).toEqual([[10, 30, 59, 1]]);
+    batch.push(100);
+    expect(handed).toEqual([
+      [10, 30, 59, 1],
+      [99, 100],
+    ]);
   });
 
   it('hands a partial batch over once the delay has passed since its first item', () => {

@@ -24,7 +24,7 @@ import {
   toSummary,
   type TraceFilter,
 } from './traces/trace-query';
-import type { StoredTrace } from './traces/trace-line';
+import { JsonText, type StoredTrace } from './traces/trace-line';
 import { TraceStore } from './traces/trace-store';
 
 /**
@@ -32,9 +32,10 @@ import { TraceStore } from './traces/trace-store';
  * and fsynced: a crash loses at most this much (plus the fsync in progress). Shutdown flushes all.
  */
 export const TRACE_FLUSH_INTERVAL_MS = 100;
-/** Finished requests are encoded in batches of at most this many, or after this long (RecordBatch). */
-const RECORD_BATCH_MAX = 32;
-const RECORD_BATCH_MS = 20;
+/** Finished requests are encoded in batches (RecordBatch): at most this many, this much body text, this long. */
+const RECORD_BATCH = { maxItems: 32, maxBytes: 64 * 1024, maxDelayMs: 20 };
+/** What a body kept as a parsed value (redaction changed it) counts for, its size unknown without serialising it. */
+const PARSED_BODY_WEIGHT = 16 * 1024;
 export const DEFAULT_BUCKET_MS = 3_600_000;
 const DEFAULT_PAGE_SIZE = 100;
 const LEGACY_MAX = 1000;
@@ -54,11 +55,7 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('Tracing');
   private readonly traces: TraceStore;
   private readonly history: StatsHistory;
-  private readonly batch = new RecordBatch<TraceRecord>(
-    (traces) => this.store(traces),
-    RECORD_BATCH_MAX,
-    RECORD_BATCH_MS,
-  );
+  private readonly batch = new RecordBatch<TraceRecord>((traces) => this.store(traces), RECORD_BATCH, bodyWeight);
 
   constructor(
     private readonly config: AppConfig,
@@ -68,7 +65,7 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown {
   ) {
     const onError = (error: unknown) => this.logger.error(`Writing traces failed: ${(error as Error).message}`);
     // The batch's wait and the file's together stay within TRACE_FLUSH_INTERVAL_MS.
-    const options = { flushIntervalMs: TRACE_FLUSH_INTERVAL_MS - RECORD_BATCH_MS, onError };
+    const options = { flushIntervalMs: TRACE_FLUSH_INTERVAL_MS - RECORD_BATCH.maxDelayMs, onError };
     // The files, or a shared store's tables (STORAGE=postgres) that keep every replica's traces in one place.
     this.traces = new TraceStore(logs.traces(options), config.traceRetentionMax, options);
     this.history = new StatsHistory(logs.history(options), options);
@@ -179,6 +176,13 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown {
     delete stored.requestBody;
     return stored;
   }
+}
+
+/** The memory a trace's body holds while it waits in the batch. */
+function bodyWeight(trace: TraceRecord): number {
+  const body = trace.requestBody;
+  if (body === undefined) return 0;
+  return body instanceof JsonText ? body.text.length : PARSED_BODY_WEIGHT;
 }
 
 /** Only the filters given, with the route in its stored form; echoed back in responses. */
