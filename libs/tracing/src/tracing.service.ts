@@ -95,7 +95,7 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown {
       this.metrics.observeRequest(trace);
       this.batch.push(trace);
     } catch (error) {
-      this.logger.error(`Could not record trace ${String(trace?.id)}: ${(error as Error).message}`);
+      this.recordFailed(trace, error);
     }
   }
 
@@ -155,9 +155,14 @@ export class TracingService implements OnModuleInit, BeforeApplicationShutdown {
         this.traces.add(stored);
         this.history.append(toStatsRecord(stored));
       } catch (error) {
-        this.logger.error(`Could not record trace ${String(trace?.id)}: ${(error as Error).message}`);
+        this.recordFailed(trace, error);
       }
     }
+  }
+
+  /** A trace that could not be recorded is logged and left out: recording never fails a request. */
+  private recordFailed(trace: TraceRecord, error: unknown): void {
+    this.logger.error(`Could not record trace ${String(trace?.id)}: ${(error as Error).message}`);
   }
 
   /** Newest first. */
