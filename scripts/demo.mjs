@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt, root } from './build-state.mjs';
+import { withLaunchEnv } from './launch-env.mjs';
 
 const PORT = process.env.PORT ?? '4010';
 const ADMIN_TOKEN = process.env.ADMIN_TOKEN ?? 'demo-admin-token-not-for-production';
@@ -17,7 +18,7 @@ let dataDir;
 function start(script, args, env) {
   const child = spawn(process.execPath, [join(root, script), ...args], {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: withLaunchEnv({ ...process.env, ...env }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);

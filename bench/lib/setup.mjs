@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { withLaunchEnv } from '../../scripts/launch-env.mjs';
 import { ADMIN_TOKEN, firstLine, startNode, waitForHealth } from './processes.mjs';
 
 // Another build can be measured (e.g. before/after a change): BENCH_PROXY_MAIN=/path/to/main.js.
@@ -74,7 +75,8 @@ export async function startProxy({ label, emulatorUrl, upstreamUrl = emulatorUrl
     ...(process.env.BENCH_PROXY_ENV ? JSON.parse(process.env.BENCH_PROXY_ENV) : {}),
   };
   const started = performance.now();
-  const handle = startNode(label, PROXY_MAIN, [], env, nodeArgs);
+  // Launched as `npm start` and the image launch it (scripts/launch-env.mjs).
+  const handle = startNode(label, PROXY_MAIN, [], withLaunchEnv(env), nodeArgs);
   const base = `http://127.0.0.1:${port}`;
   const startupMs = await waitForHealth(handle, base, started);
   return { handle, base, startupMs };

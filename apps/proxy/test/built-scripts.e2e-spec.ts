@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { tempDir, type TempDir } from '@mcp/testing';
 import { cleanEnv, ensureBuilt, ROOT, run, startProxyProcess, waitFor, type Running } from './helpers/processes';
@@ -13,6 +14,19 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** The environment of a process's children (Linux /proc), which is what the proxy that `npm start` spawns runs with. */
+function childEnvironments(pid: number): Record<string, string>[] {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  return children.map((child) =>
+    Object.fromEntries(
+      readFileSync(`/proc/${child}/environ`, 'utf8')
+        .split('\0')
+        .filter(Boolean)
+        .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+    ),
+  );
 }
 
 /**
@@ -42,6 +56,9 @@ describe('scripts that run the build', () => {
     );
     running.push(proxy);
     expect((await fetch(`${proxy.url}/health`)).status).toBe(200);
+    // The proxy runs with the launch environment the image sets too (glibc reads it at process start).
+    const launch = JSON.parse(readFileSync(join(ROOT, 'scripts/launch-env.json'), 'utf8')) as Record<string, string>;
+    expect(childEnvironments(proxy.child.pid!)).toEqual([expect.objectContaining(launch)]);
     expect(await proxy.stop()).toBe(0);
   }, 90_000);
 

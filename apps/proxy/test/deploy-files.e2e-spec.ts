@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
+import { parseDockerfile, parseEnv } from './helpers/dockerfile';
 import { ensureBuilt, ROOT } from './helpers/processes';
 
 /** The package a bare specifier belongs to (`@nestjs/core/x` → `@nestjs/core`), or undefined for a relative one. */
@@ -43,6 +44,19 @@ describe('what the image ships', () => {
       .filter(([name]) => !declared.has(name) && !builtins.has(name))
       .map(([name, files]) => `${name} (required by ${files[0]})`);
     expect(undeclared).toEqual([]);
+  });
+});
+
+describe('the launch environment (scripts/launch-env.json)', () => {
+  it('the image starts the proxy with the values npm start, the demo and the bench use', () => {
+    const launch = JSON.parse(readFileSync(join(ROOT, 'scripts/launch-env.json'), 'utf8')) as Record<string, string>;
+    expect(Object.keys(launch).length).toBeGreaterThan(0);
+    const finalStage = parseDockerfile(join(ROOT, 'Dockerfile')).at(-1)!;
+    const env = Object.assign(
+      {},
+      ...finalStage.instructions.filter((i) => i.keyword === 'ENV').map((i) => parseEnv(i.args)),
+    ) as Record<string, string>;
+    expect(env).toEqual(expect.objectContaining(launch));
   });
 });
 
