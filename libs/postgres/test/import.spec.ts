@@ -23,8 +23,12 @@ async function writeDataDir(config: AppConfig): Promise<void> {
   await new FileAccountRepository(config).save([account('acc_1', { refreshToken: 'rt-secret' }), account('acc_2')]);
   await new FileFlowRepository(config).save([flow('f1')]);
   await new FileApiKeyRepository(config).save([apiKey('k1')]);
+  // The trace file rotated once: the older traces are in its previous segment (requests-trace.jsonl.1).
+  const previous = new JsonlLog<TraceRecord>(`${config.traceFilePath}.1`);
+  for (let i = 1; i <= 3; i++) previous.append(traceRecord(`t${i}`));
+  await previous.close();
   const traces = new JsonlLog<TraceRecord>(config.traceFilePath);
-  for (let i = 1; i <= 5; i++) traces.append(traceRecord(`t${i}`));
+  for (let i = 4; i <= 5; i++) traces.append(traceRecord(`t${i}`));
   await traces.close();
   const history = new JsonlLog<StatsRecord>(config.traceStatsHistoryPath);
   for (let i = 1; i <= 2500; i++) history.append(statsRecord(`h${i}`, { at: 1_700_000_000_000 + i }));

@@ -8,5 +8,6 @@ export type { JsonDocumentStoreOptions } from './json-document-store';
 export { JsonlLog } from './jsonl-log';
 export type { JsonlLogOptions, ReadAllResult } from './jsonl-log';
 export type { LinePlace } from './line-writes';
+export { RotatingJsonlLog } from './rotating-jsonl-log';
 export { FleetLeadership, HalfSharedStoreError, SharedStore, SoleLeadership, storagePort } from './ports';
 export type { Port } from './ports';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@mcp/config';
 import type { StatsRecord, TraceRecord } from '@mcp/contracts';
-import { JsonlLog, type LinePlace, type ReadAllResult } from '@mcp/storage';
+import { JsonlLog, RotatingJsonlLog, type LinePlace, type ReadAllResult } from '@mcp/storage';
 
 /** What TraceStore and StatsHistory need from their durable log; JsonlLog is one. */
 export interface RecordLog<T> {
@@ -40,8 +40,12 @@ export class FileTraceLogs extends TraceLogs {
     super();
   }
 
+  /** Two segments, TRACE_FILE_PATH and TRACE_FILE_PATH.1: retention renames instead of copying (issue 20). */
   override traces(options: RecordLogOptions): RecordLog<TraceRecord> {
-    return new JsonlLog<TraceRecord>(this.config.traceFilePath, options);
+    return new RotatingJsonlLog<TraceRecord>(this.config.traceFilePath, {
+      ...options,
+      segmentRecords: this.config.traceRetentionMax,
+    });
   }
 
   override history(options: RecordLogOptions): RecordLog<StatsRecord> {

@@ -5,7 +5,7 @@ import type { AppConfig } from '@mcp/config';
 import type { StatsRecord, TraceRecord } from '@mcp/contracts';
 import { FileFlowRepository, type OAuthFlow } from '@mcp/oauth';
 import { FileApiKeyRepository, type StoredApiKey } from '@mcp/client-keys';
-import { JsonlLog } from '@mcp/storage';
+import { RotatingJsonlLog } from '@mcp/storage';
 import { PostgresAccountRepository } from '../accounts/postgres-account.repository';
 import { ChangeFeed } from '../db/change-feed';
 import type { PgDatabase } from '../db/database';
@@ -101,10 +101,10 @@ async function importDocuments<T extends Account | OAuthFlow | StoredApiKey>(
   return incoming.length;
 }
 
-/** The trace file holds at most twice the cap: read it whole, keep the newest `cap`. */
+/** The trace file and its previous segment hold about twice the cap: read both whole, keep the newest `cap`. */
 async function importTraces(config: AppConfig, log: PgTraceLog): Promise<{ records: number; skipped: number }> {
   const all: TraceRecord[] = [];
-  const file = new JsonlLog<TraceRecord>(config.traceFilePath);
+  const file = new RotatingJsonlLog<TraceRecord>(config.traceFilePath);
   const { skipped } = await file.readAll((trace) => all.push(trace));
   await file.close();
   const kept = all.slice(-config.traceRetentionMax);

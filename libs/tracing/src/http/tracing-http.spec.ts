@@ -268,6 +268,14 @@ describe('tracing HTTP routes', () => {
     it('keeps everything across a restart', async () => {
       const before = await json<UsageStatsResponse>('/admin/stats/usage');
       await app.close();
+      // TRACE_RETENTION_MAX traces filled the file, which was renamed: the newest five are on disk, in two files.
+      const ids = (file: string) =>
+        readFileSync(join(dir.path, file), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => (JSON.parse(line) as { id: string }).id);
+      expect(ids('requests-trace.jsonl.1')).toEqual(['t1', 't2', 't3', 't4', 't5']);
+      expect(ids('requests-trace.jsonl')).toEqual(['t6']);
       await start();
       expect(await json<UsageStatsResponse>('/admin/stats/usage')).toEqual(before);
       expect((await json<TracesPageResponse>('/admin/traces')).traces.map((t) => t.id)).toEqual([

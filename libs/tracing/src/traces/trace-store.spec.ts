@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir, type TempDir } from '@mcp/testing';
 import { traceRecord } from '@mcp/testing/history';
@@ -11,7 +11,12 @@ import { TraceStore } from './trace-store';
 const CLIENT_TEXT = '{"model":"m","input":"caf\\u00e9 café 😀 \\"q\\"\\n","n":1.50}';
 
 function linesIn(path: string): string[] {
-  return readFileSync(path, 'utf8').split('\n').filter(Boolean);
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : [];
+}
+
+/** The ids on disk, oldest first: the previous segment, then the current one. */
+function idsOnDisk(path: string): string[] {
+  return [...linesIn(`${path}.1`), ...linesIn(path)].map((line) => (JSON.parse(line) as { id: string }).id);
 }
 
 describe('TraceStore (PROTOCOL §10.4)', () => {
@@ -32,30 +37,54 @@ describe('TraceStore (PROTOCOL §10.4)', () => {
     await store.close();
   });
 
-  it('rewrites the file to the newest `cap` once it holds more than twice the cap', async () => {
+  it('keeps the newest `cap` on disk in two files, the full one renamed to requests-trace.jsonl.1, never copied', async () => {
     const store = new TraceStore(path, 3);
-    for (let i = 1; i <= 6; i++) store.add(traceRecord({ id: `t${i}` }));
+    store.add(traceRecord({ id: 't1' }));
+    store.add(traceRecord({ id: 't2' }));
     await store.flush();
-    expect(linesIn(path)).toHaveLength(6);
-    store.add(traceRecord({ id: 't7' }));
+    const inode = statSync(path).ino;
+    expect(existsSync(`${path}.1`)).toBe(false);
+    store.add(traceRecord({ id: 't3' }));
     await store.flush();
-    expect(linesIn(path).map((line) => (JSON.parse(line) as { id: string }).id)).toEqual(['t5', 't6', 't7']);
-    for (let i = 8; i <= 20; i++) store.add(traceRecord({ id: `t${i}` }));
+    // The cap-th trace: the same file, renamed.
+    expect(statSync(`${path}.1`).ino).toBe(inode);
+    expect(idsOnDisk(path)).toEqual(['t1', 't2', 't3']);
+    expect(linesIn(path)).toEqual([]);
+    for (let i = 4; i <= 20; i++) {
+      store.add(traceRecord({ id: `t${i}` }));
+      await store.flush();
+      const onDisk = idsOnDisk(path);
+      expect(onDisk.length).toBeGreaterThanOrEqual(3);
+      expect(onDisk.length).toBeLessThanOrEqual(2 * 3);
+      expect(onDisk.at(-1)).toBe(`t${i}`);
+    }
+    // A burst while a rotation runs lands in the new segment; rotations follow until the files fit again.
+    for (let i = 21; i <= 40; i++) store.add(traceRecord({ id: `t${i}` }));
     await store.flush();
-    expect(linesIn(path).length).toBeLessThanOrEqual(6);
+    expect(idsOnDisk(path).slice(-3)).toEqual(['t38', 't39', 't40']);
+    expect(idsOnDisk(path).length).toBeLessThanOrEqual(2 * 3);
+    expect(store.newestFirst().map((t) => t.record.id)).toEqual(['t40', 't39', 't38']);
     await store.close();
   });
 
-  it('reloads the retained traces after a restart, and compacts an oversized file on load', async () => {
+  it('reloads the retained traces after a restart from both files, with a smaller cap too', async () => {
     const first = new TraceStore(path, 10);
     for (let i = 1; i <= 12; i++) first.add(traceRecord({ id: `t${i}` }));
     await first.close();
+    expect(idsOnDisk(path)).toEqual(Array.from({ length: 12 }, (_, i) => `t${i + 1}`));
     const second = new TraceStore(path, 4);
     await second.load();
     expect(second.newestFirst().map((t) => t.record.id)).toEqual(['t12', 't11', 't10', 't9']);
-    await second.flush();
-    expect(linesIn(path)).toHaveLength(4);
+    for (let i = 13; i <= 18; i++) {
+      second.add(traceRecord({ id: `t${i}` }));
+      await second.flush();
+    }
+    expect(idsOnDisk(path)).toEqual(['t15', 't16', 't17', 't18']);
     await second.close();
+    const third = new TraceStore(path, 4);
+    await third.load();
+    expect(third.newestFirst().map((t) => t.record.id)).toEqual(['t18', 't17', 't16', 't15']);
+    await third.close();
   });
 
   it('gives back a body kept as the client text, before and after a restart, from the line it wrote', async () => {
@@ -146,30 +175,35 @@ describe('TraceStore (PROTOCOL §10.4)', () => {
     await store.close();
   });
 
-  it('finds the bodies again after each rewrite of the file, whichever way it was cut', async () => {
+  it('finds the bodies again in whichever segment holds them, across rotations and a restart', async () => {
     const body = (i: number) => ({ input: `body ${i} ${'é'.repeat(i)}` });
     const store = new TraceStore(path, 3);
     await store.load();
-    for (let i = 1; i <= 7; i++)
-      store.add(traceRecord({ id: `t${i}`, requestBody: new JsonText(JSON.stringify(body(i))) }));
+    const addUpTo = (to: number, from: number) => {
+      for (let i = from; i <= to; i++)
+        store.add(traceRecord({ id: `t${i}`, requestBody: new JsonText(JSON.stringify(body(i))) }));
+    };
+    addUpTo(7, 1);
     await store.flush();
-    expect(linesIn(path)).toHaveLength(3);
-    // Cut at a line boundary: the noted places follow the cut, no search of the file needed.
+    expect(idsOnDisk(path)).toEqual(['t4', 't5', 't6', 't7']);
+    // The noted places follow the rename: no search of the files needed.
     const searches = jest.spyOn(JsonlLog.prototype, 'readAll');
     for (let i = 5; i <= 7; i++) expect((await store.get(`t${i}`))?.requestBody).toEqual(body(i));
+    addUpTo(11, 8);
+    await store.flush();
+    expect(idsOnDisk(path)).toEqual(['t7', 't8', 't9', 't10', 't11']);
+    const all = await store.full(store.newestFirst());
+    expect(all.map((t) => t.requestBody)).toEqual([body(11), body(10), body(9)]);
     expect(searches).not.toHaveBeenCalled();
     searches.mockRestore();
     await store.close();
-    // A torn line in the middle: the rewrite at load drops it, so old places cannot be followed; a search finds them.
-    const lines = linesIn(path);
-    writeFileSync(path, `${lines.join('\n')}\n{"id":"torn"\n${lines.join('\n')}\n`);
+    // A torn line (a crash mid-write) in the current segment: skipped on load, the other bodies read back.
+    appendFileSync(path, '{"id":"torn"');
     const reloaded = new TraceStore(path, 2);
     await reloaded.load();
-    await reloaded.flush();
-    expect(linesIn(path)).toHaveLength(2);
-    expect((await reloaded.get('t7'))?.requestBody).toEqual(body(7));
+    expect((await reloaded.get('t11'))?.requestBody).toEqual(body(11));
     const legacy = await reloaded.full(reloaded.newestFirst());
-    expect(legacy.map((t) => t.requestBody)).toEqual([body(7), body(6)]);
+    expect(legacy.map((t) => t.requestBody)).toEqual([body(11), body(10)]);
     await reloaded.close();
   });
 });

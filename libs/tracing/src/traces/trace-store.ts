@@ -1,5 +1,5 @@
 import type { TraceRecord } from '@mcp/contracts';
-import { JsonlLog, type LinePlace, type ReadAllResult } from '@mcp/storage';
+import { RotatingJsonlLog, type LinePlace, type ReadAllResult } from '@mcp/storage';
 import type { RecordLog } from '../trace-logs';
 import { LineSlabs } from './line-slabs';
 import { encodeTrace, fullTrace, hasBody, storeTrace, type LineMemory, type StoredTrace } from './trace-line';
@@ -14,9 +14,9 @@ export interface TraceStoreOptions {
 
 /**
  * requests-trace.jsonl (PROTOCOL.md §10.4): the newest `cap` traces, in memory (a ring) for
- * queries and on disk for restarts. The file grows by appends and is rewritten atomically to the
- * newest `cap` once it holds more than twice that, so it stays between cap and 2 × cap (plus what
- * arrives while a rewrite runs). Each trace is serialised once, as its line; memory keeps the
+ * queries and on disk for restarts. On disk they are two segments (RotatingJsonlLog): the file grows
+ * by appends, and once the two hold more than twice the cap, a current segment of at least `cap`
+ * becomes `requests-trace.jsonl.1` by a rename, so they stay between cap and about 2 × cap. Each trace is serialised once, as its line; memory keeps the
  * record without its body, and the line's bytes until the file holds them: from then on a body is
  * read back from the file by the place of its line (a log that cannot do that keeps the bytes).
  */
@@ -45,7 +45,8 @@ export class TraceStore {
     this.onError = options.onError ?? (() => undefined);
     this.log =
       typeof source === 'string'
-        ? new JsonlLog<TraceRecord>(source, {
+        ? new RotatingJsonlLog<TraceRecord>(source, {
+            segmentRecords: cap,
             ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
             onError: this.onError,
           })
@@ -185,6 +186,8 @@ export class TraceStore {
       })
       .finally(() => {
         this.compaction = undefined;
+        // Traces that arrived meanwhile may already call for the next one.
+        this.compactIfNeeded();
       });
   }
 }
